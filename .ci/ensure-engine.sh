@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Makes sure a Docker engine answers and the offline test base image exists.
+# Idempotent: every slow step is skipped when its result is already there.
+#   - installs Debian's docker.io (engine 20.10, BuildKit built in), debootstrap and git when missing
+#   - starts dockerd when `docker info` fails
+#   - builds habitat-test-base:bookworm with debootstrap + docker import when it is missing
+set -euo pipefail
+
+BASE_IMAGE="${HABITAT_TEST_BASE_IMAGE:-habitat-test-base:bookworm}"
+CACHE_DIR="${HABITAT_CACHE_DIR:-/var/cache/habitat-test}"
+DOCKER=/usr/bin/docker   # docker.io's client; the machine's /usr/local/bin/docker has no BuildKit
+
+log() { echo "[ensure-engine] $*"; }
+
+need_pkgs=()
+[ -x /usr/sbin/dockerd ] || need_pkgs+=(docker.io)
+command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)
+command -v git >/dev/null || need_pkgs+=(git)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  log "installing ${need_pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+if ! "$DOCKER" info >/dev/null 2>&1; then
+  log "starting dockerd"
+  mkdir -p /var/log
+  nohup /usr/sbin/dockerd >/var/log/habitat-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    "$DOCKER" info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  "$DOCKER" info >/dev/null 2>&1 || { log "dockerd did not answer; see /var/log/habitat-dockerd.log"; tail -20 /var/log/habitat-dockerd.log; exit 1; }
+fi
+log "engine: $("$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
+
+if ! "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+  mkdir -p "$CACHE_DIR"
+  tarball="$CACHE_DIR/bookworm-minbase.tar"
+  if [ ! -s "$tarball" ]; then
+    # Use the same Debian mirror apt is configured with (no host is named here).
+    mirror=""
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+    fi
+    rootfs="$CACHE_DIR/rootfs.partial"
+    rm -rf "$rootfs"
+    log "debootstrap bookworm (minbase + git, ca-certificates) into $rootfs"
+    debootstrap --variant=minbase --include=git,ca-certificates,procps bookworm "$rootfs" ${mirror:+"$mirror"} >"$CACHE_DIR/debootstrap.log" 2>&1 \
+      || { tail -30 "$CACHE_DIR/debootstrap.log"; exit 1; }
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    tar -C "$rootfs" -cf "$tarball.partial" .
+    mv "$tarball.partial" "$tarball"
+    rm -rf "$rootfs"
+  fi
+  log "importing $BASE_IMAGE"
+  "$DOCKER" import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'CMD ["/bin/bash"]' "$tarball" "$BASE_IMAGE" >/dev/null
+fi
+log "base image: $BASE_IMAGE $("$DOCKER" image inspect -f '{{.Id}}' "$BASE_IMAGE")"

@@ -1,0 +1,92 @@
+package dev.habitat.core;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The phase catalogue: the 12 phases of the original tool, with their ids and names unchanged. */
+public enum Phase {
+    BASE(1, "base", "start from the base image or the habitat's Dockerfile"),
+    USERS(2, "users", "create USER and every run_as user (with the docker socket's group when given)"),
+    ENV(3, "env", "set the habitat env as image ENV and in /etc/profile.d/habitat-env.sh"),
+    WORKDIR(4, "workdir", "create WORKDIR, owned by USER, and make it the working directory"),
+    HABITAT(5, "habitat", "create HABITAT_PATH, SYSTEM_PATH, SHARED_PATH and LOCAL_PATH, owned by USER"),
+    FILES(6, "files", "copy the system, shared and habitat directories, then files[] with owner and mode"),
+    REPOS(7, "repos", "clone repos[] (branch, shallow) and hand them to their owner"),
+    TOOLS(8, "tools", "tools (declarative only: hashed, nothing to run)"),
+    SCRIPTS(9, "scripts", "write /entrypoint.sh, then run scripts[] as their run_as user"),
+    VERIFY(10, "verify", "check verify-fs.required_files as USER, listing every missing path"),
+    TEST(11, "test", "run tests[] as USER; a non-zero exit fails the build"),
+    FINAL(12, "final", "set entrypoint, cmd, user and workdir");
+
+    private final int id;
+    private final String phaseName;
+    private final String summary;
+
+    Phase(int id, String phaseName, String summary) {
+        this.id = id;
+        this.phaseName = phaseName;
+        this.summary = summary;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** The phase name as configs and tags spell it ({@code files}). */
+    public String phaseName() {
+        return phaseName;
+    }
+
+    public String summary() {
+        return summary;
+    }
+
+    /** The original tool snapshotted every phase but verify and test; so do we. */
+    public boolean snapshotted() {
+        return this != VERIFY && this != TEST;
+    }
+
+    /** {@code 6-files}: the tag suffix of this phase's snapshot. */
+    public String tagSuffix() {
+        return id + "-" + phaseName;
+    }
+
+    public Phase previous() {
+        return id == 1 ? null : values()[ordinal() - 1];
+    }
+
+    public static Optional<Phase> byName(String name) {
+        return Arrays.stream(values()).filter(p -> p.phaseName.equals(name)).findFirst();
+    }
+
+    /** Accepts an id ({@code 6}), a name ({@code files}) or a tag suffix ({@code 6-files}). */
+    public static Optional<Phase> parse(String idOrName) {
+        if (idOrName == null) {
+            return Optional.empty();
+        }
+        String s = idOrName.trim().toLowerCase(Locale.ROOT);
+        for (Phase p : values()) {
+            if (s.equals(p.phaseName) || s.equals(String.valueOf(p.id)) || s.equals(p.tagSuffix())) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Like {@link #parse} but fails with the list of valid phases. */
+    public static Phase require(String idOrName, String what) {
+        return parse(idOrName).orElseThrow(() -> new IllegalArgumentException(
+                "Unknown " + what + " phase '" + idOrName + "'. Valid phases: " + validList()));
+    }
+
+    public static String validList() {
+        return Arrays.stream(values()).map(Phase::tagSuffix).collect(Collectors.joining(", "));
+    }
+
+    public static List<String> names() {
+        return Arrays.stream(values()).map(Phase::phaseName).toList();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.habitat.core.plan;
+
+import java.util.List;
+import java.util.Map;
+
+/** Text of the files the plugin writes into images: habitat-env.sh, entrypoint.sh, the script runner. */
+public final class GeneratedFiles {
+    public static final String ENV_SCRIPT = "/etc/profile.d/habitat-env.sh";
+    public static final String ENTRYPOINT = "/entrypoint.sh";
+    public static final String RUNNER_NAME = "run.sh";
+    /** Set with the env (image ENV and habitat-env.sh): which env the shell already has. */
+    public static final String ENV_MARKER = "HABITAT_ENV_HASH";
+
+    private GeneratedFiles() {}
+
+    /**
+     * Every variable exported with shell quoting that keeps the value exact; then cd into WORKDIR. The
+     * exports are skipped when {@code marker} shows the env is already applied (image ENV carries it), so
+     * sourcing twice never appends {@code PATH=${PATH}:/x} twice nor undoes a {@code docker run -e}.
+     */
+    public static String envScript(Map<String, String> env, String marker) {
+        StringBuilder b = new StringBuilder("#!/bin/sh\n# Habitat environment variables (generated; do not edit)\n");
+        b.append("if [ \"${").append(ENV_MARKER).append(":-}\" != ").append(Shell.quote(marker)).append(" ]; then\n");
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            b.append("  export ").append(e.getKey()).append("=\"")
+                    .append(Shell.doubleQuotedKeepingReferences(e.getValue())).append("\"\n");
+        }
+        b.append("  export ").append(ENV_MARKER).append('=').append(Shell.quote(marker)).append("\nfi\n");
+        b.append("# Set working directory to WORKDIR by default\n");
+        b.append("cd \"$WORKDIR\" 2>/dev/null || true\n");
+        return b.toString();
+    }
+
+    public static String entrypoint() {
+        return """
+                #!/bin/bash
+                # Habitat entrypoint wrapper - ensures environment variables are available
+                # Ensure standard PATH is available even if not set in environment
+                export PATH="${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}"
+                source /etc/profile.d/habitat-env.sh 2>/dev/null || true
+                exec "$@"
+                """;
+    }
+
+    /**
+     * Runs {@code cmd-NNN.sh} beside it in order, each in its own bash after sourcing the habitat env (which
+     * enters WORKDIR, as the original's exec wrapper did) and HOME of the running user; stops at the first non-zero exit.
+     */
+    public static String runner() {
+        return """
+                #!/bin/bash
+                # Runs the commands of one habitat script step in order; each is judged by its exit code.
+                HOME="$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6)"
+                export HOME="${HOME:-/}"
+                dir="$(dirname "$0")"
+                n=0
+                for cmd in "$dir"/cmd-*.sh; do
+                  n=$((n + 1))
+                  bash -c 'if [ -f /etc/profile.d/habitat-env.sh ]; then . /etc/profile.d/habitat-env.sh; fi; . "$0"' "$cmd"
+                  rc=$?
+                  if [ "$rc" -ne 0 ]; then
+                    echo "habitat: command $n failed with exit code $rc" >&2
+                    exit "$rc"
+                  fi
+                done
+                """;
+    }
+
+    public static String commandFileName(int index) {
+        return String.format("cmd-%03d.sh", index + 1);
+    }
+
+    /** Checks every path (as the running user) and lists every missing one before failing. */
+    public static String verifyScript(List<String> paths) {
+        StringBuilder b = new StringBuilder("""
+                missing=0
+                check() { if [ -e "$1" ] || [ -L "$1" ]; then echo "verify-fs: ok $1"; else echo "verify-fs: MISSING $1" >&2; missing=$((missing + 1)); fi; }
+                """);
+        for (String p : paths) {
+            if (p.equals("~")) {
+                b.append("check \"$HOME\"\n");
+            } else if (p.startsWith("~/")) {
+                b.append("check \"$HOME\"").append(Shell.quote(p.substring(1))).append('\n');
+            } else {
+                b.append("check ").append(Shell.quote(p)).append('\n');
+            }
+        }
+        b.append("""
+                if [ "$missing" -gt 0 ]; then echo "verify-fs: $missing required path(s) missing" >&2; exit 1; fi
+                """);
+        return b.toString();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.habitat.core.plan;
+
+import dev.habitat.core.config.RepoSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One typed step of a stage. Both build methods interpret these: the BuildKit renderer turns them into
+ * Dockerfile instructions, the docker-exec method into exec, archive copy and commit changes.
+ * {@link #canonical()} is what a phase hash covers: stable across runs and machines (no host paths).
+ */
+public sealed interface Operation {
+
+    String canonical();
+
+    /** One line of POSIX shell run as {@code user}; for the plugin's own steps (values already quoted). */
+    record RunCommand(String user, String command, String summary) implements Operation {
+        public String canonical() {
+            return "run user=" + user + " cmd=" + command;
+        }
+    }
+
+    /**
+     * Commands of a config script, staged as files under {@code contextDir} and run one by one as
+     * {@code user} by a small runner; the first non-zero exit code fails the step.
+     */
+    record RunScript(String user, List<String> commands, String summary, String contextDir) implements Operation {
+        public RunScript {
+            commands = List.copyOf(commands);
+        }
+
+        public String canonical() {
+            return "script user=" + user + " dir=" + contextDir + " cmds=" + commands.stream()
+                    .map(c -> c.length() + ":" + c).collect(Collectors.joining("|"));
+        }
+    }
+
+    /** Copy a staged source to {@code dest}, owned by {@code owner} ({@code user[:group]}, null for root). */
+    record Copy(CopySource source, String dest, String owner, String summary) implements Operation {
+        public String canonical() {
+            return "copy " + source.canonical() + " dest=" + dest + " owner=" + owner;
+        }
+    }
+
+    record SetEnv(Map<String, String> vars) implements Operation {
+        public SetEnv {
+            vars = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vars));
+        }
+
+        public String canonical() {
+            return "env " + vars.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().length() + ":" + e.getValue())
+                    .collect(Collectors.joining(" "));
+        }
+    }
+
+    record SetWorkdir(String path) implements Operation {
+        public String canonical() {
+            return "workdir " + path;
+        }
+    }
+
+    record SetUser(String user) implements Operation {
+        public String canonical() {
+            return "user " + user;
+        }
+    }
+
+    record SetEntrypoint(List<String> argv) implements Operation {
+        public SetEntrypoint {
+            argv = List.copyOf(argv);
+        }
+
+        public String canonical() {
+            return "entrypoint " + argv;
+        }
+    }
+
+    record SetCmd(List<String> argv) implements Operation {
+        public SetCmd {
+            argv = List.copyOf(argv);
+        }
+
+        public String canonical() {
+            return "cmd " + argv;
+        }
+    }
+
+    /** A build argument the following steps may read (e.g. the host docker socket's group id). */
+    record DeclareArg(String name) implements Operation {
+        public String canonical() {
+            return "arg " + name;
+        }
+    }
+
+    /**
+     * Clone a repository, {@code revisionArg} naming the build argument that carries the remote commit
+     * resolved on the host (so that an upstream change, and only that, reruns the clone).
+     */
+    record CloneRepo(RepoSpec repo, String owner, String revisionArg) implements Operation {
+        public String canonical() {
+            return "clone url=" + repo.url() + " path=" + repo.path() + " branch=" + repo.branch() + " shallow="
+                    + repo.shallow() + " owner=" + owner + " arg=" + revisionArg;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.habitat.core.plan;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.habitat.core.Phase;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The phases of a planned habitat as text or JSON (show-phases). */
+public final class PhaseListing {
+    private PhaseListing() {}
+
+    public static String text(PlannedHabitat h) {
+        StringBuilder b = new StringBuilder();
+        b.append("Habitat ").append(h.config().name()).append(" (").append(h.config().configFile()).append(")\n");
+        b.append("Snapshots: ").append(h.config().imageRepository()).append(":<id>-<phase>\n\n");
+        for (Phase p : Phase.values()) {
+            PhaseHash hash = h.hashes().get(p);
+            b.append(String.format("%2d  %-8s %s  %s%n", p.id(), p.phaseName(), hash.hash(), p.summary()));
+            for (Stage s : h.graph().stagesOf(p)) {
+                b.append(String.format("      stage %-16s %s%n", s.name(), describe(s)));
+            }
+        }
+        for (String w : h.graph().warnings()) {
+            b.append("warning: ").append(w).append('\n');
+        }
+        return b.toString();
+    }
+
+    public static String json(PlannedHabitat h) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("name", h.config().name());
+        root.put("config", h.config().configFile().toString());
+        root.put("imageRepository", h.config().imageRepository());
+        List<Object> phases = new ArrayList<>();
+        for (Phase p : Phase.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", p.id());
+            m.put("name", p.phaseName());
+            m.put("summary", p.summary());
+            m.put("hash", h.hashes().get(p).hash());
+            m.put("snapshot", p.snapshotted() ? h.config().imageRepository() + ":" + p.tagSuffix() : null);
+            List<Object> stages = new ArrayList<>();
+            for (Stage s : h.graph().stagesOf(p)) {
+                Map<String, Object> sm = new LinkedHashMap<>();
+                sm.put("name", s.name());
+                sm.put("role", s.role().name().toLowerCase().replace('_', '-'));
+                sm.put("from", s.from());
+                sm.put("operations", s.operations().stream().map(PhaseListing::summary).toList());
+                stages.add(sm);
+            }
+            m.put("stages", stages);
+            m.put("inputs", h.hashes().get(p).inputs());
+            phases.add(m);
+        }
+        root.put("phases", phases);
+        root.put("warnings", h.graph().warnings());
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String describe(Stage s) {
+        String role = switch (s.role()) {
+            case BEFORE_HOOKS -> "before hooks: ";
+            case AFTER_HOOKS -> "after hooks: ";
+            case CORE -> "";
+        };
+        List<String> ops = s.operations().stream().filter(o -> !(o instanceof Operation.DeclareArg))
+                .map(PhaseListing::summary).toList();
+        return role + (ops.isEmpty() ? "(nothing to do)" : String.join("; ", ops));
+    }
+
+    static String summary(Operation op) {
+        if (op instanceof Operation.RunCommand r) {
+            return r.summary();
+        } else if (op instanceof Operation.RunScript r) {
+            return r.summary();
+        } else if (op instanceof Operation.Copy c) {
+            return c.summary() + (c.owner() == null ? "" : " (owner " + c.owner() + ")");
+        } else if (op instanceof Operation.SetEnv e) {
+            return "env " + String.join(", ", e.vars().keySet());
+        } else if (op instanceof Operation.SetWorkdir w) {
+            return "workdir " + w.path();
+        } else if (op instanceof Operation.SetUser u) {
+            return "user " + u.user();
+        } else if (op instanceof Operation.SetEntrypoint e) {
+            return "entrypoint " + e.argv();
+        } else if (op instanceof Operation.SetCmd c) {
+            return "cmd " + c.argv();
+        } else if (op instanceof Operation.DeclareArg a) {
+            return "build argument " + a.name();
+        } else if (op instanceof Operation.CloneRepo c) {
+            return "clone " + c.repo().url() + (c.repo().branch() == null ? "" : " (" + c.repo().branch() + ")")
+                    + " into " + c.repo().path();
+        }
+        return op.toString();
+    }
+}

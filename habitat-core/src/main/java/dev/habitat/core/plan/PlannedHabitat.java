@@ -1,0 +1,24 @@
+package dev.habitat.core.plan;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.config.ConfigLoader;
+import dev.habitat.core.config.HabitatConfig;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A loaded config with its stage graph and phase hashes: what every goal starts from. */
+public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, PhaseHash> hashes) {
+
+    /**
+     * Loads, validates, plans and hashes a habitat. No daemon is needed.
+     *
+     * @param outputDirectory never copied into a habitat (it may sit inside the habitat's directory)
+     */
+    public static PlannedHabitat load(ConfigLoader loader, Path root, Path configFile, Path outputDirectory,
+                                      ExternalInputs external) {
+        HabitatConfig config = loader.load(root, configFile);
+        StageGraph graph = new Planner().plan(config);
+        Map<Phase, PhaseHash> hashes = new PhaseHasher(outputDirectory).hash(graph, external);
+        return new PlannedHabitat(config, graph, hashes);
+    }
+}

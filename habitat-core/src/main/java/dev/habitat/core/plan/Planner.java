@@ -1,0 +1,333 @@
+package dev.habitat.core.plan;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.config.FileSpec;
+import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.config.Layer;
+import dev.habitat.core.config.RepoSpec;
+import dev.habitat.core.config.ScriptSpec;
+import dev.habitat.core.config.TestSpec;
+import dev.habitat.core.config.VerifySpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a {@link HabitatConfig} into a {@link StageGraph}: the 12 phases in order, each with its core
+ * operations, and {@code before:}/{@code after:} hooks as stages around the phase they name (files before
+ * scripts, config order). The phases do what the original intended, with its defects fixed.
+ */
+public final class Planner {
+    public static final String DOCKER_GID_ARG = "DOCKER_GROUP_GID";
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    public StageGraph plan(HabitatConfig config) {
+        List<String> warnings = new ArrayList<>();
+        List<Stage> stages = new ArrayList<>();
+        String baseDockerfile = null;
+        String from;
+        if (config.base().fromDockerfile()) {
+            BaseDockerfile bd = BaseDockerfile.read(config.base().dockerfile());
+            baseDockerfile = bd.text();
+            from = bd.lastStage();
+        } else {
+            from = config.base().image();
+        }
+        for (Phase phase : Phase.values()) {
+            List<Operation> before = hookOperations(config, phase, true);
+            List<Operation> core = coreOperations(config, phase, warnings);
+            List<Operation> after = hookOperations(config, phase, false);
+            if (!before.isEmpty()) {
+                String name = phase.phaseName() + "-before";
+                stages.add(new Stage(name, phase, Stage.Role.BEFORE_HOOKS, from, before));
+                from = name;
+            }
+            String coreName = after.isEmpty() ? phase.phaseName() : phase.phaseName() + "-core";
+            stages.add(new Stage(coreName, phase, Stage.Role.CORE, from, core));
+            from = coreName;
+            if (!after.isEmpty()) {
+                stages.add(new Stage(phase.phaseName(), phase, Stage.Role.AFTER_HOOKS, from, after));
+                from = phase.phaseName();
+            }
+        }
+        return new StageGraph(config, stages, baseDockerfile, config.base().buildArgs(), warnings);
+    }
+
+    // ---- hooks -------------------------------------------------------------------------------------
+
+    private List<Operation> hookOperations(HabitatConfig config, Phase phase, boolean before) {
+        String name = phase.phaseName();
+        String point = (before ? "before-" : "after-") + name;
+        Predicate<String> at = v -> name.equals(v);
+        List<Operation> ops = new ArrayList<>();
+        List<FileSpec> files = config.files();
+        for (int i = 0; i < files.size(); i++) {
+            FileSpec f = files.get(i);
+            if (at.test(before ? f.before() : f.after())) {
+                ops.add(copy(f, i));
+            }
+        }
+        List<ScriptSpec> scripts = config.scripts();
+        for (int i = 0; i < scripts.size(); i++) {
+            ScriptSpec s = scripts.get(i);
+            if (at.test(before ? s.before() : s.after())) {
+                ops.addAll(scriptOps(s, point + "/" + i));
+            }
+        }
+        return ops;
+    }
+
+    // ---- phase cores -------------------------------------------------------------------------------
+
+    private List<Operation> coreOperations(HabitatConfig c, Phase phase, List<String> warnings) {
+        return switch (phase) {
+            case BASE, TOOLS -> List.of();
+            case USERS -> users(c);
+            case ENV -> env(c);
+            case WORKDIR -> workdir(c);
+            case HABITAT -> habitatDirs(c);
+            case FILES -> files(c, warnings);
+            case REPOS -> repos(c);
+            case SCRIPTS -> scripts(c);
+            case VERIFY -> verify(c);
+            case TEST -> tests(c);
+            case FINAL -> finalOps(c);
+        };
+    }
+
+    private List<Operation> users(HabitatConfig c) {
+        Set<String> users = new LinkedHashSet<>();
+        users.add(c.user());
+        c.scripts().forEach(s -> users.add(s.runAs()));
+        List<Operation> ops = new ArrayList<>();
+        for (String u : users) {
+            if (u.equals("root") || u.chars().allMatch(Character::isDigit)) {
+                continue;
+            }
+            String q = Shell.quote(u);
+            ops.add(new Operation.RunCommand("root", "id -u " + q + " >/dev/null 2>&1 || useradd --create-home --home-dir "
+                    + Shell.quote(HabitatConfig.homeOf(u)) + " --shell /bin/bash " + q
+                    + "; for g in sudo docker; do if getent group \"$g\" >/dev/null; then usermod -aG \"$g\" " + q + "; fi; done",
+                    "create user " + u));
+        }
+        // Runtime discovery kept where it is genuinely needed: the host docker socket's group.
+        ops.add(new Operation.DeclareArg(DOCKER_GID_ARG));
+        String user = c.user();
+        String addUser = user.equals("root") ? "" : " && usermod -aG \"$g\" " + Shell.quote(user);
+        ops.add(new Operation.RunCommand("root", "if [ -n \"${" + DOCKER_GID_ARG + ":-}\" ]; then g=$(getent group \"$"
+                + DOCKER_GID_ARG + "\" | cut -d: -f1); if [ -z \"$g\" ]; then if getent group docker >/dev/null; then groupmod -g \"$"
+                + DOCKER_GID_ARG + "\" docker; else groupadd -g \"$" + DOCKER_GID_ARG + "\" docker; fi; g=docker; fi" + addUser
+                + "; fi", "give " + user + " the docker socket's group (when " + DOCKER_GID_ARG + " is set)"));
+        return ops;
+    }
+
+    private List<Operation> env(HabitatConfig c) {
+        String marker = PhaseHasher.digest(c.env().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue().length() + ":" + e.getValue()).collect(Collectors.joining("\n")));
+        Map<String, String> imageEnv = new LinkedHashMap<>(c.env());
+        imageEnv.put(GeneratedFiles.ENV_MARKER, marker);
+        return List.of(new Operation.SetEnv(imageEnv),
+                new Operation.Copy(new CopySource.Generated("generated/habitat-env.sh", GeneratedFiles.envScript(c.env(), marker), 0755),
+                        GeneratedFiles.ENV_SCRIPT, null, "write " + GeneratedFiles.ENV_SCRIPT));
+    }
+
+    private List<Operation> workdir(HabitatConfig c) {
+        String wd = c.workdir();
+        String chown = c.user().equals("root") ? "" : " && chown " + Shell.quote(c.user() + ":") + " " + Shell.quote(wd);
+        return List.of(new Operation.RunCommand("root", "mkdir -p " + Shell.quote(wd) + chown, "create " + wd),
+                new Operation.SetWorkdir(wd));
+    }
+
+    private List<Operation> habitatDirs(HabitatConfig c) {
+        List<String> dirs = new ArrayList<>();
+        for (String v : List.of("HABITAT_PATH", "SYSTEM_PATH", "SHARED_PATH", "LOCAL_PATH")) {
+            String p = c.env().get(v);
+            if (p != null && p.startsWith("/") && !dirs.contains(p)) {
+                dirs.add(p);
+            }
+        }
+        if (dirs.isEmpty()) {
+            return List.of();
+        }
+        String quoted = dirs.stream().map(Shell::quote).collect(Collectors.joining(" "));
+        String chown = c.user().equals("root") ? "" : " && chown " + Shell.quote(c.user() + ":") + " " + quoted;
+        return List.of(new Operation.RunCommand("root", "mkdir -p " + quoted + chown, "create " + String.join(", ", dirs)));
+    }
+
+    private List<Operation> files(HabitatConfig c, List<String> warnings) {
+        List<Operation> ops = new ArrayList<>();
+        if (!c.entry().bypassHabitatConstruction()) {
+            for (Map.Entry<Layer, String> layer : Map.of(Layer.SYSTEM, "SYSTEM_PATH", Layer.SHARED, "SHARED_PATH",
+                    Layer.HABITAT, "LOCAL_PATH").entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+                Path dir = c.layerDirs().get(layer.getKey());
+                if (dir == null) {
+                    continue;
+                }
+                String target = c.env().get(layer.getValue());
+                if (target == null || !target.startsWith("/")) {
+                    warnings.add(layer.getValue() + " is not defined (as an absolute path) in env, so " + dir
+                            + " is not copied into the habitat");
+                    continue;
+                }
+                String ctx = "layers/" + layer.getKey().label();
+                ops.add(new Operation.Copy(new CopySource.HostTree(dir, ctx, null, HabIgnore.of(dir), target), target, null,
+                        "copy the " + layer.getKey().label() + " directory to " + target));
+            }
+        }
+        List<FileSpec> files = c.files();
+        for (int i = 0; i < files.size(); i++) {
+            FileSpec f = files.get(i);
+            if (f.before() == null && f.after() == null) {
+                ops.add(copy(f, i));
+            }
+        }
+        return ops;
+    }
+
+    private Operation copy(FileSpec f, int index) {
+        String base = f.source().getFileName() == null ? "root" : f.source().getFileName().toString();
+        boolean directory = Files.isDirectory(f.source());
+        String ctx = "files/" + index + "/" + sanitize(base);
+        HabIgnore ignore = directory ? HabIgnore.of(f.source()) : null;
+        return new Operation.Copy(new CopySource.HostTree(f.source(), ctx, f.mode(), ignore, f.dest()), f.dest(), f.owner(),
+                f.description() != null ? f.description() : "copy " + f.src() + " to " + f.dest());
+    }
+
+    /** Context names must survive Dockerfile JSON arrays and shells; keep the host name readable. */
+    static String sanitize(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        return s.isEmpty() || s.equals(".") || s.equals("..") ? "_" + s : s;
+    }
+
+    private List<Operation> repos(HabitatConfig c) {
+        List<Operation> ops = new ArrayList<>();
+        List<RepoSpec> repos = c.repos();
+        for (int i = 0; i < repos.size(); i++) {
+            RepoSpec r = repos.get(i);
+            String arg = "HABITAT_REPO_" + i + "_REVISION";
+            ops.add(new Operation.DeclareArg(arg));
+            ops.add(new Operation.CloneRepo(r, r.owner() != null ? r.owner() : c.user(), arg));
+        }
+        return ops;
+    }
+
+    private List<Operation> scripts(HabitatConfig c) {
+        List<Operation> ops = new ArrayList<>();
+        ops.add(new Operation.Copy(new CopySource.Generated("generated/entrypoint.sh", GeneratedFiles.entrypoint(), 0755),
+                GeneratedFiles.ENTRYPOINT, null, "write " + GeneratedFiles.ENTRYPOINT));
+        List<ScriptSpec> scripts = c.scripts();
+        for (int i = 0; i < scripts.size(); i++) {
+            ScriptSpec s = scripts.get(i);
+            if (s.before() == null && s.after() == null) {
+                ops.addAll(scriptOps(s, "scripts/" + i));
+            }
+        }
+        return ops;
+    }
+
+    private List<Operation> scriptOps(ScriptSpec s, String key) {
+        if (s.commands().isEmpty()) {
+            return List.of();
+        }
+        String first = s.commands().get(0).strip().lines().findFirst().orElse("");
+        return List.of(new Operation.RunScript(s.runAs(), s.commands(), s.origin().keyPath() + " [" + s.runAs() + "] "
+                + (first.length() > 60 ? first.substring(0, 57) + "..." : first), "scripts/" + key));
+    }
+
+    private List<Operation> verify(HabitatConfig c) {
+        if (c.verifyFs().isEmpty()) {
+            return List.of();
+        }
+        List<String> paths = c.verifyFs().stream().map(VerifySpec::path).toList();
+        return List.of(new Operation.RunScript(c.user(), List.of(GeneratedFiles.verifyScript(paths)),
+                "verify-fs: " + paths.size() + " required path(s) as " + c.user(), "scripts/verify"));
+    }
+
+    private List<Operation> tests(HabitatConfig c) {
+        if (c.tests().isEmpty()) {
+            return List.of();
+        }
+        List<String> commands = new ArrayList<>();
+        for (TestSpec t : c.tests()) {
+            String dir = testBase(c, t.origin().layer());
+            String cd = dir == null || t.path().startsWith("/") ? "" : "cd " + Shell.quote(dir) + " && ";
+            commands.add(cd + "bash " + Shell.quote(t.path()));
+        }
+        return List.of(new Operation.RunScript(c.user(), commands, "tests: " + c.tests().size() + " script(s) as " + c.user(),
+                "scripts/test"));
+    }
+
+    /** Test paths are relative to their layer's directory as copied into the image (BUG-33 fixed). */
+    private static String testBase(HabitatConfig c, Layer layer) {
+        String var = switch (layer) {
+            case SYSTEM -> "SYSTEM_PATH";
+            case SHARED -> "SHARED_PATH";
+            case HABITAT -> "LOCAL_PATH";
+        };
+        String dir = c.entry().bypassHabitatConstruction() ? null : c.env().get(var);
+        return dir != null && dir.startsWith("/") ? dir : c.workdir();
+    }
+
+    private List<Operation> finalOps(HabitatConfig c) {
+        String command = c.entry().command();
+        return List.of(new Operation.SetUser(c.user()), new Operation.SetWorkdir(c.workdir()),
+                new Operation.SetEntrypoint(List.of(GeneratedFiles.ENTRYPOINT)),
+                new Operation.SetCmd(command == null ? List.of("/bin/bash") : List.of("/bin/bash", "-c", command)));
+    }
+
+    /** The PATH an image without one gets, so that {@code PATH=${PATH}:/x} never loses the standard dirs. */
+    public static String defaultPath() {
+        return DEFAULT_PATH;
+    }
+
+    /** A habitat's own Dockerfile, placed before the generated stages; its last stage becomes the base. */
+    record BaseDockerfile(String text, String lastStage) {
+        static final String STAGE = "habitat-dockerfile";
+
+        static BaseDockerfile read(Path file) {
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+            List<String> lines = new ArrayList<>(text.lines().toList());
+            int lastFrom = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                String t = lines.get(i).strip().toUpperCase();
+                if (t.startsWith("FROM ")) {
+                    lastFrom = i;
+                }
+                if ((t.startsWith("COPY ") || t.startsWith("ADD ")) && !t.contains("--FROM=")) {
+                    throw new dev.habitat.core.config.ConfigException(List.of(dev.habitat.core.config.ConfigProblem.error(
+                            new dev.habitat.core.config.Location(file, i + 1, 1), "Dockerfile",
+                            "COPY/ADD from the build context is not supported in a habitat's base Dockerfile",
+                            "copy files with the config's 'files' section instead (they are hashed and staged)")));
+                }
+            }
+            if (lastFrom < 0) {
+                throw new dev.habitat.core.config.ConfigException(List.of(dev.habitat.core.config.ConfigProblem.error(
+                        dev.habitat.core.config.Location.ofFile(file), "Dockerfile", "no FROM instruction",
+                        "start the Dockerfile with FROM <image>")));
+            }
+            String[] words = lines.get(lastFrom).strip().split("\\s+");
+            String stage;
+            if (words.length >= 4 && words[words.length - 2].equalsIgnoreCase("AS")) {
+                stage = words[words.length - 1];
+            } else {
+                stage = STAGE;
+                lines.set(lastFrom, lines.get(lastFrom).stripTrailing() + " AS " + STAGE);
+            }
+            return new BaseDockerfile(String.join("\n", lines) + "\n", stage);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.habitat.core.render;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.plan.CopySource;
+import dev.habitat.core.plan.GeneratedFiles;
+import dev.habitat.core.plan.Operation;
+import dev.habitat.core.plan.PhaseHash;
+import dev.habitat.core.plan.SourceTree;
+import dev.habitat.core.plan.Stage;
+import dev.habitat.core.plan.StageGraph;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes the Dockerfile and a build context holding exactly what the stages use: the system, shared and
+ * habitat directories (filtered by {@code .habignore}), every copied file with the mode it gets in the
+ * image, the config scripts as files, and the generated files. The result is usable with a standard
+ * Docker CLI: {@code DOCKER_BUILDKIT=1 docker build --target <phase> <dir>}.
+ *
+ * <p>The directory is replaced as a whole (staged beside it, then renamed), so a failure never leaves a
+ * half-written context, and nothing outside it is touched.
+ */
+public final class ContextStager {
+    /** Marks a directory as ours, so that we only ever replace our own output. */
+    public static final String MARKER = ".habitat-context";
+
+    private final DockerfileRenderer renderer = new DockerfileRenderer();
+
+    /** @param excluded a host directory never copied into the context (the plugin's output), or null */
+    public BuildContext stage(StageGraph graph, Map<Phase, PhaseHash> hashes, Path directory, Path excluded) {
+        Path target = directory.toAbsolutePath().normalize();
+        Path excl = excluded == null ? null : excluded.toAbsolutePath().normalize();
+        if (Files.exists(target) && !Files.exists(target.resolve(MARKER))) {
+            if (!isEmptyDirectory(target)) {
+                throw new IllegalStateException(target + " exists and was not written by habitat; "
+                        + "refusing to replace it. Remove it or choose another output directory.");
+            }
+        }
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            Files.writeString(tmp.resolve(MARKER), "habitat build context\n");
+            for (Stage stage : graph.stages()) {
+                for (Operation op : stage.operations()) {
+                    if (op instanceof Operation.Copy copy) {
+                        stageSource(copy.source(), tmp, excl);
+                    } else if (op instanceof Operation.RunScript script) {
+                        stageScript(script, tmp);
+                    }
+                }
+            }
+            String dockerfile = renderer.render(graph, hashes);
+            Files.writeString(tmp.resolve("Dockerfile"), dockerfile, StandardCharsets.UTF_8);
+            Files.writeString(tmp.resolve(".dockerignore"), """
+                    # Staged by habitat-maven-plugin: .habignore rules were applied while staging, so the
+                    # context holds only what the Dockerfile uses. Reports written beside it stay out.
+                    report.json
+                    report.html
+                    """);
+            replace(tmp, target);
+            return new BuildContext(target, target.resolve("Dockerfile"), dockerfile);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new UncheckedIOException("cannot stage the build context in " + target + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    private void stageSource(CopySource source, Path root, Path excluded) throws IOException {
+        Path dest = root.resolve(source.contextPath());
+        Files.createDirectories(dest.getParent());
+        if (source instanceof CopySource.Generated g) {
+            Files.writeString(dest, g.content(), StandardCharsets.UTF_8);
+            setMode(dest, g.mode());
+            return;
+        }
+        List<SourceTree.Entry> entries = SourceTree.list((CopySource.HostTree) source, excluded);
+        for (SourceTree.Entry e : entries) {
+            Path p = e.relativePath().isEmpty() ? dest : dest.resolve(e.relativePath());
+            switch (e.kind()) {
+                case DIRECTORY -> Files.createDirectories(p);
+                case FILE -> Files.copy(e.hostPath(), p, StandardCopyOption.REPLACE_EXISTING);
+                case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+            }
+        }
+        // Modes last, deepest first, so read-only directories do not stop the copy.
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            SourceTree.Entry e = entries.get(i);
+            if (e.kind() != SourceTree.Kind.SYMLINK) {
+                setMode(e.relativePath().isEmpty() ? dest : dest.resolve(e.relativePath()), e.mode());
+            }
+        }
+    }
+
+    private void stageScript(Operation.RunScript script, Path root) throws IOException {
+        Path dir = root.resolve(script.contextDir());
+        Files.createDirectories(dir);
+        Path runner = dir.resolve(GeneratedFiles.RUNNER_NAME);
+        Files.writeString(runner, GeneratedFiles.runner(), StandardCharsets.UTF_8);
+        setMode(runner, 0755);
+        for (int i = 0; i < script.commands().size(); i++) {
+            Path cmd = dir.resolve(GeneratedFiles.commandFileName(i));
+            String body = script.commands().get(i);
+            Files.writeString(cmd, body.endsWith("\n") ? body : body + "\n", StandardCharsets.UTF_8);
+            setMode(cmd, 0644);
+        }
+    }
+
+    static void setMode(Path p, int mode) throws IOException {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < 9; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                perms.add(order[bit]);
+            }
+        }
+        Files.setPosixFilePermissions(p, perms);
+    }
+
+    private static void replace(Path staged, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling("." + target.getFileName() + ".old-" + UUID.randomUUID());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(staged, target);
+        }
+        if (old != null) {
+            deleteQuietly(old);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path p) {
+        try (var s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static void deleteQuietly(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    dir.toFile().setWritable(true, true);
+                    dir.toFile().setExecutable(true, true);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // Best effort: a leftover temp directory is harmless and named as ours.
+        }
+    }
+}

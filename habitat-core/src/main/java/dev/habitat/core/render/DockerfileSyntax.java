@@ -1,0 +1,79 @@
+package dev.habitat.core.render;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Escaping for the Dockerfile instructions we emit, so that a config value can never leave its
+ * instruction: Docker's word lexer reads {@code \}, quotes and {@code $} in ENV, LABEL, WORKDIR and COPY.
+ */
+final class DockerfileSyntax {
+    private static final Pattern REF = Pattern.compile("\\$\\{([^}]*)}");
+    private static final Pattern NAME_EXPANSION = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(?::?[-+][^}\"'`$\\\\\n]*)?");
+
+    private DockerfileSyntax() {}
+
+    /** A double-quoted word with everything literal: {@code \ " $} escaped. */
+    static String quotedLiteral(String value) {
+        return "\"" + escape(value) + "\"";
+    }
+
+    /**
+     * A double-quoted ENV value: literal text escaped, references the config left unresolved kept as
+     * Docker expansions. {@code ${PATH}} falls back to the standard PATH when the base image has none.
+     */
+    static String quotedEnvValue(String value, String key, String defaultPath) {
+        StringBuilder b = new StringBuilder("\"");
+        Matcher m = REF.matcher(value);
+        int last = 0;
+        while (m.find()) {
+            b.append(escape(value.substring(last, m.start())));
+            String body = m.group(1);
+            if (body.equals("PATH")) {
+                b.append("${PATH:-").append(escape(defaultPath)).append('}');
+            } else if (NAME_EXPANSION.matcher(body).matches()) {
+                b.append("${").append(body).append('}');
+            } else {
+                b.append(escape(m.group()));
+            }
+            last = m.end();
+        }
+        b.append(escape(value.substring(last))).append('"');
+        return b.toString();
+    }
+
+    /** An unquoted word (WORKDIR, USER): every character the lexer treats specially is escaped. */
+    static String word(String value) {
+        StringBuilder b = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            if (c == '\\' || c == '$' || c == '"' || c == '\'') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    /** A JSON array for the exec form of ENTRYPOINT, CMD and COPY. */
+    static String jsonArray(List<String> items) {
+        return items.stream().map(DockerfileSyntax::jsonString).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    static String jsonString(String s) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
+    }
+
+    private static String escape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (c == '\\' || c == '"' || c == '$') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+}

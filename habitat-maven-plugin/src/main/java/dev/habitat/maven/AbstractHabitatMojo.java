@@ -1,0 +1,72 @@
+package dev.habitat.maven;
+
+import dev.habitat.core.config.ConfigException;
+import dev.habitat.core.config.ConfigLoader;
+import dev.habitat.core.config.ConfigProblem;
+import dev.habitat.core.plan.ExternalInputs;
+import dev.habitat.core.plan.PlannedHabitat;
+import java.io.File;
+import java.nio.file.Path;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/** What every goal shares: where the habitat is, where output goes, and turning config errors into failures. */
+abstract class AbstractHabitatMojo extends AbstractMojo {
+
+    /** The habitat root: {@code system/}, {@code shared/} and {@code ./} paths of the config hang off it. */
+    @Parameter(property = "habitat.root", defaultValue = "${project.basedir}")
+    protected File root;
+
+    /** The habitat's config.yaml, relative to {@code habitat.root} unless absolute. */
+    @Parameter(property = "habitat.config", defaultValue = "src/main/habitat/config.yaml")
+    protected String config;
+
+    /** Where generated Dockerfiles, contexts and reports go, one directory per habitat name. */
+    @Parameter(property = "habitat.outputDirectory", defaultValue = "${project.build.directory}/habitat")
+    protected File outputDirectory;
+
+    /** Skip the goal. */
+    @Parameter(property = "habitat.skip", defaultValue = "false")
+    protected boolean skip;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("habitat: skipped (habitat.skip=true)");
+            return;
+        }
+        PlannedHabitat habitat = load();
+        run(habitat);
+    }
+
+    protected abstract void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException;
+
+    protected PlannedHabitat load() throws MojoFailureException {
+        try {
+            PlannedHabitat h = PlannedHabitat.load(new ConfigLoader(), root.toPath(), Path.of(config),
+                    outputDirectory.toPath(), ExternalInputs.none());
+            for (ConfigProblem w : h.config().warnings()) {
+                getLog().warn(w.format());
+            }
+            for (String w : h.graph().warnings()) {
+                getLog().warn(w);
+            }
+            return h;
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                if (p.isError()) {
+                    getLog().error(p.format());
+                } else {
+                    getLog().warn(p.format());
+                }
+            }
+            throw new MojoFailureException(e.getMessage());
+        }
+    }
+
+    protected Path habitatOutput(PlannedHabitat h) {
+        return outputDirectory.toPath().resolve(h.config().name());
+    }
+}
