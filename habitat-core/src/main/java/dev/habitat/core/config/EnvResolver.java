@@ -43,12 +43,13 @@ public final class EnvResolver {
     /** The merged env in first-definition order; throws listing every cycle. */
     public Map<String, String> resolve() {
         List<ConfigProblem> problems = new ArrayList<>();
+        java.util.Set<java.util.Set<String>> cycles = new java.util.HashSet<>();
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Definition> e : finalDefinition.entrySet()) {
             try {
                 out.put(e.getKey(), resolve(e.getValue(), new ArrayList<>()));
             } catch (CycleException c) {
-                if (problems.stream().noneMatch(p -> p.message().equals(c.getMessage()))) {
+                if (cycles.add(c.members)) {
                     Definition at = c.at;
                     problems.add(ConfigProblem.error(at.location(), at.keyPath(), c.getMessage(),
                             "break the cycle: define one of these variables without referring to the others"));
@@ -72,7 +73,8 @@ public final class EnvResolver {
                 chain.add(x.key());
             }
             chain.add(d.key());
-            throw new CycleException("env variables refer to each other in a cycle: " + String.join(" -> ", chain), d);
+            throw new CycleException("env variables refer to each other in a cycle: " + String.join(" -> ", chain), d,
+                    java.util.Set.copyOf(chain));
         }
         inProgress.add(d);
         Matcher m = REFERENCE.matcher(d.rawValue());
@@ -118,10 +120,12 @@ public final class EnvResolver {
 
     private static final class CycleException extends RuntimeException {
         final Definition at;
+        final java.util.Set<String> members;
 
-        CycleException(String message, Definition at) {
+        CycleException(String message, Definition at, java.util.Set<String> members) {
             super(message, null, false, false);
             this.at = at;
+            this.members = members;
         }
     }
 

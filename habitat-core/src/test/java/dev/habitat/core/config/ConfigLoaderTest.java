@@ -1,0 +1,347 @@
+package dev.habitat.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.habitat.core.Fixture;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    Fixture fx() {
+        return new Fixture(dir);
+    }
+
+    private List<String> errors(String config) {
+        Fixture f = fx().write("habitat/config.yaml", config);
+        ConfigException e = assertThrows(ConfigException.class, f::load);
+        return e.problems().stream().filter(ConfigProblem::isError).map(ConfigProblem::format).collect(Collectors.toList());
+    }
+
+    @Test
+    void loadsEveryKeyOfTheOriginalFormat() {
+        HabitatConfig c = fx().write("habitat/a.txt", "a").write("habitat/Notes.md", "n").write("habitat/config.yaml", """
+                name: full
+                description: every key
+                base_image: debian:bookworm
+                env:
+                  - USER=node
+                  - WORKDIR=/workspace
+                  - E=a=b=c
+                files:
+                  - src: a.txt
+                    dest: ~/a.txt
+                    mode: 0600
+                    owner: node
+                    description: the a file
+                    after: repos
+                volumes:
+                  - /var/run/docker.sock:/var/run/docker.sock
+                  - ~/.cache:/cache:ro
+                repos:
+                  - url: https://example.invalid/r.git
+                    path: ${WORKDIR}/r
+                    branch: main
+                    shallow: false
+                    access: read
+                tools:
+                  node: 20
+                scripts:
+                  - run_as: root
+                    before: env
+                    commands:
+                      - echo one
+                      - |
+                        echo two
+                        echo three
+                verify-fs:
+                  required_files:
+                    - ~/a.txt
+                tests:
+                  - tests/t.sh
+                entry:
+                  command: claude
+                  tty: false
+                  bypass_habitat_construction: false
+                  init_command: echo hi
+                  startup_delay: 2
+                timeout:
+                  per-phase: 5m
+                  scripts: 1.5h
+                container: {}
+                claude:
+                  bypass_habitat_construction: false
+                """).load();
+        assertEquals("full", c.name());
+        assertEquals("a=b=c", c.env().get("E"));
+        assertEquals("/home/node/a.txt", c.files().get(0).dest());
+        assertEquals(0600, c.files().get(0).mode());
+        assertEquals("repos", c.files().get(0).after());
+        assertEquals(dir.resolve("habitat/a.txt"), c.files().get(0).source());
+        assertEquals("/workspace/r", c.repos().get(0).path());
+        assertEquals(false, c.repos().get(0).shallow());
+        assertEquals(List.of("echo one", "echo two\necho three\n"), c.scripts().get(0).commands());
+        assertEquals("root", c.scripts().get(0).runAs());
+        assertEquals("~/a.txt", c.verifyFs().get(0).path());
+        assertEquals("claude", c.entry().command());
+        assertEquals(false, c.entry().tty());
+        assertEquals(java.time.Duration.ofMinutes(90), c.timeouts().forPhase("scripts"));
+        assertEquals(java.time.Duration.ofMinutes(5), c.timeouts().forPhase("files"));
+        assertEquals(dir.resolve("home/.cache").toString(), c.volumes().get(1).host());
+        assertEquals("ro", c.volumes().get(1).options());
+        assertTrue(c.tools().contains("node"));
+        assertTrue(c.warnings().isEmpty(), c.warnings().toString());
+    }
+
+    @Test
+    void systemAndSharedLayersApplyInLayerOrder() {
+        HabitatConfig c = fx()
+                .write("system/config.yaml", """
+                        env:
+                          - SYSTEM_PATH=/habitat/system
+                          - TOOLS=${SYSTEM_PATH}/tools
+                          - WHO=system
+                        files:
+                          - src: s.txt
+                            dest: /etc/s.txt
+                        scripts:
+                          - commands: [echo system]
+                        volumes:
+                          - /a:/a
+                        verify-fs:
+                          required_files: [/etc/s.txt]
+                        tests: [tests/sys.sh]
+                        """)
+                .write("system/s.txt", "s")
+                .write("shared/config.yaml", """
+                        env:
+                          - WHO=shared
+                        scripts:
+                          - commands: [echo shared]
+                        """)
+                .write("habitat/config.yaml", Fixture.MINIMAL + """
+                          - SYSTEM_PATH=/workspace/system
+                        scripts:
+                          - commands: [echo habitat]
+                        volumes:
+                          - /b:/b
+                        """).load();
+        assertEquals("shared", c.env().get("WHO"));
+        assertEquals("/workspace/system/tools", c.env().get("TOOLS"));
+        assertEquals(List.of("echo system", "echo shared", "echo habitat"),
+                c.scripts().stream().map(s -> s.commands().get(0)).toList());
+        assertEquals(Layer.SYSTEM, c.scripts().get(0).origin().layer());
+        assertEquals(dir.resolve("system/s.txt"), c.files().get(0).source(), "bare paths resolve against their layer's dir");
+        assertEquals(List.of("/a", "/b"), c.volumes().stream().map(VolumeSpec::host).toList());
+        assertEquals(1, c.verifyFs().size());
+        assertEquals(Layer.SYSTEM, c.tests().get(0).origin().layer());
+        assertEquals("dev", c.scripts().get(0).runAs(), "run_as defaults to USER");
+        assertEquals(dir.resolve("system"), c.layerDirs().get(Layer.SYSTEM));
+    }
+
+    @Test
+    void dotSlashResolvesAgainstTheRootAndTildeAgainstTheHostHome() {
+        HabitatConfig c = fx().write("conf/x.conf", "x").write("home/.gitconfig", "g")
+                .write("habitat/config.yaml", Fixture.MINIMAL + """
+                        files:
+                          - src: ./conf/x.conf
+                            dest: /etc/x.conf
+                          - src: ~/.gitconfig
+                            dest: ~/.gitconfig
+                            owner: alice:staff
+                        """).load();
+        assertEquals(dir.resolve("conf/x.conf"), c.files().get(0).source());
+        assertEquals(dir.resolve("home/.gitconfig"), c.files().get(1).source());
+        assertEquals("/home/alice/.gitconfig", c.files().get(1).dest(), "~ in dest is the owner's home");
+    }
+
+    @Test
+    void originalLayoutLoadsUnchanged() {
+        HabitatConfig c = fx().write("system/config.yaml", "env:\n  - SYSTEM_PATH=/habitat/system\ncontainer: {}\n")
+                .write("shared/config.yaml", "env:\n  - SHARED_PATH=/habitat/shared\n")
+                .write("habitats/discourse/config.yaml", """
+                        name: discourse
+                        base_image: discourse/discourse_dev:release
+                        env:
+                          - USER=discourse
+                          - WORKDIR=/discourse
+                          - LOCAL_PATH=/habitat/local
+                        repos:
+                          - url: https://github.com/discourse/discourse
+                            path: /discourse
+                            branch: main
+                        entry:
+                          command: claude --dangerously-skip-permissions
+                        """).load("habitats/discourse/config.yaml");
+        assertEquals("discourse", c.name());
+        assertEquals("/habitat/system", c.env().get("SYSTEM_PATH"));
+        assertEquals(dir.resolve("habitats/discourse"), c.habitatDir());
+    }
+
+    @Test
+    void reportsEveryErrorOfTheFileTogetherWithItsLocation() {
+        List<String> errs = errors("""
+                name: Not_Valid
+                base_image: debian
+                env:
+                  - USER=dev
+                  - WORKDIR=relative/dir
+                files:
+                  - src: missing.txt
+                    dest: /x
+                  - dest: relative
+                    src: ./nope
+                repos:
+                  - url: https://x.invalid/a.git
+                    path: relative
+                scripts:
+                  - after: setup
+                    commands: [echo]
+                  - before: "6"
+                    commands: [echo]
+                entry:
+                  tty: "yes"
+                """);
+        String all = String.join("\n", errs);
+        assertTrue(errs.size() >= 7, all);
+        assertTrue(all.contains("config.yaml:1:7: name: 'Not_Valid' cannot name a Docker image"), all);
+        assertTrue(all.contains(":5:5: env[1]: WORKDIR must be an absolute path"), all);
+        assertTrue(all.contains(":7:10: files[0].src: source not found"), all);
+        assertTrue(all.contains(":13:11: repos[0].path: repos path must be an absolute path"), all);
+        assertTrue(all.contains(":15:12: scripts[0].after: 'setup' is not a phase"), all);
+        assertTrue(all.contains("'setup' was renamed to 'scripts'"), all);
+        assertTrue(all.contains("scripts[1].before: '6' is not a phase. Fix: hooks name phases by name: write before: files"), all);
+        assertTrue(all.contains(":20:8: entry.tty: must be a boolean"), all);
+    }
+
+    @Test
+    void requiredKeysOfTheOriginalValidation() {
+        assertTrue(String.join("\n", errors("base_image: x\nenv:\n  - WORKDIR=/w\n")).contains("missing required key 'name'"));
+        assertTrue(String.join("\n", errors("name: a\nbase_image: x\nenv:\n  - WORKDIR=/w\n")).contains("missing required variable USER"));
+        assertTrue(String.join("\n", errors("name: a\nbase_image: x\nenv:\n  - USER=\n  - WORKDIR=/w\n")).contains("USER must not be empty"));
+        assertTrue(String.join("\n", errors("name: a\nbase_image: x\nenv:\n  - USER=u\n")).contains("missing required variable WORKDIR"));
+        assertTrue(String.join("\n", errors("name: a\nbase_image: x\n")).contains("missing required section 'env'"));
+        assertTrue(String.join("\n", errors("name: a\nbase_image: x\nenv: USER=a\n")).contains("env: must be a list"));
+        assertTrue(String.join("\n", errors("name: a\nimage: {tag: x}\nenv: [USER=u, WORKDIR=/w]\n"))
+                .contains("image section must specify either dockerfile or base"));
+        assertTrue(String.join("\n", errors("name: a\nbase_image: x\nenv: [USER=u, WORKDIR=/w]\nrepos: {}\n")).contains("repos must be a list"));
+        assertTrue(String.join("\n", errors("name: a\nbase_image: x\nenv: [USER=u, WORKDIR=/w]\nentry:\n  startup_delay: -1\n"))
+                .contains("entry.startup_delay: must be a non-negative number"));
+        assertTrue(String.join("\n", errors("name: a\nbase_image: x\nenv: [USER=u, WORKDIR=/w]\nrepos:\n  - path: /x\n"))
+                .contains("repos[0].url: missing required 'url'"));
+    }
+
+    @Test
+    void shapesTheOriginalNeverChecked() {
+        String all = String.join("\n", errors("""
+                name: a
+                base_image: x
+                env: [USER=u, WORKDIR=/w, "A=1\\nB"]
+                files: [just-a-string]
+                scripts:
+                  - commands: {a: b}
+                tests: [[nested]]
+                volumes: [novolume]
+                verify-fs: [x]
+                timeout:
+                  scripts: forever
+                """));
+        assertTrue(all.contains("env[2]: the value of A contains a line break"), all);
+        assertTrue(all.contains("files[0]: must be a map with src and dest"), all);
+        assertTrue(all.contains("scripts[0].commands: must be a list of shell commands"), all);
+        assertTrue(all.contains("tests[0]: must be the path of a test script"), all);
+        assertTrue(all.contains("volumes[0]: 'novolume' is not host:container"), all);
+        assertTrue(all.contains("verify-fs: must be a map with required_files"), all);
+        assertTrue(all.contains("timeout.scripts: 'forever' is not a duration"), all);
+    }
+
+    @Test
+    void yamlSyntaxErrorIsLocated() {
+        List<String> errs = errors("name: a\nenv:\n  - USER=u\n - WORKDIR=/w\n");
+        assertEquals(1, errs.size(), errs.toString());
+        assertTrue(errs.get(0).matches(".*config\\.yaml:4:\\d+: YAML syntax error: .*"), errs.get(0));
+    }
+
+    @Test
+    void emptyFileAndMissingFileAreClearErrors() {
+        assertTrue(errors("").get(0).contains("the config file is empty"));
+        ConfigException e = assertThrows(ConfigException.class, () -> fx().load("nope/config.yaml"));
+        assertTrue(e.getMessage().contains("habitat config file not found"), e.getMessage());
+    }
+
+    @Test
+    void unknownKeysWarnWithDidYouMean() {
+        HabitatConfig c = fx().write("habitat/config.yaml", Fixture.MINIMAL + """
+                repositories: []
+                setup: []
+                debug: true
+                scirpts: []
+                """).load();
+        String all = c.warnings().stream().map(ConfigProblem::format).collect(Collectors.joining("\n"));
+        assertTrue(all.contains(":6:1: repositories: unknown key, ignored. Fix: 'repositories' was renamed to 'repos'"), all);
+        assertTrue(all.contains("setup: unknown key, ignored. Fix: 'setup' was renamed to 'scripts'"), all);
+        assertTrue(all.contains("debug: unknown key, ignored. Fix: 'debug' was only planned"), all);
+        assertTrue(all.contains("scirpts: unknown key, ignored. Fix: did you mean 'scripts'?"), all);
+    }
+
+    @Test
+    void undefinedVariableInADestIsAnError() {
+        fx().write("habitat/f", "x");
+        String all = String.join("\n", errors(Fixture.MINIMAL + "files:\n  - src: f\n    dest: ${NOWHERE}/f\n"));
+        assertTrue(all.contains("files[0].dest: dest '${NOWHERE}/f' refers to undefined variable NOWHERE"), all);
+    }
+
+    @Test
+    void duplicateKeysAndDuplicateRepoPathsAreErrors() {
+        assertTrue(String.join("\n", errors(Fixture.MINIMAL + "name: again\n")).contains("duplicate key (first defined at line 1)"));
+        String all = String.join("\n", errors(Fixture.MINIMAL + """
+                repos:
+                  - {url: https://a.invalid/a, path: /w/a}
+                  - {url: https://a.invalid/b, path: /w/a/}
+                """));
+        assertTrue(all.contains("repos[1].path: path /w/a is also the path of repos[0]"), all);
+    }
+
+    @Test
+    void modesAcceptTheUsualSpellings() {
+        fx().write("habitat/f", "x");
+        HabitatConfig c = fx().write("habitat/config.yaml", Fixture.MINIMAL + """
+                files:
+                  - {src: f, dest: /a, mode: 755}
+                  - {src: f, dest: /b, mode: "0640"}
+                  - {src: f, dest: /c, mode: 0o600}
+                """).load();
+        assertEquals(List.of(0755, 0640, 0600), c.files().stream().map(FileSpec::mode).toList());
+        assertTrue(String.join("\n", errors(Fixture.MINIMAL + "files:\n  - {src: f, dest: /a, mode: 999}\n"))
+                .contains("'999' is not an octal file mode"));
+    }
+
+    @Test
+    void everyStringIsExpandedWithTheFinalEnv() {
+        HabitatConfig c = fx().write("habitat/config.yaml", """
+                name: demo
+                base_image: debian:bookworm
+                env:
+                  - USER=dev
+                  - WORKDIR=/workspace
+                  - APP=${WORKDIR}/app
+                scripts:
+                  - run_as: ${USER}
+                    commands: ["cd ${APP} && echo {env.USER} ${PATH}"]
+                entry:
+                  command: cd ${APP}
+                """).load();
+        assertEquals("dev", c.scripts().get(0).runAs());
+        assertEquals("cd /workspace/app && echo dev ${PATH}", c.scripts().get(0).commands().get(0));
+        assertEquals("cd /workspace/app", c.entry().command());
+        assertNull(c.network());
+    }
+}

@@ -1,0 +1,151 @@
+package dev.habitat.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.habitat.core.Fixture;
+import dev.habitat.core.Phase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PhaseHasherTest {
+    @TempDir
+    Path dir;
+
+    static final String BASE = """
+            name: demo
+            base_image: debian:bookworm
+            env:
+              - USER=dev
+              - WORKDIR=/workspace
+            files:
+              - {src: f, dest: /f}
+              - {src: d, dest: /d}
+              - {src: hooked, dest: /hooked, before: env}
+            repos:
+              - {url: https://r.invalid/r.git, path: /r}
+            tools: {node: 20}
+            scripts:
+              - {commands: [echo main]}
+              - {commands: [echo early], after: workdir}
+            verify-fs:
+              required_files: [/f]
+            tests: [t.sh]
+            entry:
+              command: bash
+            """;
+
+    private Fixture fixture() {
+        return new Fixture(dir).write("habitat/f", "f").write("habitat/d/x", "x").write("habitat/d/sub/y", "y")
+                .write("habitat/hooked", "h").write("habitat/.habignore", "*.tmp\n");
+    }
+
+    private Map<Phase, PhaseHash> hashes(String config) {
+        return fixture().write("habitat/config.yaml", config).plan().hashes();
+    }
+
+    /** The phases whose hash differs between two runs. */
+    private static Set<Phase> changed(Map<Phase, PhaseHash> a, Map<Phase, PhaseHash> b) {
+        Set<Phase> out = EnumSet.noneOf(Phase.class);
+        for (Phase p : Phase.values()) {
+            if (!a.get(p).hash().equals(b.get(p).hash())) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static Set<Phase> from(Phase first) {
+        return EnumSet.range(first, Phase.FINAL);
+    }
+
+    private void assertChangeRebuildsFrom(Phase first, String before, String after) {
+        assertEquals(from(first), changed(hashes(before), hashes(after)));
+    }
+
+    @Test
+    void deterministicAndIndependentOfWhereTheHabitatLives(@TempDir Path other) throws IOException {
+        Map<Phase, PhaseHash> a = hashes(BASE);
+        assertEquals(a, hashes(BASE));
+        Fixture moved = new Fixture(other).write("habitat/f", "f").write("habitat/d/x", "x").write("habitat/d/sub/y", "y")
+                .write("habitat/hooked", "h").write("habitat/.habignore", "*.tmp\n").write("habitat/config.yaml", BASE);
+        assertEquals(changed(a, moved.plan().hashes()), EnumSet.noneOf(Phase.class));
+    }
+
+    @Test
+    void eachSectionChangesExactlyItsPhaseAndLaterOnes() {
+        assertChangeRebuildsFrom(Phase.BASE, BASE, BASE.replace("debian:bookworm", "debian:trixie"));
+        assertChangeRebuildsFrom(Phase.USERS, BASE, BASE.replace("USER=dev", "USER=alice"));
+        assertChangeRebuildsFrom(Phase.ENV, BASE, BASE.replace("  - WORKDIR=/workspace\n", "  - WORKDIR=/workspace\n  - EXTRA=1\n"));
+        assertChangeRebuildsFrom(Phase.WORKDIR, BASE, BASE.replace("echo early", "echo earlier"));
+        assertChangeRebuildsFrom(Phase.FILES, BASE, BASE.replace("{src: f, dest: /f}", "{src: f, dest: /f, mode: 600}"));
+        assertChangeRebuildsFrom(Phase.REPOS, BASE, BASE.replace("path: /r}", "path: /r, branch: dev}"));
+        assertChangeRebuildsFrom(Phase.TOOLS, BASE, BASE.replace("node: 20", "node: 22"));
+        assertChangeRebuildsFrom(Phase.SCRIPTS, BASE, BASE.replace("echo main", "echo other"));
+        assertChangeRebuildsFrom(Phase.VERIFY, BASE, BASE.replace("required_files: [/f]", "required_files: [/f, /d]"));
+        assertChangeRebuildsFrom(Phase.TEST, BASE, BASE.replace("tests: [t.sh]", "tests: [u.sh]"));
+        assertChangeRebuildsFrom(Phase.FINAL, BASE, BASE.replace("command: bash", "command: zsh"));
+    }
+
+    @Test
+    void workdirChangesEnvAndLaterButNotUsers() {
+        assertEquals(from(Phase.ENV), changed(hashes(BASE), hashes(BASE.replace("WORKDIR=/workspace", "WORKDIR=/ws"))));
+    }
+
+    @Test
+    void theHabitatDirectoryCopiedToLocalPathCarriesConfigYamlSoAnyConfigEditReachesFiles() {
+        String local = BASE.replace("  - WORKDIR=/workspace\n", "  - WORKDIR=/workspace\n  - LOCAL_PATH=/h/local\n");
+        assertEquals(EnumSet.range(Phase.FILES, Phase.FINAL), changed(hashes(local), hashes(local.replace("command: bash", "command: zsh"))));
+    }
+
+    @Test
+    void hooksHashInThePhaseWhereTheyRun() throws IOException {
+        Map<Phase, PhaseHash> a = hashes(BASE);
+        Files.writeString(dir.resolve("habitat/hooked"), "changed");
+        assertEquals(from(Phase.ENV), changed(a, fixture().write("habitat/hooked", "changed").plan().hashes()));
+    }
+
+    @Test
+    void fileAndDirectoryContentsAreHashedByContentNotByMtime() throws IOException {
+        Map<Phase, PhaseHash> a = hashes(BASE);
+        Files.setLastModifiedTime(dir.resolve("habitat/d/x"), FileTime.fromMillis(0));
+        assertEquals(EnumSet.noneOf(Phase.class), changed(a, new Fixture(dir).plan().hashes()), "mtime alone changes nothing");
+        Files.writeString(dir.resolve("habitat/d/sub/y"), "y2");
+        assertEquals(from(Phase.FILES), changed(a, new Fixture(dir).plan().hashes()), "a file deep in a copied directory");
+    }
+
+    @Test
+    void habignoredFilesDoNotChangeHashes() throws IOException {
+        String local = BASE.replace("  - WORKDIR=/workspace\n", "  - WORKDIR=/workspace\n  - LOCAL_PATH=/h/local\n");
+        Files.createDirectories(dir.resolve("habitat/deep/er"));
+        Map<Phase, PhaseHash> a = hashes(local);
+        Files.writeString(dir.resolve("habitat/scratch.tmp"), "noise");
+        Files.writeString(dir.resolve("habitat/deep/er/more.tmp"), "noise at any depth");
+        assertEquals(EnumSet.noneOf(Phase.class), changed(a, new Fixture(dir).plan().hashes()));
+        Files.writeString(dir.resolve("habitat/deep/kept.txt"), "kept");
+        assertNotEquals(a.get(Phase.FILES), new Fixture(dir).plan().hashes().get(Phase.FILES));
+    }
+
+    @Test
+    void externalInputsChangeTheirPhase() {
+        PlannedHabitat h = fixture().write("habitat/config.yaml", BASE).plan();
+        PhaseHasher hasher = new PhaseHasher(null);
+        Map<Phase, PhaseHash> none = hasher.hash(h.graph(), ExternalInputs.none());
+        Map<Phase, PhaseHash> repo = hasher.hash(h.graph(), new ExternalInputs(java.util.Optional.empty(),
+                java.util.List.of(java.util.Optional.of("abc123")), java.util.Optional.empty()));
+        Map<Phase, PhaseHash> gid = hasher.hash(h.graph(), new ExternalInputs(java.util.Optional.empty(),
+                java.util.List.of(), java.util.Optional.of("998")));
+        Map<Phase, PhaseHash> image = hasher.hash(h.graph(), new ExternalInputs(java.util.Optional.of("sha256:1"),
+                java.util.List.of(), java.util.Optional.empty()));
+        assertEquals(from(Phase.REPOS), changed(none, repo));
+        assertEquals(from(Phase.USERS), changed(none, gid));
+        assertEquals(from(Phase.BASE), changed(none, image));
+    }
+}

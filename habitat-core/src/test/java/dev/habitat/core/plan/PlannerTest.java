@@ -1,0 +1,140 @@
+package dev.habitat.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.habitat.core.Fixture;
+import dev.habitat.core.Phase;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlannerTest {
+    @TempDir
+    Path dir;
+
+    private StageGraph plan(String extra) {
+        return new Fixture(dir).write("habitat/f1", "1").write("habitat/f2", "2")
+                .write("habitat/config.yaml", Fixture.MINIMAL + extra).plan().graph();
+    }
+
+    private static List<String> names(StageGraph g) {
+        return g.stages().stream().map(Stage::name).toList();
+    }
+
+    @Test
+    void everyPhaseHasAStageNamedAfterItInOrderAndEachStageStartsFromThePreviousOne() {
+        StageGraph g = plan("");
+        assertEquals(Phase.names(), names(g));
+        for (int i = 1; i < g.stages().size(); i++) {
+            assertEquals(g.stages().get(i - 1).name(), g.stages().get(i).from());
+        }
+        assertEquals("debian:bookworm", g.stages().get(0).from());
+    }
+
+    @Test
+    void hooksBecomeStagesAroundTheirPhaseFilesBeforeScriptsInConfigOrder() {
+        StageGraph g = plan("""
+                files:
+                  - {src: f1, dest: /a, after: repos}
+                  - {src: f2, dest: /b, before: base}
+                scripts:
+                  - {commands: [echo s0], after: repos}
+                  - {commands: [echo s1], before: repos}
+                  - {commands: [echo s2], after: repos}
+                  - {commands: [echo s3], after: base}
+                """);
+        List<String> n = names(g);
+        assertEquals(List.of("base-before", "base-core", "base"), n.subList(0, 3));
+        int repos = n.indexOf("repos");
+        assertEquals(List.of("repos-before", "repos-core", "repos"), n.subList(repos - 2, repos + 1));
+        Stage after = g.lastStageOf(Phase.REPOS);
+        assertEquals(Stage.Role.AFTER_HOOKS, after.role());
+        List<Operation> ops = after.operations();
+        assertTrue(ops.get(0) instanceof Operation.Copy c && c.dest().equals("/a"), ops.toString());
+        assertEquals("echo s0", ((Operation.RunScript) ops.get(1)).commands().get(0));
+        assertEquals("echo s2", ((Operation.RunScript) ops.get(2)).commands().get(0));
+        assertEquals(Stage.Role.BEFORE_HOOKS, g.stages().get(0).role());
+        Set<String> unique = new HashSet<>(n);
+        assertEquals(n.size(), unique.size(), "stage names are unique");
+        // hooked entries leave the default slots
+        assertTrue(g.lastStageOf(Phase.FILES).operations().stream().noneMatch(o -> o instanceof Operation.Copy c && c.dest().startsWith("/a")));
+        assertTrue(g.lastStageOf(Phase.SCRIPTS).operations().stream().noneMatch(o -> o instanceof Operation.RunScript));
+    }
+
+    @Test
+    void usersAreCreatedForUserAndEveryRunAsButRootAndScriptsRunAsTheirUser() {
+        StageGraph g = plan("""
+                scripts:
+                  - {run_as: root, commands: [whoami]}
+                  - {run_as: builder, commands: [whoami]}
+                  - {commands: [whoami]}
+                """);
+        List<String> created = g.lastStageOf(Phase.USERS).operations().stream()
+                .filter(o -> o instanceof Operation.RunCommand r && r.summary().startsWith("create user"))
+                .map(o -> ((Operation.RunCommand) o).summary()).toList();
+        assertEquals(List.of("create user dev", "create user builder"), created);
+        List<String> users = g.lastStageOf(Phase.SCRIPTS).operations().stream()
+                .filter(o -> o instanceof Operation.RunScript).map(o -> ((Operation.RunScript) o).user()).toList();
+        assertEquals(List.of("root", "builder", "dev"), users);
+    }
+
+    @Test
+    void habitatDirectoriesComeFromTheRealPathVariables() {
+        StageGraph g = new Fixture(dir).write("habitat/config.yaml", """
+                name: demo
+                base_image: debian:bookworm
+                env:
+                  - USER=dev
+                  - WORKDIR=/w
+                  - SYSTEM_PATH=/h/sys
+                  - LOCAL_PATH=/h/local
+                """).plan().graph();
+        Operation.RunCommand mk = (Operation.RunCommand) g.lastStageOf(Phase.HABITAT).operations().get(0);
+        assertEquals("mkdir -p '/h/sys' '/h/local' && chown 'dev:' '/h/sys' '/h/local'", mk.command());
+    }
+
+    @Test
+    void filesPhaseCopiesLayersThenFilesAndBypassSkipsTheLayers() {
+        Fixture f = new Fixture(dir).write("system/config.yaml", "env: [SYSTEM_PATH=/h/system]\n").write("system/tool", "t")
+                .write("habitat/f1", "1")
+                .write("habitat/config.yaml", Fixture.MINIMAL + "  - LOCAL_PATH=/h/local\nfiles:\n  - {src: f1, dest: /f1, owner: dev}\n");
+        List<Operation> ops = f.plan().graph().lastStageOf(Phase.FILES).operations();
+        assertEquals(List.of("/h/system", "/h/local", "/f1"), ops.stream().map(o -> ((Operation.Copy) o).dest()).toList());
+        assertEquals("dev", ((Operation.Copy) ops.get(2)).owner());
+        f.write("habitat/config.yaml", Fixture.MINIMAL + "  - LOCAL_PATH=/h/local\nentry:\n  bypass_habitat_construction: true\n");
+        assertTrue(f.plan().graph().lastStageOf(Phase.FILES).operations().isEmpty());
+    }
+
+    @Test
+    void undefinedLayerPathIsAWarningNotASilentSkip() {
+        StageGraph g = new Fixture(dir).write("shared/config.yaml", "env: [A=1]\n").write("habitat/config.yaml", Fixture.MINIMAL)
+                .plan().graph();
+        assertTrue(g.warnings().stream().anyMatch(w -> w.startsWith("SHARED_PATH is not defined")), g.warnings().toString());
+    }
+
+    @Test
+    void testsRunFromTheirLayerDirectoryAndVerifyListsEveryPath() {
+        StageGraph g = new Fixture(dir).write("habitat/config.yaml", Fixture.MINIMAL + """
+                  - LOCAL_PATH=/h/local
+                tests: [tests/a.sh, /abs/b.sh]
+                verify-fs:
+                  required_files: [~/x, "/y z"]
+                """).plan().graph();
+        Operation.RunScript t = (Operation.RunScript) g.lastStageOf(Phase.TEST).operations().get(0);
+        assertEquals("dev", t.user());
+        assertEquals(List.of("cd '/h/local' && bash 'tests/a.sh'", "bash '/abs/b.sh'"), t.commands());
+        Operation.RunScript v = (Operation.RunScript) g.lastStageOf(Phase.VERIFY).operations().get(0);
+        assertTrue(v.commands().get(0).contains("check \"$HOME\"'/x'\ncheck '/y z'\n"), v.commands().get(0));
+    }
+
+    @Test
+    void finalSetsEntrypointCmdUserAndWorkdir() {
+        List<Operation> ops = plan("entry:\n  command: echo hi\n").lastStageOf(Phase.FINAL).operations();
+        assertEquals(List.of(new Operation.SetUser("dev"), new Operation.SetWorkdir("/workspace"),
+                new Operation.SetEntrypoint(List.of("/entrypoint.sh")), new Operation.SetCmd(List.of("/bin/bash", "-c", "echo hi"))), ops);
+    }
+}

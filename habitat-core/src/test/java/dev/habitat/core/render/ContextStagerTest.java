@@ -1,0 +1,92 @@
+package dev.habitat.core.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.habitat.core.Fixture;
+import dev.habitat.core.plan.PlannedHabitat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContextStagerTest {
+    @TempDir
+    Path dir;
+
+    private BuildContext stage(Fixture f) {
+        PlannedHabitat h = f.plan();
+        return new ContextStager().stage(h.graph(), h.hashes(), dir.resolve("target/habitat/demo"), dir.resolve("target"));
+    }
+
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void stagesExactlyWhatTheStagesCopyWithTheirModes() throws IOException {
+        Fixture f = new Fixture(dir).write("habitat/bin/tool", "#!/bin/sh\n").write("habitat/key.pem", "k")
+                .write("habitat/conf/a.conf", "a").write("habitat/conf/b.conf", "b")
+                .write("habitat/.habignore", "*.swp\n/top-only.txt\nbuild/\n")
+                .write("habitat/top-only.txt", "t").write("habitat/conf/top-only.txt", "kept")
+                .write("habitat/conf/deep/x.swp", "s").write("habitat/build/out", "o")
+                .write("habitat/config.yaml", Fixture.MINIMAL + """
+                          - LOCAL_PATH=/h/local
+                        files:
+                          - {src: bin/tool, dest: /usr/local/bin/tool}
+                          - {src: key.pem, dest: /etc/key.pem}
+                          - {src: conf, dest: /etc/conf, mode: "0640"}
+                        scripts:
+                          - {commands: [echo one, echo two]}
+                        """);
+        Files.setPosixFilePermissions(f.path("habitat/bin/tool"), PosixFilePermissions.fromString("rwxr-x---"));
+        BuildContext ctx = stage(f);
+        Path c = ctx.directory();
+        assertEquals("rwxr-xr-x", mode(c.resolve("files/0/tool")), "executable on the host: 755");
+        assertEquals("rw-------", mode(c.resolve("files/1/key.pem")), "keys: 600");
+        assertEquals("rw-r-----", mode(c.resolve("files/2/conf/a.conf")), "mode applies to files");
+        assertEquals("rwxr-x---", mode(c.resolve("files/2/conf")), "directories stay traversable");
+        assertTrue(Files.exists(c.resolve("layers/habitat/conf/top-only.txt")), "anchored pattern only at the top");
+        assertFalse(Files.exists(c.resolve("layers/habitat/top-only.txt")));
+        assertFalse(Files.exists(c.resolve("layers/habitat/conf/deep/x.swp")), "patterns match at any depth");
+        assertFalse(Files.exists(c.resolve("layers/habitat/build")), "directory patterns");
+        assertEquals("echo two\n", Files.readString(c.resolve("scripts/scripts/0/cmd-002.sh")));
+        assertTrue(Files.isExecutable(c.resolve("scripts/scripts/0/run.sh")));
+        assertTrue(Files.readString(c.resolve("generated/habitat-env.sh")).contains("export LOCAL_PATH=\"/h/local\""));
+        assertEquals(ctx.dockerfileText(), Files.readString(c.resolve("Dockerfile")));
+        assertTrue(Files.exists(c.resolve(".dockerignore")));
+    }
+
+    @Test
+    void restagingReplacesTheOldContextAndNeverTouchesForeignDirectories() throws IOException {
+        Fixture f = new Fixture(dir).write("habitat/a", "a").write("habitat/config.yaml", Fixture.MINIMAL + "files: [{src: a, dest: /a}]\n");
+        Path c = stage(f).directory();
+        assertTrue(Files.exists(c.resolve("files/0/a")));
+        f.write("habitat/config.yaml", Fixture.MINIMAL);
+        stage(f);
+        assertFalse(Files.exists(c.resolve("files/0/a")), "stale files are gone");
+        try (var s = Files.list(c.getParent())) {
+            assertEquals(1, s.count(), "no staging leftovers beside the context");
+        }
+        Path foreign = dir.resolve("target/habitat/other");
+        f.write("target/habitat/other/precious.txt", "mine");
+        PlannedHabitat h = f.plan();
+        assertThrows(IllegalStateException.class, () -> new ContextStager().stage(h.graph(), h.hashes(), foreign, null));
+        assertEquals("mine", Files.readString(foreign.resolve("precious.txt")));
+    }
+
+    @Test
+    void theOutputDirectoryIsNeverCopiedIntoTheHabitat() throws IOException {
+        // A habitat whose directory is the project root: target/ sits inside what LOCAL_PATH copies.
+        Fixture f = new Fixture(dir).write("config.yaml", Fixture.MINIMAL + "  - LOCAL_PATH=/h/local\n").write("target/old", "x");
+        PlannedHabitat h = PlannedHabitat.load(f.loader(), dir, Path.of("config.yaml"), dir.resolve("target"),
+                dev.habitat.core.plan.ExternalInputs.none());
+        BuildContext ctx = new ContextStager().stage(h.graph(), h.hashes(), dir.resolve("target/habitat/demo"), dir.resolve("target"));
+        assertTrue(Files.exists(ctx.directory().resolve("layers/habitat/config.yaml")));
+        assertFalse(Files.exists(ctx.directory().resolve("layers/habitat/target")));
+    }
+}

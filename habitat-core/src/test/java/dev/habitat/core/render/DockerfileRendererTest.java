@@ -1,0 +1,120 @@
+package dev.habitat.core.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.habitat.core.Fixture;
+import dev.habitat.core.Phase;
+import dev.habitat.core.plan.PlannedHabitat;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DockerfileRendererTest {
+    @TempDir
+    Path dir;
+
+    private String render(String config) {
+        PlannedHabitat h = new Fixture(dir).write("habitat/f", "x").write("habitat/config.yaml", config).plan();
+        return new DockerfileRenderer().render(h.graph(), h.hashes());
+    }
+
+    @Test
+    void onePhaseStagePerPhaseWithAHeadingAndOnlyTheBuiltInFrontendsSyntax() {
+        String df = render(Fixture.MINIMAL + "scripts:\n  - {commands: [echo], before: files}\n");
+        for (Phase p : Phase.values()) {
+            assertTrue(df.contains("# Phase " + p.id() + ": " + p.phaseName() + " - "), p.toString());
+            assertTrue(df.matches("(?s).*\nFROM \\S+ AS " + p.phaseName() + "\n.*"), p.toString());
+            assertTrue(df.contains("habitat.phase=\"" + p.tagSuffix() + "\""), p.toString());
+        }
+        assertTrue(df.contains("FROM habitat AS files-before\n"));
+        assertFalse(df.contains("# syntax"));
+        assertFalse(df.contains("--link"));
+        assertFalse(df.contains("<<"), "no heredocs");
+    }
+
+    @Test
+    void envValuesCannotBreakOutOfTheirInstruction() {
+        String df = render("""
+                name: demo
+                base_image: debian:bookworm
+                env:
+                  - USER=dev
+                  - WORKDIR=/workspace
+                  - 'Q=a "quoted" $HOME ${HOME} `id` back\\slash end\\'
+                  - PATH=${PATH}:/opt/bin
+                """);
+        assertTrue(df.contains("    Q=\"a \\\"quoted\\\" \\$HOME ${HOME} `id` back\\\\slash end\\\\\" \\\n"), df);
+        assertTrue(df.contains("    PATH=\"${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}:/opt/bin\""), df);
+    }
+
+    @Test
+    void pathsAndCommandsStayInsideTheirInstruction() {
+        String df = render("""
+                name: demo
+                base_image: debian:bookworm
+                env:
+                  - USER=dev
+                  - WORKDIR=/work space/it's "here"
+                files:
+                  - {src: f, dest: "/opt/a $b\\\\c\\"d.txt", owner: dev}
+                scripts:
+                  - commands: ["echo 'single' \\"double\\" $x `y`\\nRUN rm -rf /"]
+                entry:
+                  command: echo "hi" && exit 3
+                """);
+        assertTrue(df.contains("COPY --chown=dev:dev [\"files/0/f\", \"/opt/a \\\\$b\\\\\\\\c\\\"d.txt\"]\n"), df);
+        assertTrue(df.contains("WORKDIR /work space/it\\'s \\\"here\\\"\n"), df);
+        assertTrue(df.contains("RUN mkdir -p '/work space/it'\\''s \"here\"' && chown 'dev:' '/work space/it'\\''s \"here\"'\n"), df);
+        assertTrue(df.contains("CMD [\"/bin/bash\", \"-c\", \"echo \\\"hi\\\" && exit 3\"]\n"), df);
+        assertFalse(df.contains("\nRUN rm -rf /"), "script text lives in a staged file, not in the Dockerfile");
+        assertTrue(df.contains("RUN --mount=type=bind,source=scripts/scripts/0,target=/run/habitat/script bash /run/habitat/script/run.sh"), df);
+    }
+
+    @Test
+    void usersSwitchForScriptsAndStagesEndAsRoot() {
+        String df = render(Fixture.MINIMAL + "scripts:\n  - {run_as: dev, commands: [whoami]}\n");
+        String scripts = df.substring(df.indexOf("FROM tools AS scripts"), df.indexOf("FROM scripts AS verify"));
+        assertTrue(scripts.matches("(?s).*USER dev\n# scripts\\[0] \\[dev] whoami\nRUN --mount.*\nUSER root\nLABEL.*"), scripts);
+        String fin = df.substring(df.indexOf("FROM test AS final"));
+        assertTrue(fin.contains("USER dev\nWORKDIR /workspace\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"/bin/bash\"]\n"), fin);
+    }
+
+    @Test
+    void cloneUsesTheGitCacheMountAndQuotesItsValues() {
+        String df = render(Fixture.MINIMAL + """
+                repos:
+                  - {url: "https://h.invalid/it's.git", path: /workspace/r, branch: feature/x, shallow: false}
+                  - {url: https://h.invalid/s.git, path: /workspace/s, owner: root}
+                """);
+        assertTrue(df.contains("ARG HABITAT_REPO_0_REVISION\n"), df);
+        assertTrue(df.contains("RUN --mount=type=cache,id=habitat-git,target=/var/cache/habitat-git,sharing=locked set -e; "), df);
+        assertTrue(df.contains("url='https://h.invalid/it'\\''s.git'; dest='/workspace/r'; rev=\"${HABITAT_REPO_0_REVISION:-}\""), df);
+        assertTrue(df.contains("git clone --quiet --reference \"$cache\" --dissociate --branch 'feature/x' -- \"$url\" \"$dest\""), df);
+        assertTrue(df.contains("chown -R 'dev:' \"$dest\""), df);
+        assertTrue(df.contains("git clone --quiet --depth 1 --single-branch -- \"$url\" \"$dest\""), df);
+        String second = df.substring(df.indexOf("ARG HABITAT_REPO_1_REVISION"));
+        assertFalse(second.substring(0, second.indexOf("LABEL")).contains("chown"), "owner root: nothing to hand over");
+    }
+
+    @Test
+    void labelsCarryTheHashAndTheInputsOfEachPhase() {
+        PlannedHabitat h = new Fixture(dir).write("habitat/config.yaml", Fixture.MINIMAL).plan();
+        String df = new DockerfileRenderer().render(h.graph(), h.hashes());
+        for (Phase p : List.of(Phase.BASE, Phase.FILES, Phase.FINAL)) {
+            assertTrue(df.contains("habitat.hash." + p.phaseName() + "=\"" + h.hashes().get(p).hash() + "\""), p.toString());
+        }
+        assertTrue(df.contains("habitat.inputs.base=\"{\\\"previous\\\":\\\"scheme-1\\\""), df);
+        assertEquals(12, df.split("habitat.schema=\"1\"", -1).length - 1);
+    }
+
+    @Test
+    void aHabitatDockerfileBecomesTheBase() {
+        new Fixture(dir).write("habitat/Dockerfile", "ARG V=1\nFROM debian:bookworm\nRUN echo $V > /v\n");
+        String df = render("name: demo\nenv: [USER=dev, WORKDIR=/w]\n");
+        assertTrue(df.contains("ARG V=1\nFROM debian:bookworm AS habitat-dockerfile\nRUN echo $V > /v\n"), df);
+        assertTrue(df.contains("FROM habitat-dockerfile AS base\n"), df);
+    }
+}
