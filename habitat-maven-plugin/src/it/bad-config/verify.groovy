@@ -1,0 +1,8 @@
+// Every error of the file is reported together, each located and with a fix; nothing is generated.
+def log = new File(basedir, 'build.log').text
+assert log =~ /config\.yaml:5:5: env\[1\]: WORKDIR must be an absolute path, got 'workspace'\. Fix: start it with '\/'/
+assert log =~ /config\.yaml:9:12: scripts\[0\]\.after: 'setup' is not a phase\. Fix: use one of: base, users/
+assert log =~ /\[WARNING\] .*config\.yaml:6:1: repositories: unknown key, ignored\. Fix: 'repositories' was renamed to 'repos'/
+assert log.contains('Invalid habitat config (2 errors)')
+assert !new File(basedir, 'target/habitat/it-bad').exists()
+true

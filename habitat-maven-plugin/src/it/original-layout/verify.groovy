@@ -1,0 +1,15 @@
+// The original layout loads and renders unchanged: layers copied, ./ against the root, system env applied.
+def ctx = new File(basedir, 'target/habitat/demo')
+def df = new File(ctx, 'Dockerfile').text
+assert df.contains('COPY ["layers/system", "/habitat/system"]')
+assert df.contains('COPY ["layers/shared", "/habitat/shared"]')
+assert df.contains('COPY ["layers/habitat", "/habitat/local"]')
+assert df.contains('COPY ["files/0/gitconfig", "/root/.gitconfig"]')
+assert df.contains('PATH="${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}:/habitat/system/tools/bin"')
+assert df.contains('GITHUB_APP_ID="12345"')
+assert new File(ctx, 'layers/system/tools/README').isFile()
+assert new File(ctx, 'layers/habitat/tests/run.sh').isFile()
+assert new File(ctx, 'scripts/test/cmd-001.sh').text.trim() == "cd '/habitat/local' && bash 'tests/run.sh'"
+def log = new File(basedir, 'build.log').text
+assert !log.contains('[WARNING]') : "legacy keys must load without warnings"
+true
