@@ -1,0 +1,70 @@
+package dev.habitat.core.build;
+
+import dev.habitat.core.Phase;
+import java.util.List;
+
+/**
+ * A build step failed: which phase and hook, the command, its exit code, and the last lines of its
+ * output. Snapshots of earlier phases stay valid; the next build resumes from them.
+ */
+public final class BuildFailedException extends RuntimeException {
+    private final Phase phase;
+    private final String stage;
+    private final String command;
+    private final Integer exitCode;
+    private final List<String> lastLines;
+
+    public BuildFailedException(Phase phase, String stage, String where, String command, Integer exitCode,
+                                List<String> lastLines, String engineError) {
+        super(message(phase, stage, where, command, exitCode, lastLines, engineError));
+        this.phase = phase;
+        this.stage = stage;
+        this.command = command;
+        this.exitCode = exitCode;
+        this.lastLines = List.copyOf(lastLines);
+    }
+
+    private static String message(Phase phase, String stage, String where, String command, Integer exitCode,
+                                  List<String> lastLines, String engineError) {
+        StringBuilder b = new StringBuilder("habitat: phase ")
+                .append(phase == null ? "?" : phase.tagSuffix());
+        if (where != null) {
+            b.append(" (").append(where).append(')');
+        }
+        b.append(" failed");
+        if (exitCode != null) {
+            b.append(" with exit code ").append(exitCode);
+        }
+        if (command != null) {
+            b.append("\n  command: ").append(command.strip().replace("\n", "\n           "));
+        }
+        if (!lastLines.isEmpty()) {
+            b.append("\n  last output:");
+            lastLines.forEach(l -> b.append("\n    ").append(l));
+        }
+        if (engineError != null && (exitCode == null || lastLines.isEmpty())) {
+            b.append("\n  engine: ").append(engineError.strip());
+        }
+        return b.toString();
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public String stage() {
+        return stage;
+    }
+
+    public String command() {
+        return command;
+    }
+
+    public Integer exitCode() {
+        return exitCode;
+    }
+
+    public List<String> lastLines() {
+        return lastLines;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.habitat.core.build;
+
+import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.config.RepoSpec;
+import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.ImageInfo;
+import dev.habitat.core.plan.ExternalInputs;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Ref;
+
+/**
+ * Finds what the config cannot say: the base image's id, each repo's remote head commit (with JGit, no
+ * git binary: an upstream change rebuilds repos and nothing else), and the docker socket's group id.
+ */
+public final class ExternalInputResolver {
+
+    public ExternalInputs resolve(HabitatConfig config, DockerEngine engine, BuildProgress progress) {
+        Optional<String> baseId = Optional.empty();
+        if (config.base().image() != null) {
+            Optional<ImageInfo> img = engine.inspectImage(config.base().image());
+            if (img.isEmpty()) {
+                progress.warn("base image " + config.base().image() + " is not present in the engine; the build will try to pull it");
+            }
+            baseId = img.map(ImageInfo::id);
+        }
+        List<Optional<String>> revisions = new ArrayList<>();
+        for (RepoSpec r : config.repos()) {
+            revisions.add(Optional.of(remoteHead(r)));
+        }
+        return new ExternalInputs(baseId, revisions, dockerSocketGid(engine.host()));
+    }
+
+    /** The commit the repo's branch (or default branch) points to on the remote. */
+    public static String remoteHead(RepoSpec repo) {
+        try {
+            Collection<Ref> refs = Git.lsRemoteRepository().setRemote(repo.url()).setTimeout(60).call();
+            String wanted = repo.branch() == null ? "HEAD" : "refs/heads/" + repo.branch();
+            for (Ref ref : refs) {
+                if (ref.getName().equals(wanted) && ref.getObjectId() != null) {
+                    return ref.getObjectId().name();
+                }
+            }
+            throw new IllegalStateException("repository " + repo.url() + " has no "
+                    + (repo.branch() == null ? "default branch (HEAD)" : "branch '" + repo.branch() + "'")
+                    + " (" + repo.origin() + "). Fix the branch name or push it.");
+        } catch (GitAPIException | RuntimeException e) {
+            if (e instanceof IllegalStateException ise && ise.getMessage().startsWith("repository ")) {
+                throw ise;
+            }
+            throw new IllegalStateException("cannot read the branches of " + repo.url() + " (" + repo.origin() + "): "
+                    + e.getMessage() + ". Check the URL and that the server is reachable from this machine.", e);
+        }
+    }
+
+    /** The group id of the engine's unix socket when it is on this machine, for the docker group in the image. */
+    static Optional<String> dockerSocketGid(String host) {
+        try {
+            URI uri = URI.create(host);
+            if (!"unix".equals(uri.getScheme())) {
+                return Optional.empty();
+            }
+            Path sock = Path.of(uri.getPath());
+            if (!Files.exists(sock)) {
+                return Optional.empty();
+            }
+            return Optional.of(String.valueOf(Files.getAttribute(sock, "unix:gid")));
+        } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+}

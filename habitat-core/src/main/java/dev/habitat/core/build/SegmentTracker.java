@@ -1,0 +1,167 @@
+package dev.habitat.core.build;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.engine.BuildEvents;
+import dev.habitat.core.engine.BuildKitStatus;
+import dev.habitat.core.plan.Stage;
+import dev.habitat.core.plan.StageGraph;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Follows the BuildKit trace of one build request (a segment of phases): maps each vertex to its stage
+ * and phase through the {@code [stage n/m]} prefix the Dockerfile frontend gives vertex names, reports
+ * phase starts and step output, and remembers timings, cache hits, errors and the last lines per step.
+ */
+final class SegmentTracker implements BuildEvents {
+    private static final Pattern STEP = Pattern.compile("^\\[(?:(\\S+) )?(\\d+)/(\\d+)] (.*)$", Pattern.DOTALL);
+    private static final int KEEP_LINES = 20;
+
+    record Step(String digest, Stage stage, String instruction) {}
+
+    private final StageGraph graph;
+    private final Set<Phase> phases;
+    private final Stage onlyStage;
+    private final BuildProgress progress;
+    private final boolean verbose;
+    private final Map<String, Step> steps = new LinkedHashMap<>();
+    private final Map<String, Boolean> cached = new HashMap<>();
+    private final Map<String, Instant> started = new HashMap<>();
+    private final Map<String, Instant> completed = new HashMap<>();
+    private final Map<String, String> errors = new LinkedHashMap<>();
+    private final Map<String, Deque<String>> lines = new HashMap<>();
+    private final Map<String, StringBuilder> partial = new HashMap<>();
+    private final Set<Phase> announced = EnumSet.noneOf(Phase.class);
+
+    SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress, boolean verbose) {
+        this.graph = graph;
+        this.phases = phases;
+        List<Stage> inSegment = graph.stages().stream().filter(s -> phases.contains(s.phase())).toList();
+        this.onlyStage = inSegment.size() == 1 ? inSegment.get(0) : null;
+        this.progress = progress;
+        this.verbose = verbose;
+    }
+
+    @Override
+    public void status(BuildKitStatus status) {
+        for (BuildKitStatus.Vertex v : status.vertexes()) {
+            Step step = steps.computeIfAbsent(v.digest(), d -> parse(d, v.name()));
+            if (step == null) {
+                steps.remove(v.digest());
+                continue;
+            }
+            if (v.cached()) {
+                cached.put(v.digest(), true);
+            }
+            if (v.started() != null) {
+                started.putIfAbsent(v.digest(), v.started());
+                Phase p = step.stage().phase();
+                if (announced.add(p)) {
+                    progress.phaseStarted(p);
+                }
+            }
+            if (v.completed() != null) {
+                completed.put(v.digest(), v.completed());
+            }
+            if (v.error() != null && !v.error().isBlank()) {
+                errors.put(v.digest(), v.error());
+            }
+        }
+        for (BuildKitStatus.VertexLog log : status.logs()) {
+            Step step = steps.get(log.vertex());
+            StringBuilder buf = partial.computeIfAbsent(log.vertex(), k -> new StringBuilder()).append(log.text());
+            int nl;
+            while ((nl = buf.indexOf("\n")) >= 0) {
+                String line = buf.substring(0, nl).replace("\r", "");
+                buf.delete(0, nl + 1);
+                Deque<String> keep = lines.computeIfAbsent(log.vertex(), k -> new ArrayDeque<>());
+                keep.addLast(line);
+                if (keep.size() > KEEP_LINES) {
+                    keep.removeFirst();
+                }
+                if (step != null) {
+                    progress.output(step.stage().phase(), step.stage().name(), line);
+                }
+            }
+        }
+    }
+
+    private Step parse(String digest, String name) {
+        if (name == null) {
+            return null;
+        }
+        Matcher m = STEP.matcher(name);
+        if (!m.matches()) {
+            return null; // [internal] steps: context, metadata
+        }
+        Stage stage = m.group(1) == null ? onlyStage
+                : graph.stages().stream().filter(s -> s.name().equals(m.group(1)) && phases.contains(s.phase()))
+                        .findFirst().orElse(null);
+        return stage == null ? null : new Step(digest, stage, m.group(4));
+    }
+
+    /** Per phase of the segment: (duration, whether every step came from the cache). */
+    Map<Phase, PhaseTiming> timings(Instant segmentStart, Instant segmentEnd) {
+        Map<Phase, PhaseTiming> out = new EnumMap<>(Phase.class);
+        for (Phase p : phases) {
+            Instant first = null;
+            Instant last = null;
+            boolean allCached = true;
+            int count = 0;
+            for (Step s : steps.values()) {
+                if (s.stage().phase() != p || s.instruction().startsWith("FROM ")) {
+                    continue;
+                }
+                count++;
+                allCached &= cached.getOrDefault(s.digest(), false);
+                Instant st = started.get(s.digest());
+                Instant co = completed.get(s.digest());
+                if (st != null && (first == null || st.isBefore(first))) {
+                    first = st;
+                }
+                if (co != null && (last == null || co.isAfter(last))) {
+                    last = co;
+                }
+            }
+            Duration d = first != null && last != null ? Duration.between(first, last) : Duration.ZERO;
+            out.put(p, new PhaseTiming(d.isNegative() ? Duration.ZERO : d, allCached, count));
+        }
+        return out;
+    }
+
+    record PhaseTiming(Duration duration, boolean cached, int steps) {}
+
+    /** The step that failed, if the engine named one. */
+    Step failedStep() {
+        for (Map.Entry<String, String> e : errors.entrySet()) {
+            if (!e.getValue().contains("context canceled") && steps.containsKey(e.getKey())) {
+                return steps.get(e.getKey());
+            }
+        }
+        return null;
+    }
+
+    String error(Step step) {
+        return errors.get(step.digest());
+    }
+
+    List<String> lastLines(Step step) {
+        return new ArrayList<>(lines.getOrDefault(step.digest(), new ArrayDeque<>()));
+    }
+
+    boolean verbose() {
+        return verbose;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.habitat.core.engine;
+
+/** Receives what a BuildKit build reports while it runs. */
+public interface BuildEvents {
+    void status(BuildKitStatus status);
+
+    /** A plain stream line of the engine (rare with BuildKit). */
+    default void stream(String text) {}
+}

@@ -1,0 +1,243 @@
+package dev.habitat.core.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A decoded {@code moby.buildkit.v1.StatusResponse}, the payload of the engine's
+ * {@code moby.buildkit.trace} messages. The proto is small and stable, so it is read with a hand-written
+ * protobuf wire decoder: vertexes=1 (digest=1, inputs=2, name=3, cached=4, started=5, completed=6,
+ * error=7), statuses=2, logs=3 (vertex=1, timestamp=2, stream=3, msg=4).
+ */
+public record BuildKitStatus(List<Vertex> vertexes, List<VertexLog> logs) {
+
+    public record Vertex(String digest, List<String> inputs, String name, boolean cached, Instant started,
+                         Instant completed, String error) {}
+
+    public record VertexLog(String vertex, int stream, byte[] message) {
+        public String text() {
+            return new String(message, StandardCharsets.UTF_8);
+        }
+    }
+
+    public static BuildKitStatus decode(byte[] bytes) {
+        List<Vertex> vertexes = new ArrayList<>();
+        List<VertexLog> logs = new ArrayList<>();
+        Wire w = new Wire(bytes, 0, bytes.length);
+        while (w.more()) {
+            long key = w.varint();
+            int field = (int) (key >>> 3);
+            int type = (int) (key & 7);
+            if (field == 1 && type == 2) {
+                vertexes.add(vertex(w.message()));
+            } else if (field == 3 && type == 2) {
+                logs.add(log(w.message()));
+            } else {
+                w.skip(type);
+            }
+        }
+        return new BuildKitStatus(vertexes, logs);
+    }
+
+    private static Vertex vertex(Wire w) {
+        String digest = null;
+        String name = null;
+        String error = null;
+        boolean cached = false;
+        Instant started = null;
+        Instant completed = null;
+        List<String> inputs = new ArrayList<>();
+        while (w.more()) {
+            long key = w.varint();
+            int field = (int) (key >>> 3);
+            int type = (int) (key & 7);
+            switch (field) {
+                case 1 -> digest = w.string(type);
+                case 2 -> inputs.add(w.string(type));
+                case 3 -> name = w.string(type);
+                case 4 -> cached = type == 0 ? w.varint() != 0 : skipAndFalse(w, type);
+                case 5 -> started = timestamp(w, type);
+                case 6 -> completed = timestamp(w, type);
+                case 7 -> error = w.string(type);
+                default -> w.skip(type);
+            }
+        }
+        return new Vertex(digest, List.copyOf(inputs), name, cached, started, completed, error);
+    }
+
+    private static VertexLog log(Wire w) {
+        String vertex = null;
+        int stream = 0;
+        byte[] msg = new byte[0];
+        while (w.more()) {
+            long key = w.varint();
+            int field = (int) (key >>> 3);
+            int type = (int) (key & 7);
+            switch (field) {
+                case 1 -> vertex = w.string(type);
+                case 3 -> stream = type == 0 ? (int) w.varint() : skipAndZero(w, type);
+                case 4 -> msg = type == 2 ? w.bytes() : skipAndEmpty(w, type);
+                default -> w.skip(type);
+            }
+        }
+        return new VertexLog(vertex, stream, msg);
+    }
+
+    private static Instant timestamp(Wire outer, int type) {
+        if (type != 2) {
+            outer.skip(type);
+            return null;
+        }
+        Wire w = outer.message();
+        long seconds = 0;
+        long nanos = 0;
+        while (w.more()) {
+            long key = w.varint();
+            int field = (int) (key >>> 3);
+            int t = (int) (key & 7);
+            if (field == 1 && t == 0) {
+                seconds = w.varint();
+            } else if (field == 2 && t == 0) {
+                nanos = w.varint();
+            } else {
+                w.skip(t);
+            }
+        }
+        return Instant.ofEpochSecond(seconds, nanos);
+    }
+
+    private static boolean skipAndFalse(Wire w, int type) {
+        w.skip(type);
+        return false;
+    }
+
+    private static int skipAndZero(Wire w, int type) {
+        w.skip(type);
+        return 0;
+    }
+
+    private static byte[] skipAndEmpty(Wire w, int type) {
+        w.skip(type);
+        return new byte[0];
+    }
+
+    /** Protobuf wire format reader over a slice of bytes. */
+    static final class Wire {
+        private final byte[] buf;
+        private int pos;
+        private final int end;
+
+        Wire(byte[] buf, int pos, int end) {
+            this.buf = buf;
+            this.pos = pos;
+            this.end = end;
+        }
+
+        boolean more() {
+            return pos < end;
+        }
+
+        long varint() {
+            long result = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (pos >= end) {
+                    throw new IllegalArgumentException("truncated varint");
+                }
+                byte b = buf[pos++];
+                result |= (long) (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) {
+                    return result;
+                }
+            }
+            throw new IllegalArgumentException("malformed varint");
+        }
+
+        Wire message() {
+            int len = length();
+            Wire w = new Wire(buf, pos, pos + len);
+            pos += len;
+            return w;
+        }
+
+        byte[] bytes() {
+            int len = length();
+            byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + len);
+            pos += len;
+            return out;
+        }
+
+        String string(int type) {
+            if (type != 2) {
+                skip(type);
+                return null;
+            }
+            return new String(bytes(), StandardCharsets.UTF_8);
+        }
+
+        private int length() {
+            long len = varint();
+            if (len < 0 || pos + len > end) {
+                throw new IllegalArgumentException("length " + len + " beyond the message");
+            }
+            return (int) len;
+        }
+
+        void skip(int type) {
+            switch (type) {
+                case 0 -> varint();
+                case 1 -> pos += 8;
+                case 2 -> {
+                    int len = length(); // read before adding: "pos += length()" would lose the length's bytes
+                    pos += len;
+                }
+                case 5 -> pos += 4;
+                default -> throw new IllegalArgumentException("unsupported wire type " + type);
+            }
+        }
+    }
+
+    /** Encoder used by tests to produce messages the engine would send. */
+    static final class Writer {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Writer varint(int field, long value) {
+            tag(field, 0);
+            raw(value);
+            return this;
+        }
+
+        Writer bytes(int field, byte[] value) {
+            tag(field, 2);
+            raw(value.length);
+            out.writeBytes(value);
+            return this;
+        }
+
+        Writer string(int field, String value) {
+            return bytes(field, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Writer message(int field, Writer inner) {
+            return bytes(field, inner.toBytes());
+        }
+
+        byte[] toBytes() {
+            return out.toByteArray();
+        }
+
+        private void tag(int field, int type) {
+            raw(((long) field << 3) | type);
+        }
+
+        private void raw(long v) {
+            while ((v & ~0x7fL) != 0) {
+                out.write((int) ((v & 0x7f) | 0x80));
+                v >>>= 7;
+            }
+            out.write((int) v);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.habitat.core.engine;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code POST /build?version=2} (BuildKit) request.
+ *
+ * @param contextTar the build context as a tar file (Dockerfile at its root)
+ * @param buildId    lets the build be cancelled through {@code /build/cancel}
+ * @param network    the network mode of RUN steps, or null for the engine's default
+ */
+public record BuildRequest(Path contextTar, String target, List<String> tags, Map<String, String> buildArgs,
+                           Map<String, String> labels, String network, boolean noCache, String buildId) {
+    public BuildRequest {
+        tags = List.copyOf(tags);
+        buildArgs = Map.copyOf(buildArgs);
+        labels = Map.copyOf(labels);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.habitat.core.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * The Docker engine, reached through its API with docker-java (never a {@code docker} CLI). BuildKit
+ * builds go through the raw {@code POST /build?version=2} with docker-java's low-level HTTP client,
+ * since docker-java has no BuildKit support; the response stream is decoded here.
+ */
+public final class DockerEngine implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DockerClientConfig config;
+    private final DockerHttpClient http;
+    private final DockerClient client;
+
+    private DockerEngine(DockerClientConfig config, DockerHttpClient http) {
+        this.config = config;
+        this.http = http;
+        this.client = DockerClientImpl.getInstance(config, http);
+    }
+
+    /**
+     * Connects as the Docker CLI would: {@code DOCKER_HOST} (unix or tcp), {@code DOCKER_TLS_VERIFY} and
+     * {@code DOCKER_CERT_PATH} for TLS; {@code dockerHost} overrides DOCKER_HOST when not blank.
+     */
+    public static DockerEngine connect(String dockerHost) {
+        DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder();
+        if (dockerHost != null && !dockerHost.isBlank()) {
+            b.withDockerHost(dockerHost);
+        }
+        DockerClientConfig config = b.build();
+        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(16)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .build();
+        return new DockerEngine(config, http);
+    }
+
+    public String host() {
+        return config.getDockerHost().toString();
+    }
+
+    public DockerClient client() {
+        return client;
+    }
+
+    /** Fails with how to start or point to an engine when none answers. */
+    public String ping() {
+        try {
+            client.pingCmd().exec();
+            var v = client.versionCmd().exec();
+            return v.getVersion() + " (API " + v.getApiVersion() + ")";
+        } catch (RuntimeException e) {
+            throw new EngineUnavailableException("No Docker engine answers at " + host() + " (" + rootCause(e)
+                    + "). Start one (for example 'sudo dockerd &' or 'sudo systemctl start docker'), or point to one with "
+                    + "DOCKER_HOST or -Dhabitat.dockerHost=unix:///path/docker.sock or tcp://host:2376 "
+                    + "(with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS).", e);
+        }
+    }
+
+    public Optional<ImageInfo> inspectImage(String ref) {
+        try {
+            InspectImageResponse r = client.inspectImageCmd(ref).exec();
+            Map<String, String> labels = r.getConfig() == null ? Map.of() : r.getConfig().getLabels();
+            return Optional.of(new ImageInfo(r.getId(), labels, r.getSize() == null ? 0 : r.getSize(), r.getCreated()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes a tag (the image goes when it was its last tag); a missing tag is not an error. */
+    public void removeTag(String ref) {
+        try {
+            client.removeImageCmd(ref).withForce(false).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            // used by a container: keep it; our labels make it stale anyway
+        }
+    }
+
+    public void tag(String imageId, String repository, String tag) {
+        client.tagImageCmd(imageId, repository, tag).withForce().exec();
+    }
+
+    /**
+     * Runs one BuildKit build and streams its progress to {@code events}. A failing build ends with
+     * {@code errorDetail} in the stream while the HTTP status stays 200: that becomes the outcome's error.
+     */
+    public BuildOutcome build(BuildRequest request, BuildEvents events) {
+        StringJoiner q = new StringJoiner("&", "/build?", "");
+        q.add("version=2").add("dockerfile=Dockerfile").add("rm=1").add("forcerm=1");
+        if (request.target() != null) {
+            q.add("target=" + enc(request.target()));
+        }
+        for (String t : request.tags()) {
+            q.add("t=" + enc(t));
+        }
+        if (!request.buildArgs().isEmpty()) {
+            q.add("buildargs=" + enc(json(request.buildArgs())));
+        }
+        if (!request.labels().isEmpty()) {
+            q.add("labels=" + enc(json(request.labels())));
+        }
+        if (request.network() != null && !request.network().equals("default")) {
+            q.add("networkmode=" + enc(request.network()));
+        }
+        if (request.noCache()) {
+            q.add("nocache=1");
+        }
+        if (request.buildId() != null) {
+            q.add("buildid=" + enc(request.buildId()));
+        }
+        String imageId = null;
+        String error = null;
+        try (InputStream body = Files.newInputStream(request.contextTar())) {
+            DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                    .method(DockerHttpClient.Request.Method.POST)
+                    .path(q.toString())
+                    .putHeader("Content-Type", "application/x-tar")
+                    .body(body)
+                    .build();
+            try (DockerHttpClient.Response resp = http.execute(req)) {
+                if (resp.getStatusCode() != 200) {
+                    return new BuildOutcome(null, "the engine refused the build (HTTP " + resp.getStatusCode() + "): "
+                            + new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim());
+                }
+                try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(resp.getBody())) {
+                    while (it.hasNext()) {
+                        JsonNode n = it.next();
+                        String id = n.path("id").asText("");
+                        if (id.equals("moby.buildkit.trace") && n.hasNonNull("aux")) {
+                            events.status(BuildKitStatus.decode(Base64.getDecoder().decode(n.get("aux").asText())));
+                        } else if (id.equals("moby.image.id") && n.path("aux").has("ID")) {
+                            imageId = n.path("aux").path("ID").asText();
+                        } else if (n.has("errorDetail") || n.has("error")) {
+                            error = n.path("errorDetail").path("message").asText(n.path("error").asText());
+                        } else if (n.has("stream")) {
+                            events.stream(n.get("stream").asText());
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the build stream from " + host() + " broke: " + e.getMessage(), e);
+        }
+        return new BuildOutcome(imageId, error);
+    }
+
+    /** Asks the engine to stop a running build (Ctrl-C, a failing Maven build). Best effort. */
+    public void cancelBuild(String buildId) {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST)
+                .path("/build/cancel?id=" + enc(buildId))
+                .build();
+        try (DockerHttpClient.Response resp = http.execute(req)) {
+            resp.getBody().readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            // The build may be over already; nothing else to do.
+        }
+    }
+
+    private static String json(Map<String, String> m) {
+        try {
+            return JSON.writeValueAsString(new java.util.TreeMap<>(m));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // closing a connection pool: nothing to report
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.habitat.maven;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.build.BuildFailedException;
+import dev.habitat.core.build.BuildKitBuilder;
+import dev.habitat.core.build.BuildOptions;
+import dev.habitat.core.build.BuildSummary;
+import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.EngineUnavailableException;
+import dev.habitat.core.plan.PlannedHabitat;
+import java.io.UncheckedIOException;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Builds the habitat into snapshot images {@code habitat-<name>:<id>-<phase>} with the engine's BuildKit,
+ * through the Docker Engine API. Unchanged habitats are not sent to the engine at all.
+ */
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class BuildMojo extends AbstractHabitatMojo {
+
+    /** Build up to this phase (id, name or tag suffix such as {@code 6-files}). */
+    @Parameter(property = "habitat.target", defaultValue = "final")
+    private String target;
+
+    /** Rebuild this phase and every later one, even when they are cached. */
+    @Parameter(property = "habitat.rebuildFrom")
+    private String rebuildFrom;
+
+    /** Rebuild every phase, ignoring snapshots and the BuildKit cache. */
+    @Parameter(property = "habitat.rebuild", defaultValue = "false")
+    private boolean rebuild;
+
+    /** Network mode of build steps ({@code host} to reach servers on 127.0.0.1); overrides the config's {@code network}. */
+    @Parameter(property = "habitat.network")
+    private String network;
+
+    /** The engine, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://host:2376}; default: DOCKER_HOST. */
+    @Parameter(property = "habitat.dockerHost")
+    private String dockerHost;
+
+    /** Print the output of every build step (also at {@code -X}). */
+    @Parameter(property = "habitat.verbose", defaultValue = "false")
+    private boolean verbose;
+
+    @Override
+    protected void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException {
+        BuildOptions options;
+        try {
+            options = new BuildOptions(Phase.require(target, "target"),
+                    rebuildFrom == null || rebuildFrom.isBlank() ? null : Phase.require(rebuildFrom, "rebuildFrom"),
+                    rebuild, network == null || network.isBlank() ? null : network, verbose, outputDirectory.toPath());
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException(e.getMessage());
+        }
+        try (DockerEngine engine = DockerEngine.connect(dockerHost)) {
+            BuildSummary summary = new BuildKitBuilder(engine, new MavenBuildProgress(getLog(), verbose))
+                    .build(habitat.graph(), options);
+            getLog().info("habitat: summary of " + summary.habitat());
+            summary.table().lines().forEach(l -> getLog().info("  " + l));
+            if (summary.finalImage() != null) {
+                getLog().info("habitat: image " + summary.finalImage());
+            }
+        } catch (EngineUnavailableException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        } catch (BuildFailedException e) {
+            e.getMessage().lines().forEach(getLog()::error);
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IllegalStateException | UncheckedIOException e) {
+            throw new MojoExecutionException("habitat: " + e.getMessage(), e);
+        }
+    }
+}

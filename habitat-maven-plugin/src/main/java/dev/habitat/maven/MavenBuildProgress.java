@@ -1,0 +1,54 @@
+package dev.habitat.maven;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.build.BuildProgress;
+import dev.habitat.core.build.PhaseResult;
+import org.apache.maven.plugin.logging.Log;
+
+/** Build progress as Maven log lines: a line per phase start and end, step output indented when verbose. */
+final class MavenBuildProgress implements BuildProgress {
+    private final Log log;
+    private final boolean verbose;
+
+    MavenBuildProgress(Log log, boolean verbose) {
+        this.log = log;
+        this.verbose = verbose;
+    }
+
+    @Override
+    public void info(String message) {
+        log.info(message);
+    }
+
+    @Override
+    public void warn(String message) {
+        log.warn(message);
+    }
+
+    @Override
+    public void phaseStarted(Phase phase) {
+        log.info("habitat: [" + phase.tagSuffix() + "] started");
+    }
+
+    @Override
+    public void phaseFinished(PhaseResult r) {
+        String line = "habitat: [" + r.phase().tagSuffix() + "] " + r.status().label() + " in "
+                + String.format("%.1fs", r.duration().toMillis() / 1000.0)
+                + (r.snapshot() != null && r.status() != PhaseResult.Status.FAILED ? " -> " + r.snapshot() : "");
+        if (r.status() == PhaseResult.Status.FAILED) {
+            log.error(line);
+        } else {
+            log.info(line);
+        }
+    }
+
+    @Override
+    public void output(Phase phase, String stage, String line) {
+        String text = "    " + stage + " | " + line;
+        if (verbose) {
+            log.info(text);
+        } else if (log.isDebugEnabled()) {
+            log.debug(text);
+        }
+    }
+}
