@@ -67,7 +67,6 @@ public class BuildMojo extends AbstractHabitatMojo {
         } catch (EngineUnavailableException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         } catch (BuildFailedException e) {
-            e.getMessage().lines().forEach(getLog()::error);
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IllegalStateException | UncheckedIOException e) {
             throw new MojoExecutionException("habitat: " + e.getMessage(), e);

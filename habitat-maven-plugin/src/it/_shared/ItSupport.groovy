@@ -1,0 +1,89 @@
+// Shared by the build ITs (loaded with evaluate): run processes, Maven and docker, start a git server.
+class ItSupport {
+    File basedir
+    String localRepo
+    List<Process> servers = []
+
+    static Map run(List<String> cmd, File dir = null, Map<String, String> env = [:]) {
+        def pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        if (dir != null) pb.directory(dir)
+        pb.environment().putAll(env)
+        def p = pb.start()
+        def out = p.inputStream.text
+        p.waitFor()
+        [rc: p.exitValue(), out: out]
+    }
+
+    /** Runs the plugin again in the IT project, offline, with the invoker's local repository. */
+    Map mvn(List<String> args, String logName) {
+        def r = run(['mvn', '-B', '-o', '-llr', '-Dmaven.repo.local=' + localRepo] + args, basedir)
+        new File(basedir, logName).text = r.out
+        r
+    }
+
+    static String docker(List<String> args) {
+        def r = run(['/usr/bin/docker'] + args)
+        assert r.rc == 0 : "docker ${args} failed:\n${r.out}"
+        r.out.trim()
+    }
+
+    static String imageId(String ref) {
+        def r = run(['/usr/bin/docker', 'image', 'inspect', '-f', '{{.Id}}', ref])
+        r.rc == 0 ? r.out.trim() : null
+    }
+
+    static String label(String ref, String key) {
+        docker(['image', 'inspect', '-f', "{{index .Config.Labels \"${key}\"}}".toString(), ref])
+    }
+
+    /** Ids of every snapshot of a habitat, by tag suffix (null when absent). */
+    static Map<String, String> snapshotIds(String name) {
+        def phases = ['1-base', '2-users', '3-env', '4-workdir', '5-habitat', '6-files', '7-repos', '8-tools', '9-scripts', '12-final']
+        phases.collectEntries { [(it): imageId("habitat-${name}:${it}".toString())] }
+    }
+
+    static void removeSnapshots(String name) {
+        def r = run(['/usr/bin/docker', 'images', '-q', "habitat-${name}".toString()])
+        snapshotIds(name).keySet().each { run(['/usr/bin/docker', 'rmi', '-f', "habitat-${name}:${it}".toString()]) }
+    }
+
+    /** A bare repository with one commit, served by git daemon on 127.0.0.1 (stops by itself after 20 min). */
+    Map gitServer(String repoName, Map<String, String> files) {
+        def root = new File(basedir, 'target/git')
+        root.mkdirs()
+        def bare = new File(root, repoName + '.git')
+        assert run(['git', 'init', '-q', '--bare', '-b', 'main', bare.path]).rc == 0
+        def work = new File(basedir, 'target/git-work/' + repoName)
+        work.mkdirs()
+        assert run(['git', 'init', '-q', '-b', 'main', work.path]).rc == 0
+        commit(work, files, 'initial')
+        assert run(['git', '-C', work.path, 'remote', 'add', 'origin', bare.path]).rc == 0
+        assert run(['git', '-C', work.path, 'push', '-q', 'origin', 'main']).rc == 0
+        int port = new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
+        def p = new ProcessBuilder(['timeout', '1200', 'git', 'daemon', '--reuseaddr', '--listen=127.0.0.1', "--port=${port}".toString(),
+                '--base-path=' + root.path, '--export-all', root.path]).redirectErrorStream(true)
+                .redirectOutput(new File(basedir, 'git-daemon.log')).start()
+        servers << p
+        // wait until it answers
+        for (int i = 0; i < 50; i++) {
+            try { new Socket('127.0.0.1', port).close(); break } catch (IOException e) { Thread.sleep(100) }
+        }
+        [url: "git://127.0.0.1:${port}/${repoName}.git".toString(), work: work, bare: bare]
+    }
+
+    static String commit(File work, Map<String, String> files, String message) {
+        files.each { k, v -> def f = new File(work, k); f.parentFile.mkdirs(); f.text = v }
+        assert run(['git', '-C', work.path, 'add', '-A']).rc == 0
+        def r = run(['git', '-C', work.path, '-c', 'user.email=it@habitat.test', '-c', 'user.name=it', 'commit', '-q', '-m', message])
+        assert r.rc == 0 : r.out
+        run(['git', '-C', work.path, 'rev-parse', 'HEAD']).out.trim()
+    }
+
+    static void push(File work) {
+        assert run(['git', '-C', work.path, 'push', '-q', 'origin', 'main']).rc == 0
+    }
+
+    void stopServers() {
+        servers.each { it.destroy() }
+    }
+}

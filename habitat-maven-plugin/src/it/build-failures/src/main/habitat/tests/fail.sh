@@ -1,0 +1,3 @@
+#!/bin/bash
+echo "not ok 1 - the habitat is broken"
+exit 1
