@@ -18,7 +18,7 @@ try {
     // --- the final image: users, files, owners, modes, env, workdir, entrypoint, cmd, repo
     def out = support.docker(['run', '--rm', '--entrypoint', '/bin/bash', tag('12-final'), '-c', '''
         echo "user=$(id -un)"; echo "groups=$(id -Gn)"; echo "builder=$(getent passwd builder | cut -d: -f1,6)"
-        echo "conf=$(stat -c '%U:%G %a' /home/dev/.config/app.conf)"
+        echo "conf=$(stat -c '%U:%G %a' /home/dev/.config/app.conf)"; echo "confdir=$(stat -c '%U:%G' /home/dev/.config)"
         echo "motd=$(stat -c '%U:%G %a' /etc/motd)"
         echo "hook=$(cat /hook-before-workdir)"; echo "afterrepos=$(cat /home/dev/after-repos.txt)"
         echo "builderran=$(cat /tmp/builder.txt)"
@@ -29,7 +29,7 @@ try {
     '''])
     def lines = out.readLines()
     def head1 = support.run(['git', '-C', git.work.path, 'rev-parse', 'HEAD']).out.trim()
-    ['user=dev', 'builder=builder:/home/builder', 'conf=dev:dev 600', 'motd=root:root 644', 'hook=before-workdir as root',
+    ['user=dev', 'builder=builder:/home/builder', 'conf=dev:dev 600', 'confdir=dev:dev', 'motd=root:root 644', 'hook=before-workdir as root',
      'afterrepos=after-repos saw v1', 'builderran=ran as builder', 'repo-owner=dev', "repo-head=${head1}".toString(),
      'repo-branch=main', 'alternates=none', 'quoted=say "hi" to $USER\'s `shell` \\o/',
      'path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/workspace/tools/bin', 'pwd=/workspace'].each {
@@ -76,10 +76,12 @@ try {
     assert support.docker(['run', '--rm', '--entrypoint', 'git', tag('12-final'), '-C', '/workspace/tools', 'rev-parse', 'HEAD']) == head2
 
     // --- 5: rebuildFrom=scripts reruns scripts and later even though they are cached
-    def r5 = support.mvn(['habitat:build', '-Dhabitat.rebuildFrom=scripts'], 'build-5.log')
+    def r5 = support.mvn(['habitat:build', '-Dhabitat.rebuildFrom=scripts', '-Dhabitat.verbose'], 'build-5.log')
     assert r5.rc == 0 : r5.out
     assert r5.out.contains('rebuilding from 9-scripts (habitat.rebuildFrom)')
     assert r5.out =~ /\[9-scripts\] built in/ && r5.out =~ /\[11-test\] built in/
+    assert r5.out.contains('    scripts | scripts ran as dev in /workspace') : 'verbose shows script output, indented'
+    assert !r4.out.contains('scripts ran as dev in /workspace') : 'not without verbose'
     def ids5 = support.snapshotIds(name)
     ['1-base', '6-files', '7-repos', '8-tools'].each { assert ids5[it] == ids4[it] : "${it} must be kept" }
     assert ids5['9-scripts'] != ids4['9-scripts']

@@ -32,6 +32,7 @@ try {
         echo "builder-ran=$(cat /tmp/builder-ran-as.txt)"
         echo "secret=$(stat -c '%U:%G %a' /home/alice/secret.conf)"
         echo "plain=$(stat -c '%U:%G %a' '/etc/it/plain file.txt')"
+        echo "svc=$(stat -c '%U:%G' /srv/svc/svc.conf)"
         echo "etc-it=$(stat -c '%U:%G %a' /etc/it)"
         echo "local=$(stat -c '%U:%G' /habitat/local)"
         echo "userscript=$(cat /home/alice/user-script.txt)"
@@ -54,6 +55,7 @@ try {
     expectLine('secret=alice:alice 600')
     expectLine('plain=root:root 644')
     expectLine('etc-it=root:root 755')
+    expectLine('svc=svc:svc') // ~ is the real home of a user that is not under /home
     expectLine('local=alice:alice')
     expectLine('userscript=alice:/home/alice')
     expectLine('pwd=/workspace')

@@ -4,7 +4,7 @@ def df = new File(ctx, 'Dockerfile').text
 assert df.contains('COPY ["layers/system", "/habitat/system"]')
 assert df.contains('COPY ["layers/shared", "/habitat/shared"]')
 assert df.contains('COPY ["layers/habitat", "/habitat/local"]')
-assert df.contains('COPY ["files/0/gitconfig", "/root/.gitconfig"]')
+assert df.contains("RUN --mount=type=bind,source=files/0/gitconfig,target=/run/habitat/copy set -e; home=\$(getent passwd 'root' | cut -d: -f6); [ -n \"\$home\" ] || home='/root'; dest=\"\$home\"'/.gitconfig'")
 assert df.contains('PATH="${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}:/habitat/system/tools/bin"')
 assert df.contains('GITHUB_APP_ID="12345"')
 assert new File(ctx, 'layers/system/tools/README').isFile()

@@ -502,12 +502,15 @@ public final class ConfigLoader {
                     continue;
                 }
                 String ownerUser = ownerText == null ? null : ownerText.split(":", 2)[0];
-                String destText = expandTilde(expand(dest.text()), ownerUser != null ? ownerUser : env.getOrDefault("USER", "root"));
+                String homeUser = ownerUser != null ? ownerUser : env.getOrDefault("USER", "root");
+                String rawDest = expand(dest.text());
+                String destText = expandTilde(rawDest, homeUser);
                 if (!checkAbsolutePath(destText, dest.location(), path + ".dest", "dest")) {
                     continue;
                 }
                 fileSpecs.add(new FileSpec(srcText, source, destText, ownerText, mode,
-                        descr == null ? null : expand(descr.text()), before, after, new Origin(layer, m.location(), path)));
+                        descr == null ? null : expand(descr.text()), before, after, new Origin(layer, m.location(), path),
+                        rawDest.equals("~") || rawDest.startsWith("~/") ? homeUser : null));
             }
         }
 

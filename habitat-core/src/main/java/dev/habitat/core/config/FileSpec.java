@@ -9,7 +9,9 @@ import java.nio.file.Path;
  * @param dest   absolute container path, {@code ~} already replaced by the owner's or USER's home
  * @param owner  {@code user} or {@code user:group}, or null to keep root
  * @param mode   octal permission bits for copied files, or null for the defaults of the original tool
+ * @param homeUser when {@code dest} was written with {@code ~}: the user whose home it is (found in the image
+ *                 at build time; {@code dest} then holds the usual {@code /root} or {@code /home/<user>} guess)
  * @param before phase name or null; {@code after} likewise; neither means the core of the files phase
  */
 public record FileSpec(String src, Path source, String dest, String owner, Integer mode, String description,
-                       String before, String after, Origin origin) {}
+                       String before, String after, Origin origin, String homeUser) {}

@@ -36,10 +36,23 @@ public sealed interface Operation {
         }
     }
 
-    /** Copy a staged source to {@code dest}, owned by {@code owner} ({@code user[:group]}, null for root). */
-    record Copy(CopySource source, String dest, String owner, String summary) implements Operation {
+    /**
+     * Copy a staged source to {@code dest}, owned by {@code owner} ({@code user[:group]}, null for root).
+     * With {@code homeUser}, {@code dest} lies in that user's home, which is looked up in the image when the
+     * step runs (a user of the base image may live elsewhere than {@code /home/<user>}).
+     */
+    record Copy(CopySource source, String dest, String owner, String summary, String homeUser) implements Operation {
+        public Copy(CopySource source, String dest, String owner, String summary) {
+            this(source, dest, owner, summary, null);
+        }
+
+        /** The part of {@code dest} below the home, when it is home-relative. */
+        public String pathInHome() {
+            return homeUser == null ? null : dest.substring(dev.habitat.core.config.HabitatConfig.homeOf(homeUser).length());
+        }
+
         public String canonical() {
-            return "copy " + source.canonical() + " dest=" + dest + " owner=" + owner;
+            return "copy " + source.canonical() + " dest=" + dest + " owner=" + owner + (homeUser == null ? "" : " home=" + homeUser);
         }
     }
 

@@ -199,7 +199,7 @@ public final class Planner {
         String ctx = "files/" + index + "/" + sanitize(base);
         HabIgnore ignore = directory ? HabIgnore.of(f.source()) : null;
         return new Operation.Copy(new CopySource.HostTree(f.source(), ctx, f.mode(), ignore, f.dest()), f.dest(), f.owner(),
-                f.description() != null ? f.description() : "copy " + f.src() + " to " + f.dest());
+                f.description() != null ? f.description() : "copy " + f.src() + " to " + f.dest(), f.homeUser());
     }
 
     /** Context names must survive Dockerfile JSON arrays and shells; keep the host name readable. */

@@ -25,6 +25,8 @@ public final class DockerfileRenderer {
     /** Where config scripts are bind-mounted from the context while they run (never part of a layer). */
     public static final String SCRIPT_MOUNT = "/run/habitat/script";
     public static final String GIT_CACHE = "/var/cache/habitat-git";
+    /** Where a staged source is bind-mounted while it is copied into a home found at build time. */
+    public static final String COPY_MOUNT = "/run/habitat/copy";
 
     public static final String LABEL_SCHEMA = "habitat.schema";
     public static final String LABEL_NAME = "habitat.name";
@@ -99,6 +101,11 @@ public final class DockerfileRenderer {
             out.append("# ").append(oneLine(s.summary())).append('\n');
             out.append("RUN --mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
                     .append(" bash ").append(SCRIPT_MOUNT).append("/run.sh\n");
+        } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
+            user = switchUser("root", user, out);
+            out.append("# ").append(oneLine(c.summary())).append(" (in the home of ").append(c.homeUser()).append(")\n");
+            out.append("RUN --mount=type=bind,source=").append(c.source().contextPath()).append(",target=").append(COPY_MOUNT)
+                    .append(' ').append(homeCopyScript(c)).append('\n');
         } else if (op instanceof Operation.Copy c) {
             out.append("# ").append(oneLine(c.summary())).append('\n');
             out.append("COPY ");
@@ -166,6 +173,33 @@ public final class DockerfileRenderer {
             String owner = clone.owner().contains(":") ? clone.owner() : clone.owner() + ":";
             s.append("; chown -R ").append(Shell.quote(owner)).append(" \"$dest\"");
         }
+        return s.toString();
+    }
+
+    /**
+     * Copies into the user's real home (from the passwd database of the image, as the original's
+     * {@code getent} did), falling back to {@code /root} or {@code /home/<user>}.
+     */
+    public static String homeCopyScript(Operation.Copy c) {
+        String u = Shell.quote(c.homeUser());
+        String owner = c.owner() == null ? null : c.owner().contains(":") ? c.owner() : c.owner() + ":" + c.owner();
+        boolean dir = c.source() instanceof dev.habitat.core.plan.CopySource.HostTree t && java.nio.file.Files.isDirectory(t.path());
+        String rest = c.pathInHome();
+        StringBuilder s = new StringBuilder("set -e; home=$(getent passwd ").append(u).append(" | cut -d: -f6); ")
+                .append("[ -n \"$home\" ] || home=").append(Shell.quote(dev.habitat.core.config.HabitatConfig.homeOf(c.homeUser()))).append("; ")
+                .append("dest=\"$home\"").append(rest.isEmpty() ? "" : Shell.quote(rest)).append("; ")
+                .append("top=$(dirname \"$dest\"); first=; while [ ! -e \"$top\" ]; do first=$top; top=$(dirname \"$top\"); done; ")
+                .append("mkdir -p \"$(dirname \"$dest\")\"; ");
+        if (owner != null) {
+            // directories this copy creates in the home belong to the owner too (~/.config for ~/.config/app.conf)
+            s.append("if [ -n \"$first\" ]; then chown -R ").append(Shell.quote(owner)).append(" \"$first\"; fi; ");
+        }
+        if (dir) {
+            s.append("mkdir -p \"$dest\"; cp -a ").append(COPY_MOUNT).append("/. \"$dest\"/");
+        } else {
+            s.append("cp -a ").append(COPY_MOUNT).append(" \"$dest\"");
+        }
+        s.append("; chown ").append(dir ? "-R " : "").append(owner == null ? "0:0" : Shell.quote(owner)).append(" \"$dest\"");
         return s.toString();
     }
 

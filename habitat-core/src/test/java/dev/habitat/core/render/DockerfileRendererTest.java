@@ -100,6 +100,20 @@ class DockerfileRendererTest {
     }
 
     @Test
+    void tildeDestinationsAreCopiedIntoTheHomeFoundInTheImage() {
+        String df = render(Fixture.MINIMAL + """
+                files:
+                  - {src: f, dest: "~/.config/it's/app.conf", owner: dev, mode: "0600"}
+                  - {src: f, dest: /etc/plain}
+                """);
+        assertTrue(df.contains("RUN --mount=type=bind,source=files/0/f,target=/run/habitat/copy set -e; home=$(getent passwd 'dev' | cut -d: -f6); "
+                + "[ -n \"$home\" ] || home='/home/dev'; dest=\"$home\"'/.config/it'\\''s/app.conf'; "), df);
+        assertTrue(df.contains("if [ -n \"$first\" ]; then chown -R 'dev:dev' \"$first\"; fi; "), df);
+        assertTrue(df.contains("cp -a /run/habitat/copy \"$dest\"; chown 'dev:dev' \"$dest\"\n"), df);
+        assertTrue(df.contains("COPY [\"files/1/f\", \"/etc/plain\"]"), df);
+    }
+
+    @Test
     void labelsCarryTheHashAndTheInputsOfEachPhase() {
         PlannedHabitat h = new Fixture(dir).write("habitat/config.yaml", Fixture.MINIMAL).plan();
         String df = new DockerfileRenderer().render(h.graph(), h.hashes());
