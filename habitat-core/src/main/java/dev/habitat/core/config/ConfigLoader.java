@@ -661,20 +661,8 @@ public final class ConfigLoader {
             if (list == null) {
                 return;
             }
-            for (int i = 0; i < list.items().size(); i++) {
-                String path = "verify-fs.required_files[" + i + "]";
-                YamlNode item = list.items().get(i);
-                if (item instanceof Scalar s && s.kind() == ScalarKind.STRING && !s.text().isBlank()) {
-                    String p = expand(s.text());
-                    if (p.chars().anyMatch(c -> c < ' ')) {
-                        error(item, path, "contains a control character", "write the path on one line");
-                        continue;
-                    }
-                    verify.add(new VerifySpec(p, new Origin(layer, s.location(), path)));
-                } else {
-                    error(item, path, "must be a path string", "write - /path/that/must/exist");
-                }
-            }
+            pathList(layer, list, "verify-fs.required_files", "must be a path string", "write - /path/that/must/exist",
+                    (p, origin) -> verify.add(new VerifySpec(p, origin)));
         }
 
         void readTests(Layer layer, MapNode doc) {
@@ -682,19 +670,26 @@ public final class ConfigLoader {
             if (list == null) {
                 return;
             }
+            pathList(layer, list, "tests", "must be the path of a test script", "write - tests/check.sh",
+                    (p, origin) -> tests.add(new TestSpec(p, origin)));
+        }
+
+        /** A list of one-line path strings, each expanded and handed over with its origin. */
+        void pathList(Layer layer, ListNode list, String key, String shape, String fix,
+                      java.util.function.BiConsumer<String, Origin> sink) {
             for (int i = 0; i < list.items().size(); i++) {
-                String path = "tests[" + i + "]";
+                String path = key + "[" + i + "]";
                 YamlNode item = list.items().get(i);
-                if (item instanceof Scalar s && s.kind() == ScalarKind.STRING && !s.text().isBlank()) {
-                    String p = expand(s.text());
-                    if (p.chars().anyMatch(c -> c < ' ')) {
-                        error(item, path, "contains a control character", "write the path on one line");
-                        continue;
-                    }
-                    tests.add(new TestSpec(p, new Origin(layer, s.location(), path)));
-                } else {
-                    error(item, path, "must be the path of a test script", "write - tests/check.sh");
+                if (!(item instanceof Scalar s) || s.kind() != ScalarKind.STRING || s.text().isBlank()) {
+                    error(item, path, shape, fix);
+                    continue;
                 }
+                String p = expand(s.text());
+                if (p.chars().anyMatch(c -> c < ' ')) {
+                    error(item, path, "contains a control character", "write the path on one line");
+                    continue;
+                }
+                sink.accept(p, new Origin(layer, s.location(), path));
             }
         }
 
