@@ -2,7 +2,10 @@ package dev.habitat.maven;
 
 import dev.habitat.core.Phase;
 import dev.habitat.core.build.BuildFailedException;
-import dev.habitat.core.build.BuildKitBuilder;
+import dev.habitat.core.build.BuildKitMethod;
+import dev.habitat.core.build.BuildMethod;
+import dev.habitat.core.build.ExecMethod;
+import dev.habitat.core.build.HabitatBuilder;
 import dev.habitat.core.build.BuildOptions;
 import dev.habitat.core.build.BuildSummary;
 import dev.habitat.core.engine.DockerEngine;
@@ -42,6 +45,13 @@ public class BuildMojo extends AbstractHabitatMojo {
     @Parameter(property = "habitat.dockerHost")
     private String dockerHost;
 
+    /**
+     * {@code buildkit} (default) or {@code docker-exec} (exec/commit, for comparison and as a fallback);
+     * overrides the config's {@code build_method}.
+     */
+    @Parameter(property = "habitat.buildMethod")
+    private String buildMethod;
+
     /** Print the output of every build step (also at {@code -X}). */
     @Parameter(property = "habitat.verbose", defaultValue = "false")
     private boolean verbose;
@@ -56,8 +66,15 @@ public class BuildMojo extends AbstractHabitatMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage());
         }
+        String methodName = buildMethod != null && !buildMethod.isBlank() ? buildMethod
+                : habitat.config().buildMethod() != null ? habitat.config().buildMethod() : BuildKitMethod.NAME;
+        if (!methodName.equals(BuildKitMethod.NAME) && !methodName.equals(ExecMethod.NAME)) {
+            throw new MojoFailureException("habitat.buildMethod must be " + BuildKitMethod.NAME + " or " + ExecMethod.NAME
+                    + ", not '" + methodName + "'");
+        }
         try (DockerEngine engine = DockerEngine.connect(dockerHost)) {
-            BuildSummary summary = new BuildKitBuilder(engine, new MavenBuildProgress(getLog(), verbose))
+            BuildMethod method = methodName.equals(ExecMethod.NAME) ? new ExecMethod(engine) : new BuildKitMethod(engine);
+            BuildSummary summary = new HabitatBuilder(engine, method, new MavenBuildProgress(getLog(), verbose))
                     .build(habitat.graph(), options);
             getLog().info("habitat: summary of " + summary.habitat());
             summary.table().lines().forEach(l -> getLog().info("  " + l));

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -90,6 +91,110 @@ public final class DockerEngine implements AutoCloseable {
         } catch (NotFoundException e) {
             return Optional.empty();
         }
+    }
+
+    public Optional<ImageConfig> imageConfig(String ref) {
+        try {
+            InspectImageResponse r = client.inspectImageCmd(ref).exec();
+            var c = r.getConfig();
+            if (c == null) {
+                return Optional.of(new ImageConfig(List.of(), null, null, null, null));
+            }
+            return Optional.of(new ImageConfig(c.getEnv() == null ? List.of() : List.of(c.getEnv()),
+                    c.getEntrypoint() == null ? null : List.of(c.getEntrypoint()),
+                    c.getCmd() == null ? null : List.of(c.getCmd()), c.getUser(), c.getWorkingDir()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Creates and starts a container that only waits, for the docker-exec method: root, the
+     * given binds ({@code host:container[:opts]}, named volumes too), and the network mode.
+     */
+    public String startIdleContainer(String image, String name, List<String> binds, String network) {
+        var host = com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                .withBinds(binds.stream().map(com.github.dockerjava.api.model.Bind::parse).toList());
+        if (network != null && !network.equals("default")) {
+            host.withNetworkMode(network);
+        }
+        String id = client.createContainerCmd(image).withName(name).withUser("0")
+                .withEntrypoint("/bin/sh", "-c").withCmd("trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done")
+                .withHostConfig(host).exec().getId();
+        client.startContainerCmd(id).exec();
+        return id;
+    }
+
+    /** Runs a command in a container and returns its exit code; output lines go to {@code output}. */
+    public int exec(String container, String user, String workdir, List<String> env, List<String> argv,
+                    java.util.function.Consumer<String> output) {
+        String execId = client.execCreateCmd(container).withUser(user).withWorkingDir(workdir).withEnv(env)
+                .withCmd(argv.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true).exec().getId();
+        StringBuilder partial = new StringBuilder();
+        try {
+            client.execStartCmd(execId).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                    partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    int nl;
+                    while ((nl = partial.indexOf("\n")) >= 0) {
+                        output.accept(partial.substring(0, nl));
+                        partial.delete(0, nl + 1);
+                    }
+                }
+            }).awaitCompletion();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running a command in " + container, e);
+        }
+        if (partial.length() > 0) {
+            output.accept(partial.toString());
+        }
+        Long code = client.inspectExecCmd(execId).exec().getExitCodeLong();
+        return code == null ? -1 : code.intValue();
+    }
+
+    /** Extracts a tar into a container at {@code path}, keeping the uid/gid and modes of its entries. */
+    public void putArchive(String container, String path, InputStream tar) {
+        client.copyArchiveToContainerCmd(container).withRemotePath(path).withTarInputStream(tar).withCopyUIDGID(true).exec();
+    }
+
+    /**
+     * Commits a container as {@code repository:tag}, applying Dockerfile-style {@code changes} (ENV, LABEL,
+     * USER, WORKDIR, ENTRYPOINT, CMD). Raw call: docker-java's CommitCmd cannot send {@code changes}.
+     */
+    public String commit(String container, String repository, String tag, List<String> changes) {
+        StringJoiner q = new StringJoiner("&", "/commit?", "");
+        q.add("container=" + enc(container)).add("repo=" + enc(repository)).add("tag=" + enc(tag)).add("pause=true");
+        changes.forEach(c -> q.add("changes=" + enc(c)));
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST).path(q.toString())
+                .putHeader("Content-Type", "application/json").bodyBytes("{}".getBytes(StandardCharsets.UTF_8)).build();
+        try (DockerHttpClient.Response resp = http.execute(req)) {
+            String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (resp.getStatusCode() / 100 != 2) {
+                throw new IllegalStateException("commit of " + container + " failed (HTTP " + resp.getStatusCode() + "): " + body.trim());
+            }
+            return JSON.readTree(body).path("Id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException("commit of " + container + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public void removeContainer(String id) {
+        try {
+            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // gone already
+        }
+    }
+
+    /** Ids of containers (running or not) whose name matches {@code name} exactly (a regex). */
+    public List<String> containersNamed(java.util.regex.Pattern name) {
+        return client.listContainersCmd().withShowAll(true).exec().stream()
+                .filter(c -> c.getNames() != null && java.util.Arrays.stream(c.getNames())
+                        .anyMatch(n -> name.matcher(n.startsWith("/") ? n.substring(1) : n).matches()))
+                .map(com.github.dockerjava.api.model.Container::getId).toList();
     }
 
     /** Removes a tag (the image goes when it was its last tag); a missing tag is not an error. */

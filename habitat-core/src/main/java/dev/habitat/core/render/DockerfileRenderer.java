@@ -148,7 +148,7 @@ public final class DockerfileRenderer {
      * only what is new), dissociated so the image does not point into the cache. The revision argument
      * carries the commit resolved on the host: it busts the cache when upstream moves and pins the checkout.
      */
-    static String cloneScript(Operation.CloneRepo clone) {
+    public static String cloneScript(Operation.CloneRepo clone) {
         RepoSpec r = clone.repo();
         String url = Shell.quote(r.url());
         String dest = Shell.quote(r.path());
@@ -204,15 +204,21 @@ public final class DockerfileRenderer {
     }
 
     private String labels(StageGraph graph, PhaseHash hash) {
+        Map<String, String> labels = phaseLabels(graph, hash);
+        List<String> pairs = new ArrayList<>();
+        labels.forEach((k, v) -> pairs.add(k + "=" + DockerfileSyntax.quotedLiteral(v)));
+        return "LABEL " + String.join(" \\\n      ", pairs) + "\n";
+    }
+
+    /** The labels the last stage of a phase sets: schema, name, phase, its hash and its inputs. */
+    public static Map<String, String> phaseLabels(StageGraph graph, PhaseHash hash) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_SCHEMA, SCHEMA_VERSION);
         labels.put(LABEL_NAME, graph.config().name());
         labels.put(LABEL_PHASE, hash.phase().tagSuffix());
         labels.put(LABEL_HASH_PREFIX + hash.phase().phaseName(), hash.hash());
         labels.put(LABEL_INPUTS_PREFIX + hash.phase().phaseName(), inputsJson(hash));
-        List<String> pairs = new ArrayList<>();
-        labels.forEach((k, v) -> pairs.add(k + "=" + DockerfileSyntax.quotedLiteral(v)));
-        return "LABEL " + String.join(" \\\n      ", pairs) + "\n";
+        return labels;
     }
 
     public static String inputsJson(PhaseHash hash) {

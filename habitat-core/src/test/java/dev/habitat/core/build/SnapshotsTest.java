@@ -96,8 +96,8 @@ class SnapshotsTest {
     @Test
     void segmentsEndAtSnapshotsAndVerifyAndTestJoinFinal() {
         assertEquals(List.of(EnumSet.of(Phase.SCRIPTS), EnumSet.of(Phase.VERIFY, Phase.TEST, Phase.FINAL)),
-                BuildKitBuilder.segments(Phase.SCRIPTS, Phase.FINAL));
-        assertEquals(List.of(EnumSet.of(Phase.VERIFY)), BuildKitBuilder.segments(Phase.VERIFY, Phase.VERIFY));
-        assertEquals(10, BuildKitBuilder.segments(Phase.BASE, Phase.FINAL).size());
+                HabitatBuilder.segments(Phase.SCRIPTS, Phase.FINAL));
+        assertEquals(List.of(EnumSet.of(Phase.VERIFY)), HabitatBuilder.segments(Phase.VERIFY, Phase.VERIFY));
+        assertEquals(10, HabitatBuilder.segments(Phase.BASE, Phase.FINAL).size());
     }
 }

@@ -1,0 +1,155 @@
+package dev.habitat.core.build;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.plan.ExternalInputs;
+import dev.habitat.core.plan.PhaseHash;
+import dev.habitat.core.plan.PhaseHasher;
+import dev.habitat.core.plan.Planner;
+import dev.habitat.core.plan.StageGraph;
+import dev.habitat.core.render.BuildContext;
+import dev.habitat.core.render.ContextStager;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds a habitat one segment per snapshot with a {@link BuildMethod}: each segment starts from the
+ * snapshot of the phase before, so every snapshot is exactly its predecessor plus its own steps, and a
+ * build resumes from the newest valid snapshot. verify and test run in the segment that produces
+ * {@code 12-final}, so a final snapshot exists only when both passed. When the final (or target) snapshot
+ * is valid, no build is started. Both methods share this logic, so they skip, resume and rebuild alike.
+ */
+public final class HabitatBuilder {
+    private final DockerEngine engine;
+    private final BuildProgress progress;
+    private final BuildMethod method;
+
+    public HabitatBuilder(DockerEngine engine, BuildMethod method, BuildProgress progress) {
+        this.engine = engine;
+        this.method = method;
+        this.progress = progress;
+    }
+
+    public BuildSummary build(StageGraph graph, BuildOptions options) {
+        Instant t0 = Instant.now();
+        HabitatConfig config = graph.config();
+        progress.info("habitat: engine " + engine.ping() + " at " + engine.host());
+        ExternalInputs external = new ExternalInputResolver().resolve(config, engine, progress);
+        Map<Phase, PhaseHash> hashes = new PhaseHasher(options.outputDirectory()).hash(graph, external);
+        Snapshots snapshots = new Snapshots(config.imageRepository(), hashes, engine::inspectImage);
+        Phase target = options.target();
+
+        Optional<Phase> resume = options.rebuildAll() ? Optional.empty() : snapshots.newestValid(target);
+        if (options.rebuildFrom() != null && !options.rebuildAll()) {
+            Phase before = options.rebuildFrom().previous();
+            resume = before == null ? Optional.empty()
+                    : resume.filter(r -> r.id() <= before.id()).or(() -> snapshots.newestValid(before));
+            if (resume.isPresent() && resume.get().id() > before.id()) {
+                resume = snapshots.newestValid(before);
+            }
+        }
+        List<PhaseResult> results = new ArrayList<>();
+        if (resume.isPresent() && resume.get() == target) {
+            for (Phase p : Phase.values()) {
+                if (p.id() <= target.id()) {
+                    results.add(new PhaseResult(p, PhaseResult.Status.SNAPSHOT, Duration.ZERO,
+                            snapshots.image(p).map(i -> i.id()).orElse(null), p.snapshotted() ? snapshots.tag(p) : null));
+                }
+            }
+            progress.info("habitat: " + snapshots.tag(target) + " is up to date; nothing to build");
+            return new BuildSummary(config.name(), results, true, Duration.between(t0, Instant.now()), snapshots.tag(target));
+        }
+        Phase start = resume.map(r -> Phase.values()[r.ordinal() + 1]).orElse(Phase.BASE);
+        if (options.rebuildAll()) {
+            progress.info("habitat: rebuilding every phase (habitat.rebuild)");
+        } else if (options.rebuildFrom() != null && options.rebuildFrom() == start) {
+            progress.info("habitat: rebuilding from " + start.tagSuffix() + " (habitat.rebuildFrom)");
+        } else {
+            progress.info("habitat: first stale phase is " + start.tagSuffix() + ": " + snapshots.whyStale(start));
+        }
+        resume.ifPresent(r -> progress.info("habitat: resuming from snapshot " + snapshots.tag(r)));
+        for (Phase p : Phase.values()) {
+            if (p.id() < start.id()) {
+                results.add(new PhaseResult(p, PhaseResult.Status.SNAPSHOT, Duration.ZERO,
+                        snapshots.image(p).map(i -> i.id()).orElse(null), p.snapshotted() ? snapshots.tag(p) : null));
+            }
+        }
+
+        Path outDir = options.outputDirectory().resolve(config.name());
+        BuildContext context = new ContextStager().stage(graph, hashes, outDir, options.outputDirectory());
+        Phase noCacheFrom = options.rebuildAll() ? Phase.BASE : options.rebuildFrom();
+        Map<String, String> buildArgs = buildArgs(external, config);
+        String network = options.network() != null ? options.network() : config.network();
+        String from = resume.map(snapshots::tag).orElse(null);
+        String finalImage = null;
+        progress.info("habitat: build method " + method.name());
+        for (Set<Phase> segment : segments(start, target)) {
+            Phase last = lastOf(segment);
+            boolean noCache = noCacheFrom != null && segment.stream().anyMatch(p -> p.id() >= noCacheFrom.id());
+            SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
+                    buildArgs, network, noCache, options.verbose(), options.outputDirectory());
+            try {
+                results.addAll(method.run(job, progress));
+            } catch (BuildFailedException e) {
+                // No snapshot of the failed phase or a later one outlives a failure (a failed test leaves no 12-final).
+                for (Phase p : Phase.values()) {
+                    if (e.phase() != null && p.id() >= e.phase().id() && p.snapshotted()) {
+                        engine.removeTag(snapshots.tag(p));
+                    }
+                }
+                throw e;
+            }
+            if (last.snapshotted()) {
+                snapshots.forget(last);
+                from = snapshots.tag(last);
+                finalImage = from;
+            }
+        }
+        return new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), finalImage);
+    }
+
+    /** Consecutive phases from start to target, each ending at a snapshot (verify and test join final). */
+    static List<Set<Phase>> segments(Phase start, Phase target) {
+        List<Set<Phase>> out = new ArrayList<>();
+        Set<Phase> current = EnumSet.noneOf(Phase.class);
+        for (Phase p : Phase.values()) {
+            if (p.id() < start.id() || p.id() > target.id()) {
+                continue;
+            }
+            current.add(p);
+            if (p.snapshotted() || p == target) {
+                out.add(current);
+                current = EnumSet.noneOf(Phase.class);
+            }
+        }
+        return out;
+    }
+
+    private static Phase lastOf(Set<Phase> segment) {
+        Phase last = null;
+        for (Phase p : segment) {
+            last = p;
+        }
+        return last;
+    }
+
+    private static Map<String, String> buildArgs(ExternalInputs external, HabitatConfig config) {
+        Map<String, String> args = new LinkedHashMap<>(config.base().buildArgs());
+        external.dockerGroupGid().ifPresent(g -> args.put(Planner.DOCKER_GID_ARG, g));
+        for (int i = 0; i < config.repos().size(); i++) {
+            int index = i;
+            external.repoRevision(i).ifPresent(rev -> args.put("HABITAT_REPO_" + index + "_REVISION", rev));
+        }
+        return args;
+    }
+
+}

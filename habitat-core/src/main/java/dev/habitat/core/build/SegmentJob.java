@@ -1,0 +1,26 @@
+package dev.habitat.core.build;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.plan.PhaseHash;
+import dev.habitat.core.plan.StageGraph;
+import dev.habitat.core.render.BuildContext;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One unit of work for a build method: the phases from one snapshot to the next (verify and test travel
+ * with final), starting from {@code fromImage} (null: the base), ending in {@code tag} (null: no snapshot).
+ */
+public record SegmentJob(StageGraph graph, Map<Phase, PhaseHash> hashes, BuildContext context, Set<Phase> phases,
+                         String fromImage, String tag, Map<String, String> buildArgs, String network, boolean noCache,
+                         boolean verbose, Path outputDirectory) {
+
+    public Phase last() {
+        Phase last = null;
+        for (Phase p : phases) {
+            last = p;
+        }
+        return last;
+    }
+}
