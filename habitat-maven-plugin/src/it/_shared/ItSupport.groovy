@@ -83,6 +83,38 @@ class ItSupport {
         assert run(['git', '-C', work.path, 'push', '-q', 'origin', 'main']).rc == 0
     }
 
+    /** The file tree and content digests of an image (see dump-tree.sh), one line each. */
+    List<String> tree(String image) {
+        def script = new File(basedir, '../../../src/it/_shared/dump-tree.sh').canonicalPath
+        def r = run(['/usr/bin/docker', 'run', '--rm', '-u', '0', '--entrypoint', '/bin/sh', '-v',
+                     "${script}:/habitat-dump-tree.sh:ro".toString(), image, '/habitat-dump-tree.sh'])
+        assert r.rc == 0 : r.out
+        r.out.readLines()
+    }
+
+    /** The parts of an image config both build methods must agree on. */
+    static Map config(String image) {
+        def c = new groovy.json.JsonSlurper().parseText(docker(['image', 'inspect', '-f', '{{json .Config}}', image]))
+        def labels = new TreeMap(c.Labels ?: [:])
+        labels.remove('habitat.method')
+        [Env: c.Env, User: c.User, WorkingDir: c.WorkingDir, Entrypoint: c.Entrypoint ?: [], Cmd: c.Cmd ?: [], Labels: labels]
+    }
+
+    /** A readable diff of two line lists (at most 60 lines), empty when equal. */
+    static String diff(List<String> a, List<String> b, String nameA, String nameB) {
+        def onlyA = a - b
+        def onlyB = b - a
+        if (onlyA.isEmpty() && onlyB.isEmpty()) return ''
+        def out = ["--- only in ${nameA} (${onlyA.size()})".toString()] + onlyA.take(30).collect { '- ' + it } +
+                ["+++ only in ${nameB} (${onlyB.size()})".toString()] + onlyB.take(30).collect { '+ ' + it }
+        out.join('\n')
+    }
+
+    static List<String> buildContainers(String habitat) {
+        run(['/usr/bin/docker', 'ps', '-a', '--format', '{{.Names}}']).out.readLines()
+                .findAll { it ==~ /habitat-build-${habitat}-[0-9a-f]{8}/ }
+    }
+
     void stopServers() {
         servers.each { it.destroy() }
     }

@@ -13,7 +13,6 @@ import dev.habitat.core.plan.Shell;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.render.DockerfileRenderer;
 import dev.habitat.core.render.DockerfileSyntax;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -271,8 +270,9 @@ public final class ExecMethod implements BuildMethod {
     }
 
     /**
-     * COPY semantics: missing parents created as root 0755, the copied entries (and a destination directory
-     * it creates) owned by {@code owner}, modes as staged; nothing else changes owner (BUG-16).
+     * COPY semantics, as measured against BuildKit: directories the copy creates (missing parents and the
+     * destination directory) get mode 0755 and the owner; copied entries keep their staged modes and get
+     * the owner; existing directories are left as they are (BUG-16).
      */
     private void copy(String container, State s, SegmentJob job, Operation.Copy c) {
         Integer[] ids = c.owner() == null ? new Integer[] {0, 0} : ids(container, s, c.owner());
@@ -280,8 +280,28 @@ public final class ExecMethod implements BuildMethod {
         // An existing destination directory keeps its owner and mode, as with COPY of a directory's contents.
         boolean keepDest = Files.isDirectory(job.context().directory().resolve(c.source().contextPath()))
                 && engine.exec(container, "root", "/", s.execEnv(), List.of("test", "-d", c.dest()), l -> { }) == 0;
-        rootShell(container, s, "mkdir -p " + Shell.quote(parent));
+        String q = Shell.quote(parent);
+        rootShell(container, s, "top=" + q + "; first=; while [ ! -e \"$top\" ]; do first=$top; top=$(dirname \"$top\"); done; "
+                + "mkdir -p " + q + "; if [ -n \"$first\" ]; then chown -R " + ids[0] + ":" + ids[1] + " \"$first\"; fi");
         put(container, "/", sourceTar(job, c.source(), c.dest(), ids[0], ids[1], keepDest));
+        if (ids[0] != 0 || ids[1] != 0) {
+            // Owner of exactly what was copied (the engine extracted it as root here, whatever the tar said).
+            List<String> targets = new ArrayList<>();
+            Path staged = job.context().directory().resolve(c.source().contextPath());
+            if (keepDest) {
+                try (var children = Files.list(staged)) {
+                    children.map(ch -> c.dest().replaceAll("/+$", "") + "/" + ch.getFileName()).sorted().forEach(targets::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else {
+                targets.add(c.dest());
+            }
+            if (!targets.isEmpty()) {
+                rootShell(container, s, "chown -hR " + ids[0] + ":" + ids[1] + " "
+                        + String.join(" ", targets.stream().map(Shell::quote).toList()));
+            }
+        }
     }
 
     private Integer[] ids(String container, State s, String owner) {
@@ -304,7 +324,7 @@ public final class ExecMethod implements BuildMethod {
     }
 
     private void put(String container, String path, byte[] tar) {
-        engine.putArchive(container, path, new ByteArrayInputStream(tar));
+        engine.putArchive(container, path, tar);
     }
 
     /** The staged source as a tar whose entries sit at {@code dest} (absolute), with the given owner. */
@@ -324,7 +344,7 @@ public final class ExecMethod implements BuildMethod {
                     continue;
                 }
                 String name = rel.isEmpty() ? base : base + "/" + rel;
-                entry(tar, f, name, uid == null ? 0 : uid, gid == null ? 0 : gid);
+                entry(tar, f, name, uid == null ? 0 : uid, gid == null ? 0 : gid, rel.isEmpty() && Files.isDirectory(f) ? 0755 : null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot pack " + staged + ": " + e.getMessage(), e);
@@ -340,7 +360,7 @@ public final class ExecMethod implements BuildMethod {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             for (Path f : walk.sorted().toList()) {
                 String rel = dir.relativize(f).toString();
-                entry(tar, f, rel.isEmpty() ? base : base + "/" + rel, 0, 0);
+                entry(tar, f, rel.isEmpty() ? base : base + "/" + rel, 0, 0, null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot pack " + dir + ": " + e.getMessage(), e);
@@ -348,14 +368,15 @@ public final class ExecMethod implements BuildMethod {
         return bytes.toByteArray();
     }
 
-    private static void entry(TarArchiveOutputStream tar, Path f, String name, int uid, int gid) throws IOException {
+    private static void entry(TarArchiveOutputStream tar, Path f, String name, int uid, int gid, Integer modeOverride)
+            throws IOException {
         TarArchiveEntry e;
         if (Files.isSymbolicLink(f)) {
             e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
             e.setLinkName(Files.readSymbolicLink(f).toString());
         } else if (Files.isDirectory(f)) {
             e = new TarArchiveEntry(name + "/");
-            e.setMode(040000 | SourceTreeModes.of(f));
+            e.setMode(040000 | (modeOverride != null ? modeOverride : SourceTreeModes.of(f)));
         } else {
             e = new TarArchiveEntry(name);
             e.setSize(Files.size(f));
@@ -363,6 +384,9 @@ public final class ExecMethod implements BuildMethod {
         }
         e.setUserId(uid);
         e.setGroupId(gid);
+        // commons-compress fills in the JVM user's name, which the engine would prefer to the numeric ids
+        e.setUserName("");
+        e.setGroupName("");
         e.setModTime(0);
         tar.putArchiveEntry(e);
         if (e.isFile()) {

@@ -154,9 +154,25 @@ public final class DockerEngine implements AutoCloseable {
         return code == null ? -1 : code.intValue();
     }
 
-    /** Extracts a tar into a container at {@code path}, keeping the uid/gid and modes of its entries. */
-    public void putArchive(String container, String path, InputStream tar) {
-        client.copyArchiveToContainerCmd(container).withRemotePath(path).withTarInputStream(tar).withCopyUIDGID(true).exec();
+    /**
+     * Extracts a tar into a container at {@code path}, keeping the uid/gid and modes of its entries. Raw
+     * call: docker-java 3.7.1's copy command did not keep the entries' owners here, the API's
+     * {@code copyUIDGID=1} does.
+     */
+    public void putArchive(String container, String path, byte[] tar) {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.PUT)
+                .path("/containers/" + enc(container) + "/archive?path=" + enc(path) + "&copyUIDGID=1")
+                .putHeader("Content-Type", "application/x-tar").bodyBytes(tar).build();
+        try (DockerHttpClient.Response resp = http.execute(req)) {
+            String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (resp.getStatusCode() / 100 != 2) {
+                throw new IllegalStateException("copy into " + container + ":" + path + " failed (HTTP "
+                        + resp.getStatusCode() + "): " + body.trim());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("copy into " + container + " failed: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -1,0 +1,42 @@
+// The same feature-rich habitat built with BuildKit (the invoker's run) and with docker-exec must give the
+// same final image: file tree (path, type, owner, group, mode, symlink target, content digest) outside
+// volatile paths, env, user, workdir, entrypoint, cmd and the habitat labels other than the method.
+def support = context.get('support')
+def name = 'it-equivalence'
+def fin = "habitat-${name}:12-final".toString()
+try {
+    assert new File(basedir, 'build.log').text.contains('habitat: build method buildkit')
+    def bkTree = support.tree(fin)
+    def bkConfig = support.config(fin)
+    assert support.label(fin, 'habitat.method') == 'buildkit'
+    assert bkTree.size() > 1000 : 'the dump lists the whole image'
+
+    def r2 = support.mvn(['habitat:build', '-Dhabitat.buildMethod=docker-exec', '-Dhabitat.rebuild'], 'build-exec.log')
+    assert r2.rc == 0 : r2.out
+    assert r2.out.contains('habitat: build method docker-exec')
+    assert r2.out =~ /\[12-final\] built in/
+    assert support.label(fin, 'habitat.method') == 'docker-exec'
+    def exTree = support.tree(fin)
+    def exConfig = support.config(fin)
+    def d = support.diff(bkTree, exTree, 'buildkit', 'docker-exec')
+    assert d.isEmpty() : "file trees differ:\n${d}"
+    bkConfig.each { k, v -> assert exConfig[k] == v : "config ${k} differs:\n  buildkit:    ${v}\n  docker-exec: ${exConfig[k]}" }
+    assert support.buildContainers(name).isEmpty() : 'build containers are removed after a build'
+
+    // same hashes, same skipping: nothing to do for either method now
+    def r3 = support.mvn(['habitat:build', '-Dhabitat.buildMethod=docker-exec'], 'build-exec-2.log')
+    assert r3.rc == 0 && r3.out.contains('is up to date; nothing to build') : r3.out
+    def ids = support.snapshotIds(name)
+    new File(basedir, 'src/main/habitat/files/app.conf').text = 'color = exec\n'
+    def r4 = support.mvn(['habitat:build', '-Dhabitat.buildMethod=docker-exec'], 'build-exec-3.log')
+    assert r4.rc == 0 : r4.out
+    assert r4.out.contains('first stale phase is 6-files') && r4.out.contains('resuming from snapshot habitat-it-equivalence:5-habitat')
+    def ids4 = support.snapshotIds(name)
+    ['1-base', '2-users', '3-env', '4-workdir', '5-habitat'].each { assert ids4[it] == ids[it] : "${it} must be kept" }
+    assert ids4['6-files'] != ids['6-files']
+    assert support.docker(['run', '--rm', '--entrypoint', 'cat', fin, '/home/dev/.config/app.conf']) == 'color = exec'
+    support.removeSnapshots(name)
+} finally {
+    support.stopServers()
+}
+true
