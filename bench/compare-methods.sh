@@ -24,7 +24,7 @@ build() { # method, extra args...
     || { cat /tmp/bench-build.log; exit 1; }
 }
 clean() {
-  $D images --format '{{.Repository}}:{{.Tag}}' | grep '^habitat-bench-reference:' | xargs -r $D rmi -f > /dev/null
+  { $D images --format '{{.Repository}}:{{.Tag}}' | grep '^habitat-bench-reference:' || true; } | xargs -r $D rmi -f > /dev/null
   $D builder prune -af > /dev/null
 }
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m/1e9}'; }

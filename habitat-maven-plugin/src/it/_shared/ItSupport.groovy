@@ -4,6 +4,22 @@ class ItSupport {
     String localRepo
     List<Process> servers = []
 
+    /** Starts an IT: where it runs, its Maven repository, and no snapshots of its habitat left from before. */
+    ItSupport init(File basedir, Object localRepositoryPath, String habitat) {
+        this.basedir = basedir
+        this.localRepo = localRepositoryPath.toString()
+        removeSnapshots(habitat)
+        this
+    }
+
+    /** Serves a one-commit repository and writes config.yaml from config.yaml.template pointing at it. */
+    Map habitatWithRepository(String repoName, Map<String, String> files) {
+        def git = gitServer(repoName, files)
+        new File(basedir, 'src/main/habitat/config.yaml').text =
+                new File(basedir, 'config.yaml.template').text.replace('@GIT_URL@', git.url)
+        git
+    }
+
     static Map run(List<String> cmd, File dir = null, Map<String, String> env = [:]) {
         def pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         if (dir != null) pb.directory(dir)

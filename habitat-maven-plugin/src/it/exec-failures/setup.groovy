@@ -1,9 +1,7 @@
 // A docker-exec habitat whose scripts read a volume; the first config fails, the others are written by verify.
 def support = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(basedir, '../../../src/it/_shared/ItSupport.groovy')).newInstance()
-support.basedir = basedir
-support.localRepo = localRepositoryPath.toString()
-support.removeSnapshots('it-exec-failures')
+        .init(basedir, localRepositoryPath, 'it-exec-failures')
 def vol = new File(basedir, 'target/volume')
 vol.mkdirs()
 new File(vol, 'marker').text = 'mounted\n'
