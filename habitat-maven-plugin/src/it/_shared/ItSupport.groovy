@@ -15,6 +15,7 @@ class ItSupport {
     /** Serves a one-commit repository and writes config.yaml from config.yaml.template pointing at it. */
     Map habitatWithRepository(String repoName, Map<String, String> files) {
         def git = gitServer(repoName, files)
+        new File(basedir, 'src/main/habitat').mkdirs()
         new File(basedir, 'src/main/habitat/config.yaml').text =
                 new File(basedir, 'config.yaml.template').text.replace('@GIT_URL@', git.url)
         git

@@ -5,6 +5,7 @@ def support = new GroovyClassLoader(getClass().classLoader)
 def vol = new File(basedir, 'target/volume')
 vol.mkdirs()
 new File(vol, 'marker').text = 'mounted\n'
+new File(basedir, 'src/main/habitat').mkdirs() // git keeps no empty directory: a clean clone lacks it
 def write = { String file, String script ->
     new File(basedir, "src/main/habitat/${file}").text = new File(basedir, 'config.yaml.template').text
             .replace('@VOLUME@', vol.canonicalPath).replace('@SCRIPT@', script)

@@ -23,7 +23,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * through the Docker Engine API. Unchanged habitats are not sent to the engine at all.
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
-public class BuildMojo extends AbstractHabitatMojo {
+public class BuildMojo extends AbstractEngineMojo {
 
     /** Build up to this phase (id, name or tag suffix such as {@code 6-files}). */
     @Parameter(property = "habitat.target", defaultValue = "final")
@@ -37,14 +37,6 @@ public class BuildMojo extends AbstractHabitatMojo {
     @Parameter(property = "habitat.rebuild", defaultValue = "false")
     private boolean rebuild;
 
-    /** Network mode of build steps ({@code host} to reach servers on 127.0.0.1); overrides the config's {@code network}. */
-    @Parameter(property = "habitat.network")
-    private String network;
-
-    /** The engine, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://host:2376}; default: DOCKER_HOST. */
-    @Parameter(property = "habitat.dockerHost")
-    private String dockerHost;
-
     /**
      * {@code buildkit} (default) or {@code docker-exec} (exec/commit, for comparison and as a fallback);
      * overrides the config's {@code build_method}.
@@ -52,17 +44,13 @@ public class BuildMojo extends AbstractHabitatMojo {
     @Parameter(property = "habitat.buildMethod")
     private String buildMethod;
 
-    /** Print the output of every build step (also at {@code -X}). */
-    @Parameter(property = "habitat.verbose", defaultValue = "false")
-    private boolean verbose;
-
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException {
         BuildOptions options;
         try {
             options = new BuildOptions(Phase.require(target, "target"),
                     rebuildFrom == null || rebuildFrom.isBlank() ? null : Phase.require(rebuildFrom, "rebuildFrom"),
-                    rebuild, network == null || network.isBlank() ? null : network, verbose, outputDirectory.toPath());
+                    rebuild, networkOrNull(), verbose, outputDirectory.toPath());
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage());
         }

@@ -39,6 +39,12 @@ public final class HabitatBuilder {
         this.progress = progress;
     }
 
+    /** The phase hashes a build would compare with the snapshots: config plus external inputs. */
+    public Map<Phase, PhaseHash> currentHashes(StageGraph graph, Path outputDirectory) {
+        ExternalInputs external = new ExternalInputResolver().resolve(graph.config(), engine, progress);
+        return new PhaseHasher(outputDirectory).hash(graph, external);
+    }
+
     public BuildSummary build(StageGraph graph, BuildOptions options) {
         Instant t0 = Instant.now();
         HabitatConfig config = graph.config();
@@ -77,6 +83,10 @@ public final class HabitatBuilder {
             progress.info("habitat: first stale phase is " + start.tagSuffix() + ": " + snapshots.whyStale(start));
         }
         resume.ifPresent(r -> progress.info("habitat: resuming from snapshot " + snapshots.tag(r)));
+        resume.filter(r -> !method.name().equals(snapshots.image(r).map(i -> i.labels().get(Snapshots.LABEL_METHOD)).orElse(method.name())))
+                .ifPresent(r -> progress.info("habitat: " + snapshots.tag(r) + " was made by the "
+                        + snapshots.image(r).get().labels().get(Snapshots.LABEL_METHOD) + " method; its hashes match, so this "
+                        + method.name() + " build starts from it instead of rebuilding the phases before it"));
         for (Phase p : Phase.values()) {
             if (p.id() < start.id()) {
                 results.add(new PhaseResult(p, PhaseResult.Status.SNAPSHOT, Duration.ZERO,

@@ -205,6 +205,15 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
+    /** Every tag of a repository ({@code habitat-x:1-base}, ...), sorted. */
+    public List<String> tagsOf(String repository) {
+        return client.listImagesCmd().withImageNameFilter(repository).exec().stream()
+                .filter(i -> i.getRepoTags() != null)
+                .flatMap(i -> java.util.Arrays.stream(i.getRepoTags()))
+                .filter(t -> t.startsWith(repository + ":"))
+                .sorted().toList();
+    }
+
     /** Ids of containers (running or not) whose name matches {@code name} exactly (a regex). */
     public List<String> containersNamed(java.util.regex.Pattern name) {
         return client.listContainersCmd().withShowAll(true).exec().stream()

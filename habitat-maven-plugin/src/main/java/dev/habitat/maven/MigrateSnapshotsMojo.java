@@ -1,0 +1,82 @@
+package dev.habitat.maven;
+
+import dev.habitat.core.build.BuildFailedException;
+import dev.habitat.core.build.BuildKitMethod;
+import dev.habitat.core.build.BuildOptions;
+import dev.habitat.core.build.HabitatBuilder;
+import dev.habitat.core.build.SnapshotMigration;
+import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.EngineUnavailableException;
+import dev.habitat.core.plan.PlannedHabitat;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Moves a habitat's existing snapshots to the BuildKit method: {@code report} them (who made them, whether
+ * they match the current config, what each mode would do), {@code adopt} valid docker-exec snapshots,
+ * {@code rebuild} with BuildKit replacing the old ones, or {@code remove} them.
+ */
+@Mojo(name = "migrate-snapshots", threadSafe = true)
+public class MigrateSnapshotsMojo extends AbstractEngineMojo {
+
+    /** {@code report}, {@code adopt}, {@code rebuild} or {@code remove}. */
+    @Parameter(property = "habitat.migrate.mode", defaultValue = "report")
+    private String mode;
+
+    /** {@code text} or {@code json} for the report. */
+    @Parameter(property = "habitat.format", defaultValue = "text")
+    private String format;
+
+    /** Also write the report (after the mode ran) to this file. */
+    @Parameter(property = "habitat.output")
+    private File output;
+
+    @Override
+    protected void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException {
+        if (!java.util.Set.of("report", "adopt", "rebuild", "remove").contains(mode)) {
+            throw new MojoFailureException("habitat.migrate.mode must be report, adopt, rebuild or remove, not '" + mode + "'");
+        }
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new MojoFailureException("habitat.format must be text or json, not '" + format + "'");
+        }
+        MavenBuildProgress progress = new MavenBuildProgress(getLog(), verbose);
+        String name = habitat.config().name();
+        String repository = habitat.config().imageRepository();
+        try (DockerEngine engine = DockerEngine.connect(dockerHost)) {
+            progress.info("habitat: engine " + engine.ping() + " at " + engine.host());
+            HabitatBuilder builder = new HabitatBuilder(engine, new BuildKitMethod(engine), progress);
+            SnapshotMigration migration = new SnapshotMigration(engine);
+            var hashes = builder.currentHashes(habitat.graph(), outputDirectory.toPath());
+            var report = migration.report(name, repository, hashes);
+            switch (mode) {
+                case "adopt" -> {
+                    var adopted = migration.adopt(report, outputDirectory.toPath(), progress);
+                    progress.info("habitat: adopted " + adopted.size() + " docker-exec snapshot(s); original-tool snapshots are never adopted");
+                }
+                case "remove" -> migration.remove(report, e -> true, progress);
+                case "rebuild" -> {
+                    builder.build(habitat.graph(), new BuildOptions(null, null, true, networkOrNull(), verbose, outputDirectory.toPath()));
+                    var after = migration.report(name, repository, hashes);
+                    migration.remove(after, e -> e.maker() == SnapshotMigration.Maker.ORIGINAL || e.phase() == null, progress);
+                }
+                default -> { }
+            }
+            var result = mode.equals("report") ? report : migration.report(name, repository, hashes);
+            String text = format.equals("json") ? result.json() : result.text();
+            text.lines().forEach(getLog()::info);
+            if (output != null) {
+                Files.createDirectories(output.toPath().toAbsolutePath().getParent());
+                Files.writeString(output.toPath(), text);
+            }
+        } catch (EngineUnavailableException | IOException | IllegalStateException e) {
+            throw new MojoExecutionException("habitat: " + e.getMessage(), e);
+        } catch (BuildFailedException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+}
