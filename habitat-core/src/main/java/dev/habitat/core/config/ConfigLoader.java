@@ -501,6 +501,14 @@ public final class ConfigLoader {
                                     + "other relative paths to " + dir + ")");
                     continue;
                 }
+                if (!srcText.startsWith("/") && !srcText.startsWith("~")) {
+                    String escape = escapesRoot(source);
+                    if (escape != null) {
+                        error(src, path + ".src", "'" + srcText + "' " + escape + " the habitat root " + root,
+                                "keep relative sources inside the root, or write an absolute or ~/ path if you mean a file outside it");
+                        continue;
+                    }
+                }
                 String ownerUser = ownerText == null ? null : ownerText.split(":", 2)[0];
                 String homeUser = ownerUser != null ? ownerUser : env.getOrDefault("USER", "root");
                 String rawDest = expand(dest.text());
@@ -762,6 +770,23 @@ public final class ConfigLoader {
                 return false;
             }
             return true;
+        }
+
+        /** Why a relative source lies outside the root ("leaves ... through '..'", "links out of"), or null. */
+        String escapesRoot(Path source) {
+            if (!source.normalize().startsWith(root)) {
+                return "leaves (through '..')";
+            }
+            try {
+                Path real = source.toRealPath();
+                if (!real.startsWith(root.toRealPath())) {
+                    return "links (through a symlink to " + real + ") out of";
+                }
+                // a directory may hold symlinks that point out: they are copied as links, never followed
+            } catch (java.io.IOException e) {
+                return null; // a dangling link: reported as not found elsewhere, or copied as a link
+            }
+            return null;
         }
 
         Path resolveHostPath(String p, Path root, Path declaringDir) {
