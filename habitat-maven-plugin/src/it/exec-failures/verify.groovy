@@ -41,6 +41,9 @@ try {
     Thread.sleep(1500)
     p.destroy() // SIGTERM
     p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)
+    for (int i = 0; i < 40 && !support.buildContainers(name).isEmpty(); i++) {
+        Thread.sleep(500) // a forced removal the engine is still finishing
+    }
     assert support.buildContainers(name).isEmpty() : 'the build container is removed when Maven is stopped'
 } finally {
     support.run(['/usr/bin/docker', 'rm', '-f', "unrelated-${name}".toString(), "habitat-build-${name}-deadbeef".toString()])

@@ -64,7 +64,7 @@ public final class BuildKitMethod implements BuildMethod {
         Path tar = job.outputDirectory().resolve("." + job.graph().config().name() + "-" + UUID.randomUUID() + ".tar");
         SegmentTracker tracker = new SegmentTracker(job.graph(), job.phases(), progress, job.verbose());
         String buildId = "habitat-" + UUID.randomUUID();
-        Thread cancel = new Thread(() -> engine.cancelBuild(buildId), "habitat-cancel-build");
+        Thread cancel = new Thread(() -> engine.withOwnConnection(e -> e.cancelBuild(buildId)), "habitat-cancel-build");
         Instant started = Instant.now();
         BuildOutcome outcome;
         try {

@@ -80,7 +80,8 @@ public final class ExecMethod implements BuildMethod {
         }
         String name = CONTAINER_PREFIX + config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
         String container = engine.startIdleContainer(from, name, binds, job.network());
-        Thread cleanup = new Thread(() -> engine.removeContainer(container), "habitat-remove-build-container");
+        Thread cleanup = new Thread(() -> engine.withOwnConnection(e -> e.removeContainer(container)),
+                "habitat-remove-build-container");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return runIn(container, parent, job, progress);

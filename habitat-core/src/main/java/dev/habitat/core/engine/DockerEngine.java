@@ -202,6 +202,20 @@ public final class DockerEngine implements AutoCloseable {
             client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
             // gone already
+        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            // "removal already in progress" (a shutdown hook got there first): it is going
+        }
+    }
+
+    /**
+     * Runs {@code action} on a connection of its own to the same engine: for shutdown hooks, which may run
+     * while the build thread closes this engine's connection pool.
+     */
+    public void withOwnConnection(java.util.function.Consumer<DockerEngine> action) {
+        try (DockerEngine own = connect(host())) {
+            action.accept(own);
+        } catch (RuntimeException e) {
+            // best effort while the JVM stops
         }
     }
 
