@@ -32,5 +32,9 @@ def r4 = support.mvn(['habitat:build', '-Dhabitat.config=src/main/habitat/fixed.
 assert r4.rc != 0
 assert r4.out.contains('No Docker engine answers at unix:///nonexistent/docker.sock')
 assert r4.out.contains('-Dhabitat.dockerHost=')
+// the config's timeout stops a hanging script, naming the phase
+def r5 = support.mvn(['habitat:build', '-Dhabitat.config=src/main/habitat/slow.yaml'], 'build-5.log')
+assert r5.rc != 0
+assert r5.out.contains('habitat: phase 9-scripts (stage scripts, scripts[0] [dev] echo first command fine, timed out after 3s (the config\'s timeout for scripts)) failed with exit code 124') : r5.out
 support.removeSnapshots(name)
 true

@@ -6,7 +6,6 @@ import dev.habitat.core.config.VolumeSpec;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.plan.CopySource;
-import dev.habitat.core.plan.GeneratedFiles;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.Planner;
 import dev.habitat.core.plan.Shell;
@@ -208,8 +207,7 @@ public final class ExecMethod implements BuildMethod {
             run(container, s, job, stage, op, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
         } else if (op instanceof Operation.RunScript rs) {
             put(container, "/", scriptTar(job.context().directory().resolve(rs.contextDir())));
-            run(container, s, job, stage, op, rs.user(), List.of("bash", DockerfileRenderer.SCRIPT_MOUNT + "/" + GeneratedFiles.RUNNER_NAME),
-                    rs.summary(), progress);
+            run(container, s, job, stage, op, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
             rootShell(container, s, "rm -rf " + DockerfileRenderer.SCRIPT_MOUNT);
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
             put(container, "/", sourceTar(job, c.source(), DockerfileRenderer.COPY_MOUNT, null, null, false));

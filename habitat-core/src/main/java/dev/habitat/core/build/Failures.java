@@ -24,6 +24,9 @@ final class Failures {
         };
         if (op instanceof Operation.RunScript rs) {
             where += ", " + rs.summary();
+            if (rs.timeout() != null && exit != null && (exit == 124 || exit == 137)) {
+                where += ", timed out after " + rs.timeout().toSeconds() + "s (the config's timeout for " + phase.phaseName() + ")";
+            }
             command = String.join("\n", rs.commands());
             for (String line : lastLines) {
                 Matcher rm = BuildKitMethod.RUNNER_FAILED.matcher(line);

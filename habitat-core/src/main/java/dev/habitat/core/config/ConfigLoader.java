@@ -140,7 +140,7 @@ public final class ConfigLoader {
         BaseImage base;
         String tools;
         EntrySpec entry = EntrySpec.defaults();
-        Timeouts timeouts = new Timeouts(Timeouts.DEFAULT, Map.of());
+        Timeouts timeouts = Timeouts.none();
         String network;
         String buildMethod;
         final List<FileSpec> fileSpecs = new ArrayList<>();
@@ -423,7 +423,7 @@ public final class ConfigLoader {
                 error(node, "timeout", "must be a map of durations", "write timeout:\n    per-phase: 10m\n    scripts: 30m");
                 return;
             }
-            Duration perPhase = Timeouts.DEFAULT;
+            Duration perPhase = null;
             Map<String, Duration> byPhase = new TreeMap<>();
             for (YamlNode.Entry e : m.entries().values()) {
                 String path = "timeout." + e.key();

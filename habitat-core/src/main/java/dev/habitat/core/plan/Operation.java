@@ -25,14 +25,30 @@ public sealed interface Operation {
      * Commands of a config script, staged as files under {@code contextDir} and run one by one as
      * {@code user} by a small runner; the first non-zero exit code fails the step.
      */
-    record RunScript(String user, List<String> commands, String summary, String contextDir) implements Operation {
+    record RunScript(String user, List<String> commands, String summary, String contextDir, java.time.Duration timeout)
+            implements Operation {
         public RunScript {
             commands = List.copyOf(commands);
         }
 
+        public RunScript(String user, List<String> commands, String summary, String contextDir) {
+            this(user, commands, summary, contextDir, null);
+        }
+
+        /** The command line that runs the staged runner, under {@code timeout} when the phase has one. */
+        public List<String> runnerArgv(String mountPoint) {
+            List<String> argv = new java.util.ArrayList<>();
+            if (timeout != null) {
+                argv.addAll(List.of("timeout", "--kill-after=10", Math.max(1, timeout.toSeconds()) + "s"));
+            }
+            argv.addAll(List.of("bash", mountPoint + "/run.sh"));
+            return argv;
+        }
+
         public String canonical() {
             return "script user=" + user + " dir=" + contextDir + " cmds=" + commands.stream()
-                    .map(c -> c.length() + ":" + c).collect(Collectors.joining("|"));
+                    .map(c -> c.length() + ":" + c).collect(Collectors.joining("|"))
+                    + (timeout == null ? "" : " timeout=" + timeout.toSeconds());
         }
     }
 

@@ -80,7 +80,7 @@ public final class Planner {
         for (int i = 0; i < scripts.size(); i++) {
             ScriptSpec s = scripts.get(i);
             if (at.test(before ? s.before() : s.after())) {
-                ops.addAll(scriptOps(s, point + "/" + i));
+                ops.addAll(scriptOps(s, point + "/" + i, config.timeouts().forPhase(name).orElse(null)));
             }
         }
         return ops;
@@ -228,19 +228,19 @@ public final class Planner {
         for (int i = 0; i < scripts.size(); i++) {
             ScriptSpec s = scripts.get(i);
             if (s.before() == null && s.after() == null) {
-                ops.addAll(scriptOps(s, "scripts/" + i));
+                ops.addAll(scriptOps(s, "scripts/" + i, c.timeouts().forPhase("scripts").orElse(null)));
             }
         }
         return ops;
     }
 
-    private List<Operation> scriptOps(ScriptSpec s, String key) {
+    private List<Operation> scriptOps(ScriptSpec s, String key, java.time.Duration timeout) {
         if (s.commands().isEmpty()) {
             return List.of();
         }
         String first = s.commands().get(0).strip().lines().findFirst().orElse("");
         return List.of(new Operation.RunScript(s.runAs(), s.commands(), s.origin().keyPath() + " [" + s.runAs() + "] "
-                + (first.length() > 60 ? first.substring(0, 57) + "..." : first), "scripts/" + key));
+                + (first.length() > 60 ? first.substring(0, 57) + "..." : first), "scripts/" + key, timeout));
     }
 
     private List<Operation> verify(HabitatConfig c) {
@@ -249,7 +249,8 @@ public final class Planner {
         }
         List<String> paths = c.verifyFs().stream().map(VerifySpec::path).toList();
         return List.of(new Operation.RunScript(c.user(), List.of(GeneratedFiles.verifyScript(paths)),
-                "verify-fs: " + paths.size() + " required path(s) as " + c.user(), "scripts/verify"));
+                "verify-fs: " + paths.size() + " required path(s) as " + c.user(), "scripts/verify",
+                c.timeouts().forPhase("verify").orElse(null)));
     }
 
     private List<Operation> tests(HabitatConfig c) {
@@ -263,7 +264,7 @@ public final class Planner {
             commands.add(cd + "bash " + Shell.quote(t.path()));
         }
         return List.of(new Operation.RunScript(c.user(), commands, "tests: " + c.tests().size() + " script(s) as " + c.user(),
-                "scripts/test"));
+                "scripts/test", c.timeouts().forPhase("test").orElse(null)));
     }
 
     /** Test paths are relative to their layer's directory as copied into the image (BUG-33 fixed). */

@@ -100,7 +100,7 @@ public final class DockerfileRenderer {
             user = switchUser(s.user(), user, out);
             out.append("# ").append(oneLine(s.summary())).append('\n');
             out.append("RUN --mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
-                    .append(" bash ").append(SCRIPT_MOUNT).append("/run.sh\n");
+                    .append(' ').append(String.join(" ", s.runnerArgv(SCRIPT_MOUNT))).append('\n');
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
             user = switchUser("root", user, out);
             out.append("# ").append(oneLine(c.summary())).append(" (in the home of ").append(c.homeUser()).append(")\n");

@@ -93,8 +93,8 @@ class ConfigLoaderTest {
         assertEquals("~/a.txt", c.verifyFs().get(0).path());
         assertEquals("claude", c.entry().command());
         assertEquals(false, c.entry().tty());
-        assertEquals(java.time.Duration.ofMinutes(90), c.timeouts().forPhase("scripts"));
-        assertEquals(java.time.Duration.ofMinutes(5), c.timeouts().forPhase("files"));
+        assertEquals(java.time.Duration.ofMinutes(90), c.timeouts().forPhase("scripts").orElseThrow());
+        assertEquals(java.time.Duration.ofMinutes(5), c.timeouts().forPhase("files").orElseThrow());
         assertEquals(dir.resolve("home/.cache").toString(), c.volumes().get(1).host());
         assertEquals("ro", c.volumes().get(1).options());
         assertTrue(c.tools().contains("node"));

@@ -114,6 +114,22 @@ class DockerfileRendererTest {
     }
 
     @Test
+    void configuredTimeoutsStopScriptStepsOfTheirPhase() {
+        String df = render(Fixture.MINIMAL + """
+                timeout:
+                  per-phase: 90s
+                  scripts: 2m
+                scripts:
+                  - {commands: [make], after: repos}
+                  - {commands: [make]}
+                """);
+        assertTrue(df.contains("target=/run/habitat/script timeout --kill-after=10 90s bash /run/habitat/script/run.sh"), df);
+        assertTrue(df.contains("target=/run/habitat/script timeout --kill-after=10 120s bash /run/habitat/script/run.sh"), df);
+        String none = render(Fixture.MINIMAL + "scripts:\n  - {commands: [make]}\n");
+        assertFalse(none.contains("timeout "), "no timeout section: nothing is limited");
+    }
+
+    @Test
     void labelsCarryTheHashAndTheInputsOfEachPhase() {
         PlannedHabitat h = new Fixture(dir).write("habitat/config.yaml", Fixture.MINIMAL).plan();
         String df = new DockerfileRenderer().render(h.graph(), h.hashes());
