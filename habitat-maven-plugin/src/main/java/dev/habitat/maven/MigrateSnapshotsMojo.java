@@ -2,6 +2,7 @@ package dev.habitat.maven;
 
 import dev.habitat.core.build.BuildFailedException;
 import dev.habitat.core.build.BuildKitMethod;
+import dev.habitat.core.build.BuildLock;
 import dev.habitat.core.build.BuildOptions;
 import dev.habitat.core.build.HabitatBuilder;
 import dev.habitat.core.build.SnapshotMigration;
@@ -55,10 +56,16 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
             var report = migration.report(name, repository, hashes);
             switch (mode) {
                 case "adopt" -> {
-                    var adopted = migration.adopt(report, outputDirectory.toPath(), progress);
-                    progress.info("habitat: adopted " + adopted.size() + " docker-exec snapshot(s); original-tool snapshots are never adopted");
+                    try (var lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, java.time.Duration.ofHours(2), progress)) {
+                        var adopted = migration.adopt(report, outputDirectory.toPath(), progress);
+                        progress.info("habitat: adopted " + adopted.size() + " docker-exec snapshot(s); original-tool snapshots are never adopted");
+                    }
                 }
-                case "remove" -> migration.remove(report, e -> true, progress);
+                case "remove" -> {
+                    try (var lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, java.time.Duration.ofHours(2), progress)) {
+                        migration.remove(report, e -> true, progress);
+                    }
+                }
                 case "rebuild" -> {
                     builder.build(habitat.graph(), new BuildOptions(null, null, true, networkOrNull(), verbose, outputDirectory.toPath()));
                     var after = migration.report(name, repository, hashes);

@@ -45,7 +45,18 @@ public final class HabitatBuilder {
         return new PhaseHasher(outputDirectory).hash(graph, external);
     }
 
+    /** Directory of the per-habitat build locks shared by every build on this machine. */
+    public static Path lockDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "habitat-build-locks");
+    }
+
     public BuildSummary build(StageGraph graph, BuildOptions options) {
+        try (BuildLock lock = BuildLock.acquire(lockDirectory(), graph.config().name(), Duration.ofHours(2), progress)) {
+            return buildLocked(graph, options);
+        }
+    }
+
+    private BuildSummary buildLocked(StageGraph graph, BuildOptions options) {
         Instant t0 = Instant.now();
         HabitatConfig config = graph.config();
         progress.info("habitat: engine " + engine.ping() + " at " + engine.host());
