@@ -66,6 +66,19 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
         }
     }
 
+    /** Logs a listing line by line, and writes it to {@code file} too when one is given. */
+    protected void emit(String listing, java.io.File file) throws MojoExecutionException {
+        listing.lines().forEach(getLog()::info);
+        if (file != null) {
+            try {
+                java.nio.file.Files.createDirectories(file.toPath().toAbsolutePath().getParent());
+                java.nio.file.Files.writeString(file.toPath(), listing, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new MojoExecutionException("habitat: cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     protected Path habitatOutput(PlannedHabitat h) {
         return outputDirectory.toPath().resolve(h.config().name());
     }

@@ -10,8 +10,6 @@ import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.PlannedHabitat;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -75,12 +73,8 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
             }
             var result = mode.equals("report") ? report : migration.report(name, repository, hashes);
             String text = format.equals("json") ? result.json() : result.text();
-            text.lines().forEach(getLog()::info);
-            if (output != null) {
-                Files.createDirectories(output.toPath().toAbsolutePath().getParent());
-                Files.writeString(output.toPath(), text);
-            }
-        } catch (EngineUnavailableException | IOException | IllegalStateException e) {
+            emit(text, output);
+        } catch (EngineUnavailableException | IllegalStateException e) {
             throw new MojoExecutionException("habitat: " + e.getMessage(), e);
         } catch (BuildFailedException e) {
             throw new MojoFailureException(e.getMessage(), e);

@@ -3,9 +3,6 @@ package dev.habitat.maven;
 import dev.habitat.core.plan.PhaseListing;
 import dev.habitat.core.plan.PlannedHabitat;
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -30,14 +27,6 @@ public class ShowPhasesMojo extends AbstractHabitatMojo {
             case "json" -> PhaseListing.json(habitat);
             default -> throw new MojoFailureException("habitat.format must be text or json, not '" + format + "'");
         };
-        listing.lines().forEach(getLog()::info);
-        if (output != null) {
-            try {
-                Files.createDirectories(output.toPath().toAbsolutePath().getParent());
-                Files.writeString(output.toPath(), listing, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new MojoExecutionException("habitat: cannot write " + output + ": " + e.getMessage(), e);
-            }
-        }
+        emit(listing, output);
     }
 }
