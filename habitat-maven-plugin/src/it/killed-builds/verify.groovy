@@ -2,9 +2,10 @@
 // build cleans up what was left and resumes from the last snapshot; for both methods.
 def support = context.get('support')
 def name = 'it-killed'
+// -Dhabitat.rebuild: BuildKit's cache must not have the slow step already (it is shared by every build here)
 def killDuring = { String method, String log ->
     def p = new ProcessBuilder(['mvn', '-B', '-o', '-llr', '-Dmaven.repo.local=' + support.localRepo, 'habitat:build',
-            '-Dhabitat.buildMethod=' + method]).directory(basedir).redirectErrorStream(true)
+            '-Dhabitat.buildMethod=' + method, '-Dhabitat.rebuild']).directory(basedir).redirectErrorStream(true)
             .redirectOutput(new File(basedir, log)).start()
     def seen = false
     for (int i = 0; i < 240 && !seen; i++) {
