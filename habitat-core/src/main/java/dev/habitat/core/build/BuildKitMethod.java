@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
 public final class BuildKitMethod implements BuildMethod {
     public static final String NAME = "buildkit";
     private static final Pattern EXIT = Pattern.compile("exit code: (\\d+)");
-    static final Pattern RUNNER_FAILED = Pattern.compile("habitat: command (\\d+) failed with exit code (\\d+)");
 
     private final DockerEngine engine;
     private final DockerfileRenderer renderer = new DockerfileRenderer();
@@ -62,7 +61,7 @@ public final class BuildKitMethod implements BuildMethod {
             }
         }
         Path tar = job.outputDirectory().resolve("." + job.graph().config().name() + "-" + UUID.randomUUID() + ".tar");
-        SegmentTracker tracker = new SegmentTracker(job.graph(), job.phases(), progress, job.verbose());
+        SegmentTracker tracker = new SegmentTracker(job.graph(), job.phases(), progress);
         String buildId = "habitat-" + UUID.randomUUID();
         Thread cancel = new Thread(() -> engine.withOwnConnection(e -> e.cancelBuild(buildId)), "habitat-cancel-build");
         Instant started = Instant.now();
@@ -86,7 +85,7 @@ public final class BuildKitMethod implements BuildMethod {
             }
         }
         Instant ended = Instant.now();
-        Map<Phase, SegmentTracker.PhaseTiming> timings = tracker.timings(started, ended);
+        Map<Phase, SegmentTracker.PhaseTiming> timings = tracker.timings();
         if (outcome.failed()) {
             throw failure(job, tracker, outcome.error(), timings, progress);
         }

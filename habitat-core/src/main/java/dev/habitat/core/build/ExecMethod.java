@@ -3,6 +3,7 @@ package dev.habitat.core.build;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.VolumeSpec;
+import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.plan.CopySource;
@@ -26,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -210,7 +210,7 @@ public final class ExecMethod implements BuildMethod {
             run(container, s, job, stage, op, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
             rootShell(container, s, "rm -rf " + DockerfileRenderer.SCRIPT_MOUNT);
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
-            put(container, "/", sourceTar(job, c.source(), DockerfileRenderer.COPY_MOUNT, null, null, false));
+            put(container, "/", sourceTar(job, c.source(), DockerfileRenderer.COPY_MOUNT, false));
             String script = DockerfileRenderer.homeCopyScript(c);
             run(container, s, job, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
             rootShell(container, s, "rm -rf " + DockerfileRenderer.COPY_MOUNT);
@@ -282,9 +282,10 @@ public final class ExecMethod implements BuildMethod {
         String q = Shell.quote(parent);
         rootShell(container, s, "top=" + q + "; first=; while [ ! -e \"$top\" ]; do first=$top; top=$(dirname \"$top\"); done; "
                 + "mkdir -p " + q + "; if [ -n \"$first\" ]; then chown -R " + ids[0] + ":" + ids[1] + " \"$first\"; fi");
-        put(container, "/", sourceTar(job, c.source(), c.dest(), ids[0], ids[1], keepDest));
+        put(container, "/", sourceTar(job, c.source(), c.dest(), keepDest));
         if (ids[0] != 0 || ids[1] != 0) {
-            // Owner of exactly what was copied (the engine extracted it as root here, whatever the tar said).
+            // The owner goes to exactly what was copied. The archive is root-owned: the engine extracted tar
+            // owners as root in our runs, so they are not relied on.
             List<String> targets = new ArrayList<>();
             Path staged = job.context().directory().resolve(c.source().contextPath());
             if (keepDest) {
@@ -326,8 +327,8 @@ public final class ExecMethod implements BuildMethod {
         engine.putArchive(container, path, tar);
     }
 
-    /** The staged source as a tar whose entries sit at {@code dest} (absolute), with the given owner. */
-    private static byte[] sourceTar(SegmentJob job, CopySource source, String dest, Integer uid, Integer gid, boolean skipRoot) {
+    /** The staged source as a root-owned tar whose entries sit at {@code dest} (absolute). */
+    private static byte[] sourceTar(SegmentJob job, CopySource source, String dest, boolean skipRoot) {
         Path staged = job.context().directory().resolve(source.contextPath());
         String base = dest.replaceAll("^/+", "").replaceAll("/+$", "");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -343,7 +344,7 @@ public final class ExecMethod implements BuildMethod {
                     continue;
                 }
                 String name = rel.isEmpty() ? base : base + "/" + rel;
-                entry(tar, f, name, uid == null ? 0 : uid, gid == null ? 0 : gid, rel.isEmpty() && Files.isDirectory(f) ? 0755 : null);
+                ContextTar.putEntry(tar, f, name, rel.isEmpty() ? Integer.valueOf(0755) : null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot pack " + staged + ": " + e.getMessage(), e);
@@ -359,50 +360,11 @@ public final class ExecMethod implements BuildMethod {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             for (Path f : walk.sorted().toList()) {
                 String rel = dir.relativize(f).toString();
-                entry(tar, f, rel.isEmpty() ? base : base + "/" + rel, 0, 0, null);
+                ContextTar.putEntry(tar, f, rel.isEmpty() ? base : base + "/" + rel, null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot pack " + dir + ": " + e.getMessage(), e);
         }
         return bytes.toByteArray();
     }
-
-    private static void entry(TarArchiveOutputStream tar, Path f, String name, int uid, int gid, Integer modeOverride)
-            throws IOException {
-        TarArchiveEntry e;
-        if (Files.isSymbolicLink(f)) {
-            e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-            e.setLinkName(Files.readSymbolicLink(f).toString());
-        } else if (Files.isDirectory(f)) {
-            e = new TarArchiveEntry(name + "/");
-            e.setMode(040000 | (modeOverride != null ? modeOverride : SourceTreeModes.of(f)));
-        } else {
-            e = new TarArchiveEntry(name);
-            e.setSize(Files.size(f));
-            e.setMode(0100000 | SourceTreeModes.of(f));
-        }
-        e.setUserId(uid);
-        e.setGroupId(gid);
-        // commons-compress fills in the JVM user's name, which the engine would prefer to the numeric ids
-        e.setUserName("");
-        e.setGroupName("");
-        e.setModTime(0);
-        tar.putArchiveEntry(e);
-        if (e.isFile()) {
-            Files.copy(f, tar);
-        }
-        tar.closeArchiveEntry();
-    }
-
-    /** Permission bits of a staged path. */
-    static final class SourceTreeModes {
-        static int of(Path p) throws IOException {
-            int m = 0;
-            for (var perm : Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                m |= 1 << (8 - perm.ordinal());
-            }
-            return m;
-        }
-    }
-
 }

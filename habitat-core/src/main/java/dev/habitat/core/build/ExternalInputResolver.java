@@ -41,24 +41,22 @@ public final class ExternalInputResolver {
 
     /** The commit the repo's branch (or default branch) points to on the remote. */
     public static String remoteHead(RepoSpec repo) {
+        Collection<Ref> refs;
         try {
-            Collection<Ref> refs = Git.lsRemoteRepository().setRemote(repo.url()).setTimeout(60).call();
-            String wanted = repo.branch() == null ? "HEAD" : "refs/heads/" + repo.branch();
-            for (Ref ref : refs) {
-                if (ref.getName().equals(wanted) && ref.getObjectId() != null) {
-                    return ref.getObjectId().name();
-                }
-            }
-            throw new IllegalStateException("repository " + repo.url() + " has no "
-                    + (repo.branch() == null ? "default branch (HEAD)" : "branch '" + repo.branch() + "'")
-                    + " (" + repo.origin() + "). Fix the branch name or push it.");
+            refs = Git.lsRemoteRepository().setRemote(repo.url()).setTimeout(60).call();
         } catch (GitAPIException | RuntimeException e) {
-            if (e instanceof IllegalStateException ise && ise.getMessage().startsWith("repository ")) {
-                throw ise;
-            }
             throw new IllegalStateException("cannot read the branches of " + repo.url() + " (" + repo.origin() + "): "
                     + e.getMessage() + ". Check the URL and that the server is reachable from this machine.", e);
         }
+        String wanted = repo.branch() == null ? "HEAD" : "refs/heads/" + repo.branch();
+        for (Ref ref : refs) {
+            if (ref.getName().equals(wanted) && ref.getObjectId() != null) {
+                return ref.getObjectId().name();
+            }
+        }
+        throw new IllegalStateException("repository " + repo.url() + " has no "
+                + (repo.branch() == null ? "default branch (HEAD)" : "branch '" + repo.branch() + "'")
+                + " (" + repo.origin() + "). Fix the branch name or push it.");
     }
 
     /** The group id of the engine's unix socket when it is on this machine, for the docker group in the image. */

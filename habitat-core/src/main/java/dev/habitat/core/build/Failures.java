@@ -29,7 +29,7 @@ final class Failures {
             }
             command = String.join("\n", rs.commands());
             for (String line : lastLines) {
-                Matcher rm = BuildKitMethod.RUNNER_FAILED.matcher(line);
+                Matcher rm = dev.habitat.core.plan.GeneratedFiles.RUNNER_FAILED.matcher(line);
                 if (rm.find()) {
                     int n = Integer.parseInt(rm.group(1));
                     if (n >= 1 && n <= rs.commands().size()) {

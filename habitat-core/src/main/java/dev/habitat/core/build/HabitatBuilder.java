@@ -65,25 +65,13 @@ public final class HabitatBuilder {
         Snapshots snapshots = new Snapshots(config.imageRepository(), hashes, engine::inspectImage);
         Phase target = options.target();
 
-        Optional<Phase> resume = options.rebuildAll() ? Optional.empty() : snapshots.newestValid(target);
-        if (options.rebuildFrom() != null && !options.rebuildAll()) {
-            Phase before = options.rebuildFrom().previous();
-            resume = before == null ? Optional.empty()
-                    : resume.filter(r -> r.id() <= before.id()).or(() -> snapshots.newestValid(before));
-            if (resume.isPresent() && resume.get().id() > before.id()) {
-                resume = snapshots.newestValid(before);
-            }
-        }
-        List<PhaseResult> results = new ArrayList<>();
+        // rebuildFrom resumes from the newest valid snapshot before that phase, never after it
+        Phase resumeLimit = options.rebuildFrom() == null ? target : options.rebuildFrom().previous();
+        Optional<Phase> resume = options.rebuildAll() || resumeLimit == null ? Optional.empty() : snapshots.newestValid(resumeLimit);
         if (resume.isPresent() && resume.get() == target) {
-            for (Phase p : Phase.values()) {
-                if (p.id() <= target.id()) {
-                    results.add(new PhaseResult(p, PhaseResult.Status.SNAPSHOT, Duration.ZERO,
-                            snapshots.image(p).map(i -> i.id()).orElse(null), p.snapshotted() ? snapshots.tag(p) : null));
-                }
-            }
             progress.info("habitat: " + snapshots.tag(target) + " is up to date; nothing to build");
-            return new BuildSummary(config.name(), results, true, Duration.between(t0, Instant.now()), snapshots.tag(target));
+            return new BuildSummary(config.name(), reused(snapshots, target), true, Duration.between(t0, Instant.now()),
+                    snapshots.tag(target));
         }
         Phase start = resume.map(r -> Phase.values()[r.ordinal() + 1]).orElse(Phase.BASE);
         if (options.rebuildAll()) {
@@ -98,12 +86,7 @@ public final class HabitatBuilder {
                 .ifPresent(r -> progress.info("habitat: " + snapshots.tag(r) + " was made by the "
                         + snapshots.image(r).get().labels().get(Snapshots.LABEL_METHOD) + " method; its hashes match, so this "
                         + method.name() + " build starts from it instead of rebuilding the phases before it"));
-        for (Phase p : Phase.values()) {
-            if (p.id() < start.id()) {
-                results.add(new PhaseResult(p, PhaseResult.Status.SNAPSHOT, Duration.ZERO,
-                        snapshots.image(p).map(i -> i.id()).orElse(null), p.snapshotted() ? snapshots.tag(p) : null));
-            }
-        }
+        List<PhaseResult> results = new ArrayList<>(start == Phase.BASE ? List.of() : reused(snapshots, start.previous()));
 
         Path outDir = options.outputDirectory().resolve(config.name());
         BuildContext context = new ContextStager().stage(graph, hashes, outDir, options.outputDirectory());
@@ -114,7 +97,7 @@ public final class HabitatBuilder {
         String finalImage = null;
         progress.info("habitat: build method " + method.name());
         for (Set<Phase> segment : segments(start, target)) {
-            Phase last = lastOf(segment);
+            Phase last = SegmentJob.lastOf(segment);
             boolean noCache = noCacheFrom != null && segment.stream().anyMatch(p -> p.id() >= noCacheFrom.id());
             SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
                     buildArgs, network, noCache, options.verbose(), options.outputDirectory());
@@ -155,12 +138,16 @@ public final class HabitatBuilder {
         return out;
     }
 
-    private static Phase lastOf(Set<Phase> segment) {
-        Phase last = null;
-        for (Phase p : segment) {
-            last = p;
+    /** Phases up to {@code last}, reported as reused from their snapshots. */
+    private static List<PhaseResult> reused(Snapshots snapshots, Phase last) {
+        List<PhaseResult> out = new ArrayList<>();
+        for (Phase p : Phase.values()) {
+            if (p.id() <= last.id()) {
+                out.add(new PhaseResult(p, PhaseResult.Status.SNAPSHOT, Duration.ZERO,
+                        snapshots.image(p).map(i -> i.id()).orElse(null), p.snapshotted() ? snapshots.tag(p) : null));
+            }
         }
-        return last;
+        return out;
     }
 
     private static Map<String, String> buildArgs(ExternalInputs external, HabitatConfig config) {

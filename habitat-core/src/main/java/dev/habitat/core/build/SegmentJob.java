@@ -17,6 +17,11 @@ public record SegmentJob(StageGraph graph, Map<Phase, PhaseHash> hashes, BuildCo
                          boolean verbose, Path outputDirectory) {
 
     public Phase last() {
+        return lastOf(phases);
+    }
+
+    /** The last phase of a segment (its phases are in phase order). */
+    static Phase lastOf(Set<Phase> phases) {
         Phase last = null;
         for (Phase p : phases) {
             last = p;

@@ -35,7 +35,6 @@ final class SegmentTracker implements BuildEvents {
     private final Set<Phase> phases;
     private final Stage onlyStage;
     private final BuildProgress progress;
-    private final boolean verbose;
     private final Map<String, Step> steps = new LinkedHashMap<>();
     private final Map<String, Boolean> cached = new HashMap<>();
     private final Map<String, Instant> started = new HashMap<>();
@@ -45,13 +44,12 @@ final class SegmentTracker implements BuildEvents {
     private final Map<String, StringBuilder> partial = new HashMap<>();
     private final Set<Phase> announced = EnumSet.noneOf(Phase.class);
 
-    SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress, boolean verbose) {
+    SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress) {
         this.graph = graph;
         this.phases = phases;
         List<Stage> inSegment = graph.stages().stream().filter(s -> phases.contains(s.phase())).toList();
         this.onlyStage = inSegment.size() == 1 ? inSegment.get(0) : null;
         this.progress = progress;
-        this.verbose = verbose;
     }
 
     @Override
@@ -113,7 +111,7 @@ final class SegmentTracker implements BuildEvents {
     }
 
     /** Per phase of the segment: (duration, whether every step came from the cache). */
-    Map<Phase, PhaseTiming> timings(Instant segmentStart, Instant segmentEnd) {
+    Map<Phase, PhaseTiming> timings() {
         Map<Phase, PhaseTiming> out = new EnumMap<>(Phase.class);
         for (Phase p : phases) {
             Instant first = null;
@@ -161,7 +159,4 @@ final class SegmentTracker implements BuildEvents {
         return new ArrayList<>(lines.getOrDefault(step.digest(), new ArrayDeque<>()));
     }
 
-    boolean verbose() {
-        return verbose;
-    }
 }

@@ -115,8 +115,8 @@ public final class ConfigLoader {
 
         Assembly a = new Assembly(absRoot, habitatFile, problems);
         for (Map.Entry<Layer, MapNode> d : docs.entrySet()) {
-            a.checkKeys(d.getValue(), "", TOP_KEYS, d.getKey());
-            a.collectEnv(d.getKey(), d.getValue(), files.get(d.getKey()).getParent());
+            a.checkKeys(d.getValue(), "", TOP_KEYS);
+            a.collectEnv(d.getKey(), d.getValue());
         }
         a.resolveEnv();
         for (Map.Entry<Layer, MapNode> d : docs.entrySet()) {
@@ -160,7 +160,7 @@ public final class ConfigLoader {
             problems.add(ConfigProblem.error(at.location(), path, message, fix));
         }
 
-        void checkKeys(MapNode map, String prefix, Set<String> known, Layer layer) {
+        void checkKeys(MapNode map, String prefix, Set<String> known) {
             for (YamlNode.Entry e : map.entries().values()) {
                 if (!known.contains(e.key())) {
                     String path = prefix.isEmpty() ? e.key() : prefix + "." + e.key();
@@ -174,7 +174,7 @@ public final class ConfigLoader {
 
         // ---- env -------------------------------------------------------------------------------------
 
-        void collectEnv(Layer layer, MapNode doc, Path dir) {
+        void collectEnv(Layer layer, MapNode doc) {
             YamlNode node = doc.get("env");
             if (node == null || isNull(node)) {
                 if (layer == Layer.HABITAT) {
@@ -346,7 +346,7 @@ public final class ConfigLoader {
                 return;
             }
             if (imageNode instanceof MapNode img) {
-                checkKeys(img, "image", IMAGE_KEYS, Layer.HABITAT);
+                checkKeys(img, "image", IMAGE_KEYS);
                 Scalar df = string(img, "dockerfile", "image.dockerfile");
                 Scalar b = string(img, "base", "image.base");
                 Map<String, String> args = new LinkedHashMap<>();
@@ -395,7 +395,7 @@ public final class ConfigLoader {
                 error(node, "entry", "entry section must be a map, not " + node.describe(), "write entry:\n    command: bash");
                 return;
             }
-            checkKeys(m, "entry", ENTRY_KEYS, Layer.HABITAT);
+            checkKeys(m, "entry", ENTRY_KEYS);
             Scalar cmd = string(m, "command", "entry.command");
             Boolean tty = bool(m, "tty", "entry.tty");
             Boolean bypass = bool(m, "bypass_habitat_construction", "entry.bypass_habitat_construction");
@@ -478,7 +478,7 @@ public final class ConfigLoader {
                             "write - src: ./path\n      dest: /absolute/path");
                     continue;
                 }
-                checkKeys(m, path, FILE_KEYS, layer);
+                checkKeys(m, path, FILE_KEYS);
                 Scalar src = required(m, "src", path, "the host file or directory to copy, e.g. src: ./conf/app.conf");
                 Scalar dest = required(m, "dest", path, "the absolute path in the image, e.g. dest: /etc/app.conf");
                 Scalar owner = string(m, "owner", path + ".owner");
@@ -565,7 +565,7 @@ public final class ConfigLoader {
                     error(list.items().get(i), path, "must be a map with url and path", "write - url: https://...\n      path: /workspace/x");
                     continue;
                 }
-                checkKeys(m, path, REPO_KEYS, Layer.HABITAT);
+                checkKeys(m, path, REPO_KEYS);
                 Scalar url = required(m, "url", path, "the repository to clone, e.g. url: https://host/org/repo.git");
                 Scalar p = required(m, "path", path, "the absolute path to clone into, e.g. path: /workspace/repo");
                 Scalar branch = string(m, "branch", path + ".branch");
@@ -619,7 +619,7 @@ public final class ConfigLoader {
                     error(list.items().get(i), path, "must be a map with commands", "write - run_as: root\n      commands:\n        - echo hi");
                     continue;
                 }
-                checkKeys(m, path, SCRIPT_KEYS, layer);
+                checkKeys(m, path, SCRIPT_KEYS);
                 Scalar runAs = string(m, "run_as", path + ".run_as");
                 String before = hook(m, "before", path);
                 String after = hook(m, "after", path);
@@ -664,7 +664,7 @@ public final class ConfigLoader {
                 error(node, "verify-fs", "must be a map with required_files", "write verify-fs:\n    required_files:\n      - /path");
                 return;
             }
-            checkKeys(m, "verify-fs", VERIFY_KEYS, layer);
+            checkKeys(m, "verify-fs", VERIFY_KEYS);
             ListNode list = list(m, "required_files", "verify-fs.required_files");
             if (list == null) {
                 return;

@@ -43,8 +43,9 @@ public record HabitatConfig(
         scripts = List.copyOf(scripts);
         verifyFs = List.copyOf(verifyFs);
         tests = List.copyOf(tests);
-        layerDirs = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(layerDirs.isEmpty()
-                ? new java.util.EnumMap<Layer, Path>(Layer.class) : layerDirs));
+        java.util.Map<Layer, Path> dirs = new java.util.EnumMap<>(Layer.class);
+        dirs.putAll(layerDirs);
+        layerDirs = java.util.Collections.unmodifiableMap(dirs);
         warnings = List.copyOf(warnings);
     }
 

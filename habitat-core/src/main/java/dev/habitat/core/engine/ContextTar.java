@@ -71,6 +71,14 @@ public final class ContextTar {
         if (name.isEmpty() || !written.add(name)) {
             return;
         }
+        putEntry(tar, f, name, null);
+    }
+
+    /**
+     * Writes one staged path as a root-owned entry named {@code name}: its mode (or {@code dirMode} for a
+     * directory, when given), its symlink target or content, mtime 0 so unchanged content packs the same.
+     */
+    public static void putEntry(TarArchiveOutputStream tar, Path f, String name, Integer dirMode) throws IOException {
         TarArchiveEntry e;
         if (Files.isSymbolicLink(f)) {
             e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
@@ -78,7 +86,7 @@ public final class ContextTar {
             e.setMode(0120777);
         } else if (Files.isDirectory(f)) {
             e = new TarArchiveEntry(name + "/");
-            e.setMode(040000 | mode(f));
+            e.setMode(040000 | (dirMode != null ? dirMode : mode(f)));
         } else {
             e = new TarArchiveEntry(name);
             e.setSize(Files.size(f));
@@ -86,6 +94,9 @@ public final class ContextTar {
         }
         e.setUserId(0);
         e.setGroupId(0);
+        // commons-compress fills in the JVM user's name; the numeric ids are what counts
+        e.setUserName("");
+        e.setGroupName("");
         e.setModTime(0);
         tar.putArchiveEntry(e);
         if (e.isFile()) {

@@ -65,10 +65,6 @@ public final class DockerEngine implements AutoCloseable {
         return config.getDockerHost().toString();
     }
 
-    public DockerClient client() {
-        return client;
-    }
-
     /** Fails with how to start or point to an engine when none answers. */
     public String ping() {
         try {
@@ -154,15 +150,11 @@ public final class DockerEngine implements AutoCloseable {
         return code == null ? -1 : code.intValue();
     }
 
-    /**
-     * Extracts a tar into a container at {@code path}, keeping the uid/gid and modes of its entries. Raw
-     * call: docker-java 3.7.1's copy command did not keep the entries' owners here, the API's
-     * {@code copyUIDGID=1} does.
-     */
+    /** Extracts a tar into a container at {@code path}, keeping the modes of its entries. */
     public void putArchive(String container, String path, byte[] tar) {
         DockerHttpClient.Request req = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.PUT)
-                .path("/containers/" + enc(container) + "/archive?path=" + enc(path) + "&copyUIDGID=1")
+                .path("/containers/" + enc(container) + "/archive?path=" + enc(path))
                 .putHeader("Content-Type", "application/x-tar").bodyBytes(tar).build();
         try (DockerHttpClient.Response resp = http.execute(req)) {
             String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -245,10 +237,6 @@ public final class DockerEngine implements AutoCloseable {
         } catch (com.github.dockerjava.api.exception.ConflictException e) {
             // used by a container: keep it; our labels make it stale anyway
         }
-    }
-
-    public void tag(String imageId, String repository, String tag) {
-        client.tagImageCmd(imageId, repository, tag).withForce().exec();
     }
 
     /**

@@ -66,6 +66,10 @@ public final class GeneratedFiles {
                 """;
     }
 
+    /** The line {@link #runner()} prints when a command fails: which command (1-based) and its exit code. */
+    public static final java.util.regex.Pattern RUNNER_FAILED =
+            java.util.regex.Pattern.compile("habitat: command (\\d+) failed with exit code (\\d+)");
+
     public static String commandFileName(int index) {
         return String.format("cmd-%03d.sh", index + 1);
     }
