@@ -3,6 +3,7 @@ class ItSupport {
     File basedir
     String localRepo
     List<Process> servers = []
+    List<com.sun.net.httpserver.HttpServer> httpServers = []
 
     /** Starts an IT: where it runs, its Maven repository, and no snapshots of its habitat left from before. */
     ItSupport init(File basedir, Object localRepositoryPath, String habitat) {
@@ -32,8 +33,8 @@ class ItSupport {
     }
 
     /** Runs the plugin again in the IT project, offline, with the invoker's local repository. */
-    Map mvn(List<String> args, String logName) {
-        def r = run(['mvn', '-B', '-o', '-llr', '-Dmaven.repo.local=' + localRepo] + args, basedir)
+    Map mvn(List<String> args, String logName, Map<String, String> env = [:]) {
+        def r = run(['mvn', '-B', '-o', '-llr', '-Dmaven.repo.local=' + localRepo] + args, basedir, env)
         new File(basedir, logName).text = r.out
         r
     }
@@ -88,6 +89,114 @@ class ItSupport {
         [url: "git://127.0.0.1:${port}/${repoName}.git".toString(), work: work, bare: bare]
     }
 
+    /**
+     * A one-commit repository served over git's smart HTTP protocol on 127.0.0.1, behind HTTP basic auth
+     * (only {@code user}:{@code token} may read). {@code denied} counts refused requests.
+     */
+    Map httpGitServer(String repoName, Map<String, String> files, String user, String token) {
+        def root = new File(basedir, 'target/http-git')
+        root.mkdirs()
+        def bare = new File(root, repoName + '.git')
+        assert run(['git', 'init', '-q', '--bare', '-b', 'main', bare.path]).rc == 0
+        def work = new File(basedir, 'target/http-git-work/' + repoName)
+        work.mkdirs()
+        assert run(['git', 'init', '-q', '-b', 'main', work.path]).rc == 0
+        commit(work, files, 'initial')
+        assert run(['git', '-C', work.path, 'remote', 'add', 'origin', bare.path]).rc == 0
+        assert run(['git', '-C', work.path, 'push', '-q', 'origin', 'main']).rc == 0
+        def expected = 'Basic ' + Base64.encoder.encodeToString("${user}:${token}".toString().getBytes('UTF-8'))
+        def denied = new java.util.concurrent.atomic.AtomicInteger()
+        def served = new java.util.concurrent.atomic.AtomicInteger()
+        def server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), 0), 0)
+        server.createContext('/', { ex ->
+            try {
+                if (ex.requestHeaders.getFirst('Authorization') != expected) {
+                    denied.incrementAndGet()
+                    ex.responseHeaders.add('WWW-Authenticate', 'Basic realm="habitat-it"')
+                    ex.sendResponseHeaders(401, -1)
+                    return
+                }
+                // git's smart HTTP protocol through git http-backend (CGI), as a real server would answer
+                served.incrementAndGet()
+                def pb = new ProcessBuilder(['git', 'http-backend'])
+                def env = pb.environment()
+                env.putAll(['GIT_PROJECT_ROOT': root.path, 'GIT_HTTP_EXPORT_ALL': '1', 'REMOTE_USER': user,
+                            'REQUEST_METHOD': ex.requestMethod, 'PATH_INFO': ex.requestURI.path,
+                            'QUERY_STRING': ex.requestURI.rawQuery ?: '',
+                            'CONTENT_TYPE': ex.requestHeaders.getFirst('Content-Type') ?: '',
+                            'HTTP_CONTENT_ENCODING': ex.requestHeaders.getFirst('Content-Encoding') ?: '',
+                            'GIT_PROTOCOL': ex.requestHeaders.getFirst('Git-Protocol') ?: ''])
+                def cgi = pb.start()
+                def feeder = Thread.start { cgi.outputStream.withStream { it << ex.requestBody } }
+                byte[] out = cgi.inputStream.bytes
+                cgi.waitFor()
+                feeder.join()
+                int split = -1
+                for (int i = 0; i + 1 < out.length; i++) {
+                    if (out[i] == 10 && out[i + 1] == 10) { split = i; break }
+                    if (i + 3 < out.length && out[i] == 13 && out[i + 1] == 10 && out[i + 2] == 13 && out[i + 3] == 10) { split = i + 2; break }
+                }
+                assert split >= 0 : 'git http-backend answered without headers: ' + new String(out, 'UTF-8')
+                int status = 200
+                new String(out, 0, split, 'UTF-8').readLines().findAll { it.contains(':') }.each { line ->
+                    def (k, v) = [line.substring(0, line.indexOf(':')).trim(), line.substring(line.indexOf(':') + 1).trim()]
+                    if (k.equalsIgnoreCase('Status')) status = v.split(' ')[0] as int else ex.responseHeaders.add(k, v)
+                }
+                int bodyStart = split + 2
+                byte[] body = Arrays.copyOfRange(out, Math.min(bodyStart, out.length), out.length)
+                ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length)
+                if (body.length > 0) ex.responseBody.write(body)
+            } finally {
+                ex.close()
+            }
+        } as com.sun.net.httpserver.HttpHandler)
+        server.start()
+        httpServers << server
+        [url: "http://127.0.0.1:${server.address.port}/${repoName}.git".toString(), work: work, bare: bare, denied: denied, served: served]
+    }
+
+    /**
+     * Where any of {@code values} (or its base64) occurs: every snapshot of the habitat ({@code docker save},
+     * one tar for all), their history and image config, the files (and files under the directories) {@code paths}.
+     * Empty when none.
+     */
+    List<String> findSecrets(String habitat, List<String> values, List<File> paths) {
+        def needles = values.collectMany { [it, Base64.encoder.encodeToString(it.getBytes('UTF-8'))] }
+        def found = []
+        def tags = snapshotIds(habitat).findAll { it.value != null }.keySet().collect { "habitat-${habitat}:${it}".toString() }
+        assert !tags.isEmpty() : "no snapshots of ${habitat} to scan"
+        def tar = new File(basedir, "target/${habitat}-save.tar")
+        docker(['save', '-o', tar.path] + tags)
+        def saved = new String(tar.bytes, 'ISO-8859-1')
+        tar.delete()
+        needles.each { n -> if (saved.contains(n)) found << "docker save of ${tags}" }
+        tags.each { t ->
+            def history = docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', t])
+            def inspect = docker(['image', 'inspect', t])
+            needles.each { n ->
+                if (history.contains(n)) found << "docker history of ${t}"
+                if (inspect.contains(n)) found << "image config of ${t}"
+            }
+        }
+        def files = []
+        paths.each { p -> p.isDirectory() ? p.eachFileRecurse(groovy.io.FileType.FILES) { files << it } : files << p }
+        assert !files.isEmpty() : "no files to scan in ${paths}"
+        files.each { f ->
+            def text = new String(f.bytes, 'ISO-8859-1')
+            needles.each { n -> if (text.contains(n)) found << f.path }
+        }
+        found.unique()
+    }
+
+    /** Whether {@code text} occurs in the snapshots' saved layers: the positive control of {@link #findSecrets}. */
+    boolean inSavedImage(String tag, String text) {
+        def tar = new File(basedir, 'target/control-save.tar')
+        docker(['save', '-o', tar.path, tag])
+        def found = new String(tar.bytes, 'ISO-8859-1').contains(text)
+        tar.delete()
+        found
+    }
+
     static String commit(File work, Map<String, String> files, String message) {
         files.each { k, v -> def f = new File(work, k); f.parentFile.mkdirs(); f.text = v }
         assert run(['git', '-C', work.path, 'add', '-A']).rc == 0
@@ -134,5 +243,6 @@ class ItSupport {
 
     void stopServers() {
         servers.each { it.destroy() }
+        httpServers.each { it.stop(0) }
     }
 }

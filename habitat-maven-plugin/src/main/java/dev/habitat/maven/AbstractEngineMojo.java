@@ -1,6 +1,13 @@
 package dev.habitat.maven;
 
+import dev.habitat.core.build.Secrets;
+import dev.habitat.core.config.HabitatConfig;
+import java.util.List;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Settings;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
 
 /** Goals that talk to a Docker engine. */
 abstract class AbstractEngineMojo extends AbstractHabitatMojo {
@@ -16,6 +23,25 @@ abstract class AbstractEngineMojo extends AbstractHabitatMojo {
     /** Print the output of every build step (also at {@code -X}). */
     @Parameter(property = "habitat.verbose", defaultValue = "false")
     protected boolean verbose;
+
+    /**
+     * Where the values of the secrets the config uses (repo {@code auth}, script {@code secrets}) come from:
+     * {@code <secret><id>..</id><env>VARIABLE</env></secret>} or {@code <file>}, with an optional
+     * {@code <username>}. A secret not listed here is read from the settings.xml {@code <server>} of that id.
+     */
+    @Parameter
+    protected List<SecretSource> secrets;
+
+    @Parameter(defaultValue = "${settings}", readonly = true)
+    protected Settings settings;
+
+    @Component
+    protected SettingsDecrypter settingsDecrypter;
+
+    /** The values of every secret the habitat uses; fails naming each one that has no value. */
+    protected Secrets resolveSecrets(HabitatConfig config) throws MojoFailureException {
+        return new SecretResolver(secrets, settings, settingsDecrypter, System::getenv).resolve(config);
+    }
 
     protected String networkOrNull() {
         return network == null || network.isBlank() ? null : network;

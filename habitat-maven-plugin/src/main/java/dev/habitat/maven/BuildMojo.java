@@ -50,7 +50,7 @@ public class BuildMojo extends AbstractEngineMojo {
         try {
             options = new BuildOptions(Phase.require(target, "target"),
                     rebuildFrom == null || rebuildFrom.isBlank() ? null : Phase.require(rebuildFrom, "rebuildFrom"),
-                    rebuild, networkOrNull(), verbose, outputDirectory.toPath());
+                    rebuild, networkOrNull(), verbose, outputDirectory.toPath(), resolveSecrets(habitat.config()));
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage());
         }

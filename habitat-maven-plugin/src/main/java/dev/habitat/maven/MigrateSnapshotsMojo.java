@@ -5,6 +5,7 @@ import dev.habitat.core.build.BuildKitMethod;
 import dev.habitat.core.build.BuildLock;
 import dev.habitat.core.build.BuildOptions;
 import dev.habitat.core.build.HabitatBuilder;
+import dev.habitat.core.build.Secrets;
 import dev.habitat.core.build.SnapshotMigration;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.EngineUnavailableException;
@@ -43,6 +44,7 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
         if (!format.equals("text") && !format.equals("json")) {
             throw new MojoFailureException("habitat.format must be text or json, not '" + format + "'");
         }
+        Secrets secretValues = resolveSecrets(habitat.config());
         MavenBuildProgress progress = new MavenBuildProgress(getLog(), verbose);
         String name = habitat.config().name();
         String repository = habitat.config().imageRepository();
@@ -50,7 +52,7 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
             progress.info("habitat: engine " + engine.ping() + " at " + engine.host());
             HabitatBuilder builder = new HabitatBuilder(engine, new BuildKitMethod(engine), progress);
             SnapshotMigration migration = new SnapshotMigration(engine);
-            var hashes = builder.currentHashes(habitat.graph(), outputDirectory.toPath());
+            var hashes = builder.currentHashes(habitat.graph(), outputDirectory.toPath(), secretValues);
             var report = migration.report(name, repository, hashes);
             switch (mode) {
                 case "adopt" -> {
@@ -65,7 +67,8 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
                     }
                 }
                 case "rebuild" -> {
-                    builder.build(habitat.graph(), new BuildOptions(null, null, true, networkOrNull(), verbose, outputDirectory.toPath()));
+                    builder.build(habitat.graph(), new BuildOptions(null, null, true, networkOrNull(), verbose, outputDirectory.toPath(),
+                            secretValues));
                     var after = migration.report(name, repository, hashes);
                     migration.remove(after, e -> e.maker() == SnapshotMigration.Maker.ORIGINAL || e.phase() == null, progress);
                 }

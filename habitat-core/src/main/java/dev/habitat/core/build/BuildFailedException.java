@@ -13,6 +13,8 @@ public final class BuildFailedException extends RuntimeException {
     private final String command;
     private final Integer exitCode;
     private final List<String> lastLines;
+    private final String where;
+    private final String engineError;
 
     public BuildFailedException(Phase phase, String stage, String where, String command, Integer exitCode,
                                 List<String> lastLines, String engineError) {
@@ -22,6 +24,16 @@ public final class BuildFailedException extends RuntimeException {
         this.command = command;
         this.exitCode = exitCode;
         this.lastLines = List.copyOf(lastLines);
+        this.where = where;
+        this.engineError = engineError;
+    }
+
+    /** The same failure with {@code mask} applied to every text a step or the engine produced. */
+    public BuildFailedException masked(java.util.function.UnaryOperator<String> mask) {
+        BuildFailedException m = new BuildFailedException(phase, stage, mask.apply(where), mask.apply(command), exitCode,
+                lastLines.stream().map(mask).toList(), mask.apply(engineError));
+        m.setStackTrace(getStackTrace());
+        return m;
     }
 
     private static String message(Phase phase, String stage, String where, String command, Integer exitCode,

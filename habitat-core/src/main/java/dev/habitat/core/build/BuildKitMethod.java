@@ -3,6 +3,7 @@ package dev.habitat.core.build;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
+import dev.habitat.core.engine.BuildSession;
 import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.plan.Operation;
@@ -66,13 +67,21 @@ public final class BuildKitMethod implements BuildMethod {
         Thread cancel = new Thread(() -> engine.withOwnConnection(e -> e.cancelBuild(buildId)), "habitat-cancel-build");
         Instant started = Instant.now();
         BuildOutcome outcome;
+        BuildSession session = null;
         try {
+            if (usesSecrets(job)) {
+                // one session per build request, closed with it: the daemon asks it for each secret mount
+                session = BuildSession.open(engine.host(), job.graph().config().name(), job.secrets()::lookup);
+            }
             ContextTar.write(job.context().directory(), roots, Map.of("Dockerfile", dockerfile.getBytes(StandardCharsets.UTF_8)), tar);
             Runtime.getRuntime().addShutdownHook(cancel);
             List<String> tags = job.tag() == null ? List.of() : List.of(job.tag());
             outcome = engine.build(new BuildRequest(tar, job.graph().lastStageOf(last).name(), tags, job.buildArgs(),
-                    Map.of(Snapshots.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId), tracker);
+                    Map.of(Snapshots.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId, session == null ? null : session.id()), tracker);
         } finally {
+            if (session != null) {
+                session.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(cancel);
             } catch (IllegalStateException shuttingDown) {
@@ -100,6 +109,13 @@ public final class BuildKitMethod implements BuildMethod {
             progress.phaseFinished(r);
         }
         return results;
+    }
+
+    private static boolean usesSecrets(SegmentJob job) {
+        return job.graph().stages().stream().filter(s -> job.phases().contains(s.phase()))
+                .flatMap(s -> s.operations().stream())
+                .anyMatch(op -> op instanceof Operation.RunScript rs && !rs.secrets().isEmpty()
+                        || op instanceof Operation.CloneRepo c && !c.secrets().isEmpty());
     }
 
     private BuildFailedException failure(SegmentJob job, SegmentTracker tracker, String error,

@@ -11,10 +11,18 @@ import java.nio.file.Path;
  * @param rebuildAll  rebuild every phase, ignoring snapshots and the BuildKit cache
  * @param network     network mode of build steps ({@code host} reaches servers on 127.0.0.1), or null
  * @param outputDirectory where the habitat's context and reports go ({@code target/habitat})
+ * @param secrets     values of the secrets the config uses (repo {@code auth}, script {@code secrets})
  */
 public record BuildOptions(Phase target, Phase rebuildFrom, boolean rebuildAll, String network, boolean verbose,
-                           Path outputDirectory) {
+                           Path outputDirectory, Secrets secrets) {
+    public BuildOptions(Phase target, Phase rebuildFrom, boolean rebuildAll, String network, boolean verbose, Path outputDirectory) {
+        this(target, rebuildFrom, rebuildAll, network, verbose, outputDirectory, Secrets.none());
+    }
+
     public BuildOptions {
+        if (secrets == null) {
+            secrets = Secrets.none();
+        }
         if (target == null) {
             target = Phase.FINAL;
         }

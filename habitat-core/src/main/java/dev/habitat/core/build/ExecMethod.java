@@ -78,7 +78,9 @@ public final class ExecMethod implements BuildMethod {
             binds.add(v.spec());
         }
         String name = CONTAINER_PREFIX + config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String container = engine.startIdleContainer(from, name, binds, job.network());
+        // Secrets are written from inside the container into a tmpfs (never committed), and only for their step.
+        List<String> tmpfs = Secrets.usedBy(config).isEmpty() ? List.of() : List.of(Operation.SECRETS_DIR);
+        String container = engine.startIdleContainer(from, name, binds, tmpfs, job.network());
         Thread cleanup = new Thread(() -> engine.withOwnConnection(e -> e.removeContainer(container)),
                 "habitat-remove-build-container");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -207,7 +209,12 @@ public final class ExecMethod implements BuildMethod {
             run(container, s, job, stage, op, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
         } else if (op instanceof Operation.RunScript rs) {
             put(container, "/", scriptTar(job.context().directory().resolve(rs.contextDir())));
-            run(container, s, job, stage, op, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
+            writeSecrets(container, s, job.secrets(), rs.secrets(), rs.user());
+            try {
+                run(container, s, job, stage, op, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
+            } finally {
+                removeSecrets(container, s, rs.secrets());
+            }
             rootShell(container, s, "rm -rf " + DockerfileRenderer.SCRIPT_MOUNT);
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
             put(container, "/", sourceTar(job, c.source(), DockerfileRenderer.COPY_MOUNT, false));
@@ -236,8 +243,13 @@ public final class ExecMethod implements BuildMethod {
                 s.args.put(a.name(), v);
             }
         } else if (op instanceof Operation.CloneRepo clone) {
-            String script = dev.habitat.core.render.DockerfileRenderer.cloneScript(clone);
-            run(container, s, job, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
+            String script = DockerfileRenderer.cloneScript(clone);
+            writeSecrets(container, s, job.secrets(), clone.secrets(), "root");
+            try {
+                run(container, s, job, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
+            } finally {
+                removeSecrets(container, s, clone.secrets());
+            }
         } else {
             throw new IllegalStateException("docker-exec cannot interpret " + op);
         }
@@ -257,6 +269,38 @@ public final class ExecMethod implements BuildMethod {
         if (code != 0) {
             progress.phaseFinished(new PhaseResult(stage.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null));
             throw Failures.report(stage.phase(), stage, op, command, code, new ArrayList<>(last), "exit code: " + code);
+        }
+    }
+
+    /**
+     * Writes each secret to {@code /run/secrets/<id>} (a tmpfs) from inside the container, owned by the
+     * step's user with mode 0400. The value travels only in the environment of this one exec, base64 so
+     * that any bytes survive; the archive API is not used (a file put through it would be committed).
+     */
+    private void writeSecrets(String container, State s, Secrets secrets, List<String> ids, String user) {
+        for (String id : ids) {
+            byte[] value = secrets.lookup(id);
+            if (value == null) {
+                continue; // an optional username; a missing value is refused before the build starts
+            }
+            List<String> env = new ArrayList<>(s.execEnv());
+            env.add("HABITAT_SECRET_B64=" + java.util.Base64.getEncoder().encodeToString(value));
+            String path = Operation.SECRETS_DIR + "/" + id;
+            StringBuilder out = new StringBuilder();
+            int code = engine.exec(container, "root", "/", env, List.of("/bin/sh", "-c",
+                    "umask 077; printf %s \"$HABITAT_SECRET_B64\" | base64 -d > \"$1\" && chown \"$2\" \"$1\"", "sh", path, user),
+                    l -> out.append(l).append('\n'));
+            if (code != 0) {
+                throw new IllegalStateException("docker-exec: cannot hand secret '" + id + "' to the build container (exit code "
+                        + code + "): " + secrets.mask(out.toString().trim()));
+            }
+        }
+    }
+
+    private void removeSecrets(String container, State s, List<String> ids) {
+        if (!ids.isEmpty()) {
+            rootShell(container, s, "rm -f" + ids.stream().map(id -> " " + Shell.quote(Operation.SECRETS_DIR + "/" + id))
+                    .collect(java.util.stream.Collectors.joining()));
         }
     }
 

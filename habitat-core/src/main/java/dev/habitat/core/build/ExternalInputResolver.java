@@ -16,6 +16,8 @@ import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Finds what the config cannot say: the base image's id, each repo's remote head commit (with JGit, no
@@ -23,7 +25,7 @@ import org.eclipse.jgit.lib.Ref;
  */
 public final class ExternalInputResolver {
 
-    public ExternalInputs resolve(HabitatConfig config, DockerEngine engine, BuildProgress progress) {
+    public ExternalInputs resolve(HabitatConfig config, DockerEngine engine, BuildProgress progress, Secrets secrets) {
         Optional<String> baseId = Optional.empty();
         if (config.base().image() != null) {
             Optional<ImageInfo> img = engine.inspectImage(config.base().image());
@@ -34,19 +36,34 @@ public final class ExternalInputResolver {
         }
         List<Optional<String>> revisions = new ArrayList<>();
         for (RepoSpec r : config.repos()) {
-            revisions.add(Optional.of(remoteHead(r)));
+            revisions.add(Optional.of(remoteHead(r, secrets)));
         }
         return new ExternalInputs(baseId, revisions, dockerSocketGid(engine.host()));
     }
 
-    /** The commit the repo's branch (or default branch) points to on the remote. */
-    public static String remoteHead(RepoSpec repo) {
+    /** The commit the repo's branch (or default branch) points to on the remote, asked with the repo's credentials. */
+    public static String remoteHead(RepoSpec repo, Secrets secrets) {
         Collection<Ref> refs;
+        var lsRemote = Git.lsRemoteRepository().setRemote(repo.url()).setTimeout(60);
+        Secrets.Secret secret = repo.auth() == null ? null : secrets.get(repo.auth()).orElseThrow(() ->
+                new Secrets.MissingSecretException("secret '" + repo.auth() + "' (used by repo " + repo.url() + ") was not given"));
+        if (secret != null) {
+            lsRemote.setCredentialsProvider(new UsernamePasswordCredentialsProvider(
+                    secret.username() != null ? secret.username() : "git",
+                    new String(secret.value(), StandardCharsets.UTF_8).strip().toCharArray()));
+        }
         try {
-            refs = Git.lsRemoteRepository().setRemote(repo.url()).setTimeout(60).call();
+            refs = lsRemote.call();
         } catch (GitAPIException | RuntimeException e) {
+            String why = secrets.mask(e.getMessage());
+            if (secret != null) {
+                throw new IllegalStateException("cannot read the branches of " + repo.url() + " (" + repo.origin()
+                        + ") with the credentials of secret '" + repo.auth() + "' (" + secret.source() + "): " + why
+                        + ". Check the secret's value and that the server is reachable from this machine.", e);
+            }
             throw new IllegalStateException("cannot read the branches of " + repo.url() + " (" + repo.origin() + "): "
-                    + e.getMessage() + ". Check the URL and that the server is reachable from this machine.", e);
+                    + why + ". Check the URL and that the server is reachable from this machine"
+                    + " (a private repository needs auth: <secret id>).", e);
         }
         String wanted = repo.branch() == null ? "HEAD" : "refs/heads/" + repo.branch();
         for (Ref ref : refs) {

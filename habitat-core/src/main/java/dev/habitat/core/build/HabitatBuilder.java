@@ -30,7 +30,7 @@ import java.util.Set;
  */
 public final class HabitatBuilder {
     private final DockerEngine engine;
-    private final BuildProgress progress;
+    private final BuildProgress progress; // unmasked: builds with secrets wrap it
     private final BuildMethod method;
 
     public HabitatBuilder(DockerEngine engine, BuildMethod method, BuildProgress progress) {
@@ -40,8 +40,8 @@ public final class HabitatBuilder {
     }
 
     /** The phase hashes a build would compare with the snapshots: config plus external inputs. */
-    public Map<Phase, PhaseHash> currentHashes(StageGraph graph, Path outputDirectory) {
-        ExternalInputs external = new ExternalInputResolver().resolve(graph.config(), engine, progress);
+    public Map<Phase, PhaseHash> currentHashes(StageGraph graph, Path outputDirectory, Secrets secrets) {
+        ExternalInputs external = new ExternalInputResolver().resolve(graph.config(), engine, progress, secrets);
         return new PhaseHasher(outputDirectory).hash(graph, external);
     }
 
@@ -51,16 +51,31 @@ public final class HabitatBuilder {
     }
 
     public BuildSummary build(StageGraph graph, BuildOptions options) {
-        try (BuildLock lock = BuildLock.acquire(lockDirectory(), graph.config().name(), Duration.ofHours(2), progress)) {
-            return buildLocked(graph, options);
+        options.secrets().requireAllUsedBy(graph.config());
+        if (options.secrets().isEmpty()) {
+            return buildWithLock(graph, options, progress);
+        }
+        BuildProgress masked = new MaskingProgress(progress, options.secrets());
+        try {
+            return buildWithLock(graph, options, masked);
+        } catch (BuildFailedException e) {
+            throw e.masked(options.secrets()::mask);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(options.secrets().mask(e.getMessage()), e.getCause());
         }
     }
 
-    private BuildSummary buildLocked(StageGraph graph, BuildOptions options) {
+    private BuildSummary buildWithLock(StageGraph graph, BuildOptions options, BuildProgress progress) {
+        try (BuildLock lock = BuildLock.acquire(lockDirectory(), graph.config().name(), Duration.ofHours(2), progress)) {
+            return buildLocked(graph, options, progress);
+        }
+    }
+
+    private BuildSummary buildLocked(StageGraph graph, BuildOptions options, BuildProgress progress) {
         Instant t0 = Instant.now();
         HabitatConfig config = graph.config();
         progress.info("habitat: engine " + engine.ping() + " at " + engine.host());
-        ExternalInputs external = new ExternalInputResolver().resolve(config, engine, progress);
+        ExternalInputs external = new ExternalInputResolver().resolve(config, engine, progress, options.secrets());
         Map<Phase, PhaseHash> hashes = new PhaseHasher(options.outputDirectory()).hash(graph, external);
         Snapshots snapshots = new Snapshots(config.imageRepository(), hashes, engine::inspectImage);
         Phase target = options.target();
@@ -100,7 +115,7 @@ public final class HabitatBuilder {
             Phase last = SegmentJob.lastOf(segment);
             boolean noCache = noCacheFrom != null && segment.stream().anyMatch(p -> p.id() >= noCacheFrom.id());
             SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
-                    buildArgs, network, noCache, options.verbose(), options.outputDirectory());
+                    buildArgs, network, noCache, options.verbose(), options.outputDirectory(), options.secrets());
             try {
                 results.addAll(method.run(job, progress));
             } catch (BuildFailedException e) {

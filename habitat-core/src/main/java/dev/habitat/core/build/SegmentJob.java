@@ -11,10 +11,11 @@ import java.util.Set;
 /**
  * One unit of work for a build method: the phases from one snapshot to the next (verify and test travel
  * with final), starting from {@code fromImage} (null: the base), ending in {@code tag} (null: no snapshot).
+ * {@code secrets} are the values its steps may read (a session serves them to BuildKit).
  */
 public record SegmentJob(StageGraph graph, Map<Phase, PhaseHash> hashes, BuildContext context, Set<Phase> phases,
                          String fromImage, String tag, Map<String, String> buildArgs, String network, boolean noCache,
-                         boolean verbose, Path outputDirectory) {
+                         boolean verbose, Path outputDirectory, Secrets secrets) {
 
     public Phase last() {
         return lastOf(phases);

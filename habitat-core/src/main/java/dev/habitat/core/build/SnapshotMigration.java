@@ -147,7 +147,7 @@ public final class SnapshotMigration {
             try {
                 Files.createDirectories(workDir);
                 ContextTar.write(workDir, List.of(), Map.of("Dockerfile", dockerfile.getBytes(StandardCharsets.UTF_8)), tar);
-                BuildOutcome out = engine.build(new BuildRequest(tar, null, List.of(e.tag()), Map.of(), Map.of(), null, false, null),
+                BuildOutcome out = engine.build(new BuildRequest(tar, null, List.of(e.tag()), Map.of(), Map.of(), null, false, null, null),
                         status -> { });
                 if (out.failed()) {
                     throw new IllegalStateException("cannot relabel " + e.tag() + ": " + out.error());

@@ -31,8 +31,10 @@ public final class ConfigLoader {
             "env", "files", "volumes", "repos", "tools", "scripts", "verify-fs", "tests", "entry", "timeout",
             "network", "build_method", "container", "claude"));
     private static final Set<String> FILE_KEYS = Set.of("src", "dest", "mode", "owner", "description", "before", "after");
-    private static final Set<String> SCRIPT_KEYS = Set.of("run_as", "commands", "before", "after", "description");
-    private static final Set<String> REPO_KEYS = Set.of("url", "path", "branch", "shallow", "access", "owner");
+    private static final Set<String> SCRIPT_KEYS = Set.of("run_as", "commands", "before", "after", "description", "secrets");
+    private static final Set<String> REPO_KEYS = Set.of("url", "path", "branch", "shallow", "access", "owner", "auth");
+    /** Secret ids: safe as BuildKit secret ids and as file names under /run/secrets. */
+    static final java.util.regex.Pattern SECRET_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> IMAGE_KEYS = Set.of("dockerfile", "base", "tag", "build_args");
     private static final Set<String> ENTRY_KEYS = Set.of("command", "tty", "bypass_habitat_construction",
             "init_command", "startup_delay");
@@ -572,6 +574,11 @@ public final class ConfigLoader {
                 Boolean shallow = bool(m, "shallow", path + ".shallow");
                 Scalar access = string(m, "access", path + ".access");
                 Scalar owner = string(m, "owner", path + ".owner");
+                Scalar auth = string(m, "auth", path + ".auth");
+                if (auth != null && !SECRET_ID.matcher(auth.text()).matches()) {
+                    error(auth, path + ".auth", "'" + auth.text() + "' is not a secret id",
+                            "name the secret with letters, digits, '_' and '-' (e.g. auth: git-token), as in settings.xml <server><id>");
+                }
                 if (access != null && !Set.of("read", "write").contains(access.text())) {
                     error(access, path + ".access", "must be read or write", "write access: read");
                 }
@@ -604,7 +611,8 @@ public final class ConfigLoader {
                 }
                 seenPaths.put(normalized, path);
                 repos.add(new RepoSpec(urlText, pathText, branchText, shallow == null || shallow,
-                        access == null ? null : access.text(), ownerText, new Origin(Layer.HABITAT, m.location(), path)));
+                        access == null ? null : access.text(), ownerText, auth == null ? null : auth.text(),
+                        new Origin(Layer.HABITAT, m.location(), path)));
             }
         }
 
@@ -651,8 +659,31 @@ public final class ConfigLoader {
                             "write commands:\n        - <shell command>");
                     continue;
                 }
-                scripts.add(new ScriptSpec(user, commands, before, after, new Origin(layer, m.location(), path)));
+                scripts.add(new ScriptSpec(user, commands, before, after, secretIds(m, path + ".secrets"), new Origin(layer, m.location(), path)));
             }
+        }
+
+        /** A script's {@code secrets: [id, ...]}: ids of secrets mounted for that script only. */
+        List<String> secretIds(MapNode m, String path) {
+            YamlNode node = m.get("secrets");
+            List<String> ids = new ArrayList<>();
+            if (node == null || isNull(node)) {
+                return ids;
+            }
+            List<YamlNode> items = node instanceof ListNode l ? l.items() : List.of(node);
+            for (int j = 0; j < items.size(); j++) {
+                YamlNode item = items.get(j);
+                if (item instanceof Scalar sc && !sc.isNull() && SECRET_ID.matcher(sc.text()).matches()) {
+                    if (!ids.contains(sc.text())) {
+                        ids.add(sc.text());
+                    }
+                } else {
+                    error(item, path + (node instanceof ListNode ? "[" + j + "]" : ""), item instanceof Scalar sc
+                                    ? "'" + sc.text() + "' is not a secret id" : "must be a secret id, not " + item.describe(),
+                            "list secret ids made of letters, digits, '_' and '-', e.g. secrets: [npm-token]");
+                }
+            }
+            return ids;
         }
 
         void readVerify(Layer layer, MapNode doc) {

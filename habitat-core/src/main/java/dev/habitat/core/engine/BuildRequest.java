@@ -10,9 +10,11 @@ import java.util.Map;
  * @param contextTar the build context as a tar file (Dockerfile at its root)
  * @param buildId    lets the build be cancelled through {@code /build/cancel}
  * @param network    the network mode of RUN steps, or null for the engine's default
+ * @param sessionId  the {@link BuildSession} that serves the build's secrets, or null
  */
 public record BuildRequest(Path contextTar, String target, List<String> tags, Map<String, String> buildArgs,
-                           Map<String, String> labels, String network, boolean noCache, String buildId) {
+                           Map<String, String> labels, String network, boolean noCache, String buildId,
+                           String sessionId) {
     public BuildRequest {
         tags = List.copyOf(tags);
         buildArgs = Map.copyOf(buildArgs);

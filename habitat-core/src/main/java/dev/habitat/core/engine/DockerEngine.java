@@ -108,9 +108,14 @@ public final class DockerEngine implements AutoCloseable {
      * Creates and starts a container that only waits, for the docker-exec method: root, the
      * given binds ({@code host:container[:opts]}, named volumes too), and the network mode.
      */
-    public String startIdleContainer(String image, String name, List<String> binds, String network) {
+    public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
         var host = com.github.dockerjava.api.model.HostConfig.newHostConfig()
                 .withBinds(binds.stream().map(com.github.dockerjava.api.model.Bind::parse).toList());
+        if (!tmpfs.isEmpty()) {
+            Map<String, String> mounts = new java.util.LinkedHashMap<>();
+            tmpfs.forEach(path -> mounts.put(path, "mode=0755"));
+            host.withTmpFs(mounts);
+        }
         if (network != null && !network.equals("default")) {
             host.withNetworkMode(network);
         }
@@ -266,6 +271,9 @@ public final class DockerEngine implements AutoCloseable {
         }
         if (request.buildId() != null) {
             q.add("buildid=" + enc(request.buildId()));
+        }
+        if (request.sessionId() != null) {
+            q.add("session=" + enc(request.sessionId()));
         }
         String imageId = null;
         String error = null;

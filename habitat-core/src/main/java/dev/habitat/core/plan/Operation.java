@@ -11,6 +11,10 @@ import java.util.stream.Collectors;
  * {@link #canonical()} is what a phase hash covers: stable across runs and machines (no host paths).
  */
 public sealed interface Operation {
+    /** Where a step's secrets are mounted (BuildKit) or written into a tmpfs (docker-exec). */
+    String SECRETS_DIR = "/run/secrets";
+    /** The secret holding the username that goes with a repo's credentials, next to the token's id. */
+    String USERNAME_SUFFIX = ".username";
 
     String canonical();
 
@@ -23,16 +27,18 @@ public sealed interface Operation {
 
     /**
      * Commands of a config script, staged as files under {@code contextDir} and run one by one as
-     * {@code user} by a small runner; the first non-zero exit code fails the step.
+     * {@code user} by a small runner; the first non-zero exit code fails the step. {@code secrets} are
+     * readable as {@code /run/secrets/<id>} during this step only.
      */
-    record RunScript(String user, List<String> commands, String summary, String contextDir, java.time.Duration timeout)
-            implements Operation {
+    record RunScript(String user, List<String> commands, String summary, String contextDir, java.time.Duration timeout,
+                     List<String> secrets) implements Operation {
         public RunScript {
             commands = List.copyOf(commands);
+            secrets = List.copyOf(secrets);
         }
 
         public RunScript(String user, List<String> commands, String summary, String contextDir) {
-            this(user, commands, summary, contextDir, null);
+            this(user, commands, summary, contextDir, null, List.of());
         }
 
         /** The command line that runs the staged runner, under {@code timeout} when the phase has one. */
@@ -46,9 +52,11 @@ public sealed interface Operation {
         }
 
         public String canonical() {
+            // secret ids, never values: a new token does not rebuild, using another secret does
             return "script user=" + user + " dir=" + contextDir + " cmds=" + commands.stream()
                     .map(c -> c.length() + ":" + c).collect(Collectors.joining("|"))
-                    + (timeout == null ? "" : " timeout=" + timeout.toSeconds());
+                    + (timeout == null ? "" : " timeout=" + timeout.toSeconds())
+                    + (secrets.isEmpty() ? "" : " secrets=" + String.join(",", secrets));
         }
     }
 
@@ -127,9 +135,14 @@ public sealed interface Operation {
      * resolved on the host (so that an upstream change, and only that, reruns the clone).
      */
     record CloneRepo(RepoSpec repo, String owner, String revisionArg) implements Operation {
+        /** Secrets the clone reads: the repo's credentials (password or token, and an optional username). */
+        public List<String> secrets() {
+            return repo.auth() == null ? List.of() : List.of(repo.auth(), repo.auth() + USERNAME_SUFFIX);
+        }
+
         public String canonical() {
             return "clone url=" + repo.url() + " path=" + repo.path() + " branch=" + repo.branch() + " shallow="
-                    + repo.shallow() + " owner=" + owner + " arg=" + revisionArg;
+                    + repo.shallow() + " owner=" + owner + " arg=" + revisionArg + (repo.auth() == null ? "" : " auth=" + repo.auth());
         }
     }
 }

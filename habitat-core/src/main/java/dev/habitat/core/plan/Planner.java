@@ -240,7 +240,7 @@ public final class Planner {
         }
         String first = s.commands().get(0).strip().lines().findFirst().orElse("");
         return List.of(new Operation.RunScript(s.runAs(), s.commands(), s.origin().keyPath() + " [" + s.runAs() + "] "
-                + (first.length() > 60 ? first.substring(0, 57) + "..." : first), "scripts/" + key, timeout));
+                + (first.length() > 60 ? first.substring(0, 57) + "..." : first), "scripts/" + key, timeout, s.secrets()));
     }
 
     private List<Operation> verify(HabitatConfig c) {
@@ -250,7 +250,7 @@ public final class Planner {
         List<String> paths = c.verifyFs().stream().map(VerifySpec::path).toList();
         return List.of(new Operation.RunScript(c.user(), List.of(GeneratedFiles.verifyScript(paths)),
                 "verify-fs: " + paths.size() + " required path(s) as " + c.user(), "scripts/verify",
-                c.timeouts().forPhase("verify").orElse(null)));
+                c.timeouts().forPhase("verify").orElse(null), List.of()));
     }
 
     private List<Operation> tests(HabitatConfig c) {
@@ -264,7 +264,7 @@ public final class Planner {
             commands.add(cd + "bash " + Shell.quote(t.path()));
         }
         return List.of(new Operation.RunScript(c.user(), commands, "tests: " + c.tests().size() + " script(s) as " + c.user(),
-                "scripts/test", c.timeouts().forPhase("test").orElse(null)));
+                "scripts/test", c.timeouts().forPhase("test").orElse(null), List.of()));
     }
 
     /** Test paths are relative to their layer's directory as copied into the image (BUG-33 fixed). */

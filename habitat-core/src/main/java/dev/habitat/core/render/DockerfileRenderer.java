@@ -99,7 +99,8 @@ public final class DockerfileRenderer {
         } else if (op instanceof Operation.RunScript s) {
             user = switchUser(s.user(), user, out);
             out.append("# ").append(oneLine(s.summary())).append('\n');
-            out.append("RUN --mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
+            out.append("RUN ").append(secretMounts(s.secrets(), "0444"))
+                    .append("--mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
                     .append(' ').append(String.join(" ", s.runnerArgv(SCRIPT_MOUNT))).append('\n');
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
             user = switchUser("root", user, out);
@@ -135,12 +136,27 @@ public final class DockerfileRenderer {
         } else if (op instanceof Operation.CloneRepo clone) {
             user = switchUser("root", user, out);
             out.append("# clone ").append(oneLine(clone.repo().url())).append(" into ").append(oneLine(clone.repo().path())).append('\n');
-            out.append("RUN --mount=type=cache,id=habitat-git,target=").append(GIT_CACHE).append(",sharing=locked ")
+            out.append("RUN ").append(secretMounts(clone.secrets(), "0400"))
+                    .append("--mount=type=cache,id=habitat-git,target=").append(GIT_CACHE).append(",sharing=locked ")
                     .append(cloneScript(clone)).append('\n');
         } else {
             throw new IllegalStateException("no rendering for " + op);
         }
         return user;
+    }
+
+    /**
+     * Secret mounts for one step: BuildKit asks the build's session for each id and mounts the value on a
+     * tmpfs for this RUN only. Scripts may run as any user, so theirs are world-readable (only the step's
+     * own processes see the mount); optional, so an absent username falls back to the default.
+     */
+    private static String secretMounts(List<String> ids, String mode) {
+        StringBuilder b = new StringBuilder();
+        for (String id : ids) {
+            b.append("--mount=type=secret,id=").append(id).append(",target=").append(Operation.SECRETS_DIR).append('/').append(id)
+                    .append(",mode=").append(mode).append(' ');
+        }
+        return b.toString();
     }
 
     /**
@@ -157,18 +173,34 @@ public final class DockerfileRenderer {
         StringBuilder s = new StringBuilder("set -e; ")
                 .append("command -v git >/dev/null || { echo 'habitat: git is not installed in the image: install it in a before: repos script' >&2; exit 127; }; ")
                 .append("url=").append(url).append("; dest=").append(dest).append("; rev=\"").append(rev).append("\"; ")
-                .append("rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; ");
+                .append("export GIT_TERMINAL_PROMPT=0; ");
+        if (r.auth() == null) {
+            s.append("g() { git \"$@\"; }; ");
+        } else {
+            // The credential helper reads the mounted secret when git asks: the token is never in the URL,
+            // a command line, .git/config or the environment of the layer.
+            String secret = Operation.SECRETS_DIR + "/" + r.auth();
+            String helper = "!f() { test \"$1\" = get || exit 0; echo username=$(cat " + secret + Operation.USERNAME_SUFFIX
+                    + " 2>/dev/null || echo git); echo password=$(cat " + secret + "); }; f";
+            s.append("[ -r ").append(secret).append(" ] || { echo ").append(Shell.quote("habitat: secret '" + r.auth()
+                            + "' for " + r.url() + " was not given to the build")).append(" >&2; exit 1; }; ")
+                    .append("g() { git -c credential.helper= -c credential.helper=").append(Shell.quote(helper)).append(" \"$@\"; }; ")
+                    .append("fail=").append(Shell.quote("habitat: cloning " + r.url() + " with the credentials of secret '"
+                            + r.auth() + "' failed (check the secret's value and the server's access rules)"))
+                    .append("; trap 'test $? = 0 || echo \"$fail\" >&2' EXIT; ");
+        }
+        s.append("rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; ");
         if (r.shallow()) {
-            s.append("GIT_TERMINAL_PROMPT=0 git clone --quiet --depth 1 --single-branch").append(branch).append(" -- \"$url\" \"$dest\"; ");
+            s.append("g clone --quiet --depth 1 --single-branch").append(branch).append(" -- \"$url\" \"$dest\"; ");
         } else {
             s.append("cache=").append(GIT_CACHE).append("/$(printf %s \"$url\" | sha256sum | cut -c1-24); ")
-                    .append("if [ -d \"$cache\" ]; then GIT_TERMINAL_PROMPT=0 git -C \"$cache\" fetch --quiet --prune origin || true; ")
-                    .append("else GIT_TERMINAL_PROMPT=0 git clone --quiet --mirror -- \"$url\" \"$cache\"; fi; ")
-                    .append("GIT_TERMINAL_PROMPT=0 git clone --quiet --reference \"$cache\" --dissociate").append(branch)
+                    .append("if [ -d \"$cache\" ]; then g -C \"$cache\" fetch --quiet --prune origin || true; ")
+                    .append("else g clone --quiet --mirror -- \"$url\" \"$cache\"; fi; ")
+                    .append("g clone --quiet --reference \"$cache\" --dissociate").append(branch)
                     .append(" -- \"$url\" \"$dest\"; ");
         }
         s.append("if [ -n \"$rev\" ] && [ \"$(git -C \"$dest\" rev-parse HEAD)\" != \"$rev\" ]; then ")
-                .append("git -C \"$dest\" fetch --quiet origin \"$rev\" 2>/dev/null || true; git -C \"$dest\" reset --quiet --hard \"$rev\"; fi");
+                .append("g -C \"$dest\" fetch --quiet origin \"$rev\" 2>/dev/null || true; git -C \"$dest\" reset --quiet --hard \"$rev\"; fi");
         if (!clone.owner().equals("root")) {
             String owner = clone.owner().contains(":") ? clone.owner() : clone.owner() + ":";
             s.append("; chown -R ").append(Shell.quote(owner)).append(" \"$dest\"");

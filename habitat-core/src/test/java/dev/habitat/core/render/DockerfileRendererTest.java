@@ -92,9 +92,9 @@ class DockerfileRendererTest {
         assertTrue(df.contains("ARG HABITAT_REPO_0_REVISION\n"), df);
         assertTrue(df.contains("RUN --mount=type=cache,id=habitat-git,target=/var/cache/habitat-git,sharing=locked set -e; "), df);
         assertTrue(df.contains("url='https://h.invalid/it'\\''s.git'; dest='/workspace/r'; rev=\"${HABITAT_REPO_0_REVISION:-}\""), df);
-        assertTrue(df.contains("git clone --quiet --reference \"$cache\" --dissociate --branch 'feature/x' -- \"$url\" \"$dest\""), df);
+        assertTrue(df.contains("g clone --quiet --reference \"$cache\" --dissociate --branch 'feature/x' -- \"$url\" \"$dest\""), df);
         assertTrue(df.contains("chown -R 'dev:' \"$dest\""), df);
-        assertTrue(df.contains("git clone --quiet --depth 1 --single-branch -- \"$url\" \"$dest\""), df);
+        assertTrue(df.contains("g clone --quiet --depth 1 --single-branch -- \"$url\" \"$dest\""), df);
         String second = df.substring(df.indexOf("ARG HABITAT_REPO_1_REVISION"));
         assertFalse(second.substring(0, second.indexOf("LABEL")).contains("chown"), "owner root: nothing to hand over");
     }
@@ -146,5 +146,40 @@ class DockerfileRendererTest {
         String df = render("name: demo\nenv: [USER=dev, WORKDIR=/w]\n");
         assertTrue(df.contains("ARG V=1\nFROM debian:bookworm AS habitat-dockerfile\nRUN echo $V > /v\n"), df);
         assertTrue(df.contains("FROM habitat-dockerfile AS base\n"), df);
+    }
+
+    @Test
+    void secretsAreMountedForTheirStepOnlyAndTheCloneReadsThemThroughACredentialHelper() {
+        String df = render(Fixture.MINIMAL + """
+                repos:
+                  - url: https://h.invalid/private.git
+                    path: /src/p
+                    auth: git-token
+                scripts:
+                  - commands: [npm ci]
+                    secrets: [npm-token]
+                  - commands: [echo no secrets here]
+                """);
+        List<String> runs = df.lines().filter(l -> l.startsWith("RUN ")).toList();
+        String clone = runs.stream().filter(l -> l.contains("clone")).findFirst().orElseThrow();
+        assertTrue(clone.startsWith("RUN --mount=type=secret,id=git-token,target=/run/secrets/git-token,mode=0400 "
+                + "--mount=type=secret,id=git-token.username,target=/run/secrets/git-token.username,mode=0400 "), clone);
+        assertTrue(clone.contains("credential.helper= -c credential.helper='!f() { test \"$1\" = get || exit 0; "
+                + "echo username=$(cat /run/secrets/git-token.username 2>/dev/null || echo git); "
+                + "echo password=$(cat /run/secrets/git-token); }; f'"), clone);
+        assertTrue(clone.contains("url='https://h.invalid/private.git'"), "the URL carries no credentials: " + clone);
+        assertTrue(clone.contains("secret '\\''git-token'\\'' failed"), "a failed clone names the secret: " + clone);
+        List<String> withNpm = runs.stream().filter(l -> l.contains("npm-token")).toList();
+        assertEquals(1, withNpm.size(), "only the script that asks for it: " + runs);
+        assertTrue(withNpm.get(0).startsWith("RUN --mount=type=secret,id=npm-token,target=/run/secrets/npm-token,mode=0444 "
+                + "--mount=type=bind,source=scripts/scripts/0,"), withNpm.get(0));
+        assertEquals(2, runs.stream().filter(l -> l.contains("type=secret")).count(), "nothing else mounts a secret");
+    }
+
+    @Test
+    void anOpenRepositoryIsClonedWithoutACredentialHelper() {
+        String df = render(Fixture.MINIMAL + "repos:\n  - {url: 'https://h.invalid/r.git', path: /r}\n");
+        assertFalse(df.contains("credential.helper"), df);
+        assertFalse(df.contains("type=secret"), df);
     }
 }

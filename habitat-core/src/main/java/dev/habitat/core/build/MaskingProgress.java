@@ -1,0 +1,39 @@
+package dev.habitat.core.build;
+
+import dev.habitat.core.Phase;
+
+/** Passes progress on with every secret value masked: step output may echo a token, the log must not. */
+final class MaskingProgress implements BuildProgress {
+    private final BuildProgress target;
+    private final Secrets secrets;
+
+    MaskingProgress(BuildProgress target, Secrets secrets) {
+        this.target = target;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public void info(String message) {
+        target.info(secrets.mask(message));
+    }
+
+    @Override
+    public void warn(String message) {
+        target.warn(secrets.mask(message));
+    }
+
+    @Override
+    public void phaseStarted(Phase phase) {
+        target.phaseStarted(phase);
+    }
+
+    @Override
+    public void phaseFinished(PhaseResult result) {
+        target.phaseFinished(result);
+    }
+
+    @Override
+    public void output(Phase phase, String stage, String line) {
+        target.output(phase, stage, secrets.mask(line));
+    }
+}

@@ -1,0 +1,132 @@
+package dev.habitat.core.engine;
+
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+/**
+ * The two gRPC services a BuildKit session needs for secrets, with their messages encoded by hand (each is
+ * one or two fields, so no protobuf runtime or generated code): {@code grpc.health.v1.Health/Check} and
+ * {@code moby.buildkit.secrets.v1.Secrets/GetSecret}.
+ */
+final class SessionServices {
+    static final String HEALTH_CHECK = "/grpc.health.v1.Health/Check";
+    static final String GET_SECRET = "/moby.buildkit.secrets.v1.Secrets/GetSecret";
+
+    /** HealthCheckResponse{status: SERVING}: field 1, varint 1. */
+    private static final byte[] SERVING = {0x08, 0x01};
+
+    private SessionServices() {
+    }
+
+    static ServerServiceDefinition health() {
+        return ServerServiceDefinition.builder("grpc.health.v1.Health")
+                .addMethod(unary(HEALTH_CHECK), ServerCalls.asyncUnaryCall((request, response) -> {
+                    response.onNext(SERVING);
+                    response.onCompleted();
+                }))
+                .build();
+    }
+
+    static ServerServiceDefinition secrets(Function<String, byte[]> values) {
+        return ServerServiceDefinition.builder("moby.buildkit.secrets.v1.Secrets")
+                .addMethod(unary(GET_SECRET), ServerCalls.asyncUnaryCall((request, response) -> {
+                    String id = secretId(request);
+                    byte[] value = id == null ? null : values.apply(id);
+                    if (value == null) {
+                        // BuildKit maps NOT_FOUND to "secret not found" (an optional mount is then left out)
+                        response.onError(Status.NOT_FOUND.withDescription("secret " + id + " not found").asRuntimeException());
+                        return;
+                    }
+                    response.onNext(bytesField(1, value));
+                    response.onCompleted();
+                }))
+                .build();
+    }
+
+    private static MethodDescriptor<byte[], byte[]> unary(String fullPath) {
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(fullPath.substring(1))
+                .setRequestMarshaller(RAW)
+                .setResponseMarshaller(RAW)
+                .build();
+    }
+
+    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    /** GetSecretRequest{string ID = 1; map annotations = 2}: the ID, or null when absent or malformed. */
+    static String secretId(byte[] message) {
+        int[] pos = {0};
+        while (pos[0] < message.length) {
+            long key = varint(message, pos);
+            int field = (int) (key >>> 3);
+            int wire = (int) (key & 7);
+            if (wire == 2) {
+                int length = (int) varint(message, pos);
+                if (length < 0 || pos[0] + length > message.length) {
+                    return null;
+                }
+                if (field == 1) {
+                    return new String(message, pos[0], length, StandardCharsets.UTF_8);
+                }
+                pos[0] += length;
+            } else if (wire == 0) {
+                varint(message, pos);
+            } else {
+                return null; // no other wire types in this message
+            }
+        }
+        return null;
+    }
+
+    static byte[] bytesField(int field, byte[] value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length + 8);
+        writeVarint(out, ((long) field << 3) | 2);
+        writeVarint(out, value.length);
+        out.writeBytes(value);
+        return out.toByteArray();
+    }
+
+    private static long varint(byte[] b, int[] pos) {
+        long result = 0;
+        for (int shift = 0; shift < 64 && pos[0] < b.length; shift += 7) {
+            byte x = b[pos[0]++];
+            result |= (long) (x & 0x7f) << shift;
+            if ((x & 0x80) == 0) {
+                return result;
+            }
+        }
+        return -1;
+    }
+
+    private static void writeVarint(ByteArrayOutputStream out, long v) {
+        while ((v & ~0x7fL) != 0) {
+            out.write((int) ((v & 0x7f) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+    }
+}

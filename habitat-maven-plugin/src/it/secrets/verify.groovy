@@ -1,0 +1,62 @@
+// Secrets through a BuildKit session (and the exec environment for docker-exec): an authenticated clone and
+// a script secret work with both methods, and no value is in any snapshot, history, label, file or log.
+def support = context.get('support')
+def git = context.get('git')
+String repoToken = context.get('repoToken')
+String scriptToken = context.get('scriptToken')
+List<String> settingsArgs = context.get('settingsArgs')
+def name = 'it-secrets'
+def tag = "habitat-${name}:12-final".toString()
+def withToken = ['HABITAT_IT_REPO_TOKEN': repoToken]
+def logs = []
+def build = { List<String> args, String log, Map env ->
+    logs << new File(basedir, log)
+    support.mvn(['habitat:build', '-Dhabitat.verbose'] + settingsArgs + args, log, env)
+}
+def inImage = { String cmd -> support.docker(['run', '--rm', '--entrypoint', '/bin/sh', tag, '-c', cmd]) }
+def scriptHash = java.security.MessageDigest.getInstance('SHA-256').digest(scriptToken.getBytes('UTF-8')).encodeHex().toString()
+def checkImage = { String method ->
+    assert support.label(tag, 'habitat.method') == method
+    assert inImage('cat /src/private/README.md') == 'private content'
+    assert inImage('cat /home/dev/private-origin.txt') == git.url : 'the remote URL carries no credentials'
+    assert inImage('cat /home/dev/script-token.sha256') == scriptHash : 'the script read the settings.xml secret'
+    assert inImage('test ! -e /secret-outside-its-script && echo absent') == 'absent' : 'a secret is only mounted for its script'
+    def found = support.findSecrets(name, [repoToken, scriptToken], [new File(basedir, 'target/habitat')] + logs)
+    assert found.isEmpty() : "secret values found in: ${found}"
+}
+try {
+    def missing = build([], 'build-missing.log', [:])
+    assert missing.rc != 0
+    assert missing.out.contains("secret 'repo-token'") && missing.out.contains('HABITAT_IT_REPO_TOKEN is not set') : missing.out
+    assert !missing.out.contains('engine ') : 'refused before any engine call'
+
+    // a wrong token fails naming the repo and the secret, and its value is not printed either
+    def wrongValue = 'wrong-' + UUID.randomUUID()
+    def wrong = build([], 'build-wrong.log', ['HABITAT_IT_REPO_TOKEN': wrongValue])
+    assert wrong.rc != 0
+    assert wrong.out.contains(git.url) && wrong.out.contains("secret 'repo-token'") : wrong.out
+    assert !wrong.out.contains(wrongValue)
+    assert git.denied.get() > 0
+
+    def bk = build([], 'build-buildkit.log', withToken)
+    assert bk.rc == 0 : bk.out
+    assert bk.out.contains('script sees ****') : 'step output is masked in the log'
+    assert support.inSavedImage(tag, 'private content') : 'positive control: the scan finds content that is in the image'
+    checkImage('buildkit')
+    def served = git.served.get()
+    assert served > 0 : 'the clone went through the authenticated server'
+
+    def noop = build([], 'build-noop.log', withToken)
+    assert noop.rc == 0 && noop.out.contains('is up to date') : noop.out
+
+    def exec = build(['-Dhabitat.buildMethod=docker-exec', '-Dhabitat.rebuild'], 'build-exec.log', withToken)
+    assert exec.rc == 0 : exec.out
+    assert exec.out.contains('script sees ****')
+    assert git.served.get() > served : 'docker-exec cloned through the server too'
+    checkImage('docker-exec')
+    assert support.buildContainers(name).isEmpty()
+} finally {
+    support.stopServers()
+    support.removeSnapshots(name)
+}
+true
