@@ -15,6 +15,22 @@ try {
     def ids1 = support.snapshotIds(name)
     ids1.each { k, v -> assert v != null : "snapshot ${k} missing" }
 
+    // --- the build report: every phase with its times, image and size; the HTML timeline links from the log
+    def reportDir = new File(basedir, "target/habitat/${name}")
+    assert log1.contains('habitat: report ' + new File(reportDir, 'report.html').toURI())
+    def report = new groovy.json.JsonSlurper().parse(new File(reportDir, 'report.json'))
+    assert report.habitat == name && report.method == 'buildkit' && !report.upToDate
+    assert report.phases*.phase == ['1-base', '2-users', '3-env', '4-workdir', '5-habitat', '6-files', '7-repos', '8-tools',
+                                    '9-scripts', '10-verify', '11-test', '12-final']
+    report.phases.each { p ->
+        assert p.status in ['built', 'cached'] && p.start && p.end : p
+        assert (p.snapshot == null) == (p.phase in ['10-verify', '11-test']) : p
+        if (p.snapshot) assert p.imageId == support.imageId(p.snapshot) && p.sizeBytes > 100_000_000 : p
+    }
+    assert report.phases.find { it.phase == '7-repos' }.stages*.stage.contains('repos')
+    def html = new File(reportDir, 'report.html').text
+    assert html.contains('<svg') && (html =~ /<rect /).count >= 12
+
     // --- the final image: users, files, owners, modes, env, workdir, entrypoint, cmd, repo
     def out = support.docker(['run', '--rm', '--entrypoint', '/bin/bash', tag('12-final'), '-c', '''
         echo "user=$(id -un)"; echo "groups=$(id -Gn)"; echo "builder=$(getent passwd builder | cut -d: -f1,6)"
@@ -49,6 +65,8 @@ try {
     def r2 = support.mvn(['habitat:build'], 'build-2.log')
     assert r2.rc == 0 : r2.out
     assert r2.out.contains('habitat: habitat-it-lifecycle:12-final is up to date; nothing to build')
+    def report2 = new groovy.json.JsonSlurper().parse(new File(basedir, "target/habitat/${name}/report.json"))
+    assert report2.upToDate && report2.phases.every { it.status == 'snapshot' } && report2.phases.size() == 12
     assert !r2.out.contains('] started')
     assert support.snapshotIds(name) == ids1
 

@@ -99,12 +99,16 @@ public final class BuildKitMethod implements BuildMethod {
             throw failure(job, tracker, outcome.error(), timings, progress);
         }
         List<PhaseResult> results = new ArrayList<>();
+        Map<Phase, List<StageTiming>> stages = tracker.stageTimings();
         for (Phase p : job.phases()) {
             SegmentTracker.PhaseTiming t = timings.get(p);
             boolean cached = !job.noCache() && t.cached();
+            List<StageTiming> st = stages.getOrDefault(p, List.of());
+            Instant start = st.stream().map(StageTiming::start).min(Instant::compareTo).orElse(started);
+            Instant end = p == last ? ended : st.stream().map(StageTiming::end).max(Instant::compareTo).orElse(start);
             PhaseResult r = new PhaseResult(p, cached ? PhaseResult.Status.CACHED : PhaseResult.Status.BUILT,
                     p == last ? Duration.between(started, ended) : t.duration(),
-                    p == last ? outcome.imageId() : null, p == last ? job.tag() : null);
+                    p == last ? outcome.imageId() : null, p == last ? job.tag() : null, start, end, st);
             results.add(r);
             progress.phaseFinished(r);
         }

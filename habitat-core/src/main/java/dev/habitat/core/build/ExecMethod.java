@@ -144,24 +144,30 @@ public final class ExecMethod implements BuildMethod {
         List<PhaseResult> results = new ArrayList<>();
         Phase current = null;
         Instant phaseStart = null;
+        List<StageTiming> stages = new ArrayList<>();
         for (Stage stage : job.graph().stages()) {
-            if (!job.phases().contains(stage.phase())) {
-                continue;
+            if (!job.phases().contains(stage.phase()) || stage.role() == Stage.Role.SIDE) {
+                continue; // a side stage's operations run in place, where the main line copies its result
             }
             if (stage.phase() != current) {
                 current = stage.phase();
                 phaseStart = Instant.now();
+                stages = new ArrayList<>();
                 progress.phaseStarted(current);
             }
             state.args.clear(); // ARGs are scoped to their stage, as in a Dockerfile
+            Instant stageStart = Instant.now();
             for (Operation op : stage.operations()) {
                 apply(container, state, job, stage, op, progress);
             }
+            stages.add(new StageTiming(stage.name(), stageStart, Instant.now(), false));
             if (job.graph().lastStageOf(current) == stage) {
                 state.labels.putAll(DockerfileRenderer.phaseLabels(job.graph(), job.hashes().get(current)));
                 Phase p = current;
                 if (p != job.last()) {
-                    PhaseResult r = new PhaseResult(p, PhaseResult.Status.BUILT, Duration.between(phaseStart, Instant.now()), null, null);
+                    Instant end = Instant.now();
+                    PhaseResult r = new PhaseResult(p, PhaseResult.Status.BUILT, Duration.between(phaseStart, end), null, null,
+                            phaseStart, end, stages);
                     results.add(r);
                     progress.phaseFinished(r);
                 }
@@ -172,8 +178,9 @@ public final class ExecMethod implements BuildMethod {
             int colon = job.tag().lastIndexOf(':');
             imageId = engine.commit(container, job.tag().substring(0, colon), job.tag().substring(colon + 1), changes(state));
         }
-        PhaseResult r = new PhaseResult(job.last(), PhaseResult.Status.BUILT, Duration.between(phaseStart, Instant.now()),
-                imageId, job.tag());
+        Instant end = Instant.now();
+        PhaseResult r = new PhaseResult(job.last(), PhaseResult.Status.BUILT, Duration.between(phaseStart, end),
+                imageId, job.tag(), phaseStart, end, stages);
         results.add(r);
         progress.phaseFinished(r);
         return results;
@@ -241,6 +248,12 @@ public final class ExecMethod implements BuildMethod {
             String v = job.buildArgs().get(a.name());
             if (v != null) {
                 s.args.put(a.name(), v);
+            }
+        } else if (op instanceof Operation.CopyFromStage c) {
+            Stage side = job.graph().stages().stream().filter(st -> st.name().equals(c.stage())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no side stage " + c.stage()));
+            for (Operation sideOp : side.operations()) {
+                apply(container, s, job, side, sideOp, progress);
             }
         } else if (op instanceof Operation.CloneRepo clone) {
             String script = DockerfileRenderer.cloneScript(clone);

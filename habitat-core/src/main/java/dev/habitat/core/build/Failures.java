@@ -20,7 +20,7 @@ final class Failures {
         String where = switch (stage.role()) {
             case BEFORE_HOOKS -> "before: " + phase.phaseName() + " hook, stage " + stage.name();
             case AFTER_HOOKS -> "after: " + phase.phaseName() + " hook, stage " + stage.name();
-            case CORE -> "stage " + stage.name();
+            case CORE, SIDE -> "stage " + stage.name();
         };
         if (op instanceof Operation.RunScript rs) {
             where += ", " + rs.summary();

@@ -83,10 +83,13 @@ public final class HabitatBuilder {
         // rebuildFrom resumes from the newest valid snapshot before that phase, never after it
         Phase resumeLimit = options.rebuildFrom() == null ? target : options.rebuildFrom().previous();
         Optional<Phase> resume = options.rebuildAll() || resumeLimit == null ? Optional.empty() : snapshots.newestValid(resumeLimit);
+        Path outDir = options.outputDirectory().resolve(config.name());
         if (resume.isPresent() && resume.get() == target) {
             progress.info("habitat: " + snapshots.tag(target) + " is up to date; nothing to build");
-            return new BuildSummary(config.name(), reused(snapshots, target), true, Duration.between(t0, Instant.now()),
+            BuildSummary summary = new BuildSummary(config.name(), reused(snapshots, target), true, Duration.between(t0, Instant.now()),
                     snapshots.tag(target));
+            report(outDir, config.name(), t0, true, summary.phases(), null, progress);
+            return summary;
         }
         Phase start = resume.map(r -> Phase.values()[r.ordinal() + 1]).orElse(Phase.BASE);
         if (options.rebuildAll()) {
@@ -103,7 +106,6 @@ public final class HabitatBuilder {
                         + method.name() + " build starts from it instead of rebuilding the phases before it"));
         List<PhaseResult> results = new ArrayList<>(start == Phase.BASE ? List.of() : reused(snapshots, start.previous()));
 
-        Path outDir = options.outputDirectory().resolve(config.name());
         BuildContext context = new ContextStager().stage(graph, hashes, outDir, options.outputDirectory());
         Phase noCacheFrom = options.rebuildAll() ? Phase.BASE : options.rebuildFrom();
         Map<String, String> buildArgs = buildArgs(external, config);
@@ -125,6 +127,10 @@ public final class HabitatBuilder {
                         engine.removeTag(snapshots.tag(p));
                     }
                 }
+                if (e.phase() != null) {
+                    results.add(new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null));
+                }
+                report(outDir, config.name(), t0, false, results, options.secrets().mask(e.getMessage()), progress);
                 throw e;
             }
             if (last.snapshotted()) {
@@ -133,7 +139,26 @@ public final class HabitatBuilder {
                 finalImage = from;
             }
         }
-        return new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), finalImage);
+        BuildSummary summary = new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), finalImage);
+        report(outDir, config.name(), t0, false, results, null, progress);
+        return summary;
+    }
+
+    /** Writes report.json and report.html and says where; a report that cannot be written only warns. */
+    private void report(Path dir, String habitat, Instant t0, boolean upToDate, List<PhaseResult> results, String failure,
+                        BuildProgress progress) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (PhaseResult r : results) {
+            if (r.snapshot() != null) {
+                engine.inspectImage(r.snapshot()).ifPresent(i -> sizes.put(r.snapshot(), i.size()));
+            }
+        }
+        try {
+            Path html = new BuildReport(habitat, method.name(), t0, Instant.now(), upToDate, results, sizes, failure).write(dir);
+            progress.info("habitat: report " + html.toUri());
+        } catch (java.io.UncheckedIOException e) {
+            progress.warn(e.getMessage());
+        }
     }
 
     /** Consecutive phases from start to target, each ending at a snapshot (verify and test join final). */

@@ -2,9 +2,22 @@ package dev.habitat.core.build;
 
 import dev.habitat.core.Phase;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
-/** How one phase ended in a build. */
-public record PhaseResult(Phase phase, Status status, Duration duration, String imageId, String snapshot) {
+/**
+ * How one phase ended in a build: when it ran ({@code start}/{@code end}, null when it did not run) and
+ * the timing of each of its stages (hook stages and side stages included).
+ */
+public record PhaseResult(Phase phase, Status status, Duration duration, String imageId, String snapshot,
+                          Instant start, Instant end, List<StageTiming> stages) {
+    public PhaseResult {
+        stages = List.copyOf(stages);
+    }
+
+    public PhaseResult(Phase phase, Status status, Duration duration, String imageId, String snapshot) {
+        this(phase, status, duration, imageId, snapshot, null, null, List.of());
+    }
 
     public enum Status {
         /** Its steps ran. */

@@ -141,6 +141,33 @@ final class SegmentTracker implements BuildEvents {
 
     record PhaseTiming(Duration duration, boolean cached, int steps) {}
 
+    /** Per stage of the segment that ran steps: first start, last end, all cached; in stage order. */
+    Map<Phase, List<StageTiming>> stageTimings() {
+        Map<Phase, List<StageTiming>> out = new EnumMap<>(Phase.class);
+        for (Stage stage : graph.stages()) {
+            if (!phases.contains(stage.phase())) {
+                continue;
+            }
+            Instant first = null;
+            Instant last = null;
+            boolean allCached = true;
+            for (Step s : steps.values()) {
+                if (s.stage() != stage || s.instruction().startsWith("FROM ")) {
+                    continue;
+                }
+                allCached &= cached.getOrDefault(s.digest(), false);
+                Instant st = started.get(s.digest());
+                Instant co = completed.get(s.digest());
+                first = st != null && (first == null || st.isBefore(first)) ? st : first;
+                last = co != null && (last == null || co.isAfter(last)) ? co : last;
+            }
+            if (first != null && last != null) {
+                out.computeIfAbsent(stage.phase(), k -> new ArrayList<>()).add(new StageTiming(stage.name(), first, last, allCached));
+            }
+        }
+        return out;
+    }
+
     /** The step that failed, if the engine named one. */
     Step failedStep() {
         for (Map.Entry<String, String> e : errors.entrySet()) {

@@ -131,6 +131,16 @@ public sealed interface Operation {
     }
 
     /**
+     * Replace {@code path} with the same path of side stage {@code stage} (owner, mode and times kept). The
+     * docker-exec method runs that stage's operations in place instead.
+     */
+    record CopyFromStage(String stage, String path) implements Operation {
+        public String canonical() {
+            return "copy-from stage=" + stage + " path=" + path;
+        }
+    }
+
+    /**
      * Clone a repository, {@code revisionArg} naming the build argument that carries the remote commit
      * resolved on the host (so that an upstream change, and only that, reruns the clone).
      */

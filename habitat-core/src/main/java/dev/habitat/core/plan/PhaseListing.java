@@ -69,6 +69,7 @@ public final class PhaseListing {
             case BEFORE_HOOKS -> "before hooks: ";
             case AFTER_HOOKS -> "after hooks: ";
             case CORE -> "";
+            case SIDE -> "side stage from " + s.from() + ": ";
         };
         List<String> ops = s.operations().stream().filter(o -> !(o instanceof Operation.DeclareArg))
                 .map(PhaseListing::summary).toList();
@@ -94,6 +95,8 @@ public final class PhaseListing {
             return "cmd " + c.argv();
         } else if (op instanceof Operation.DeclareArg a) {
             return "build argument " + a.name();
+        } else if (op instanceof Operation.CopyFromStage c) {
+            return c.path() + " from " + c.stage();
         } else if (op instanceof Operation.CloneRepo c) {
             return "clone " + c.repo().url() + (c.repo().branch() == null ? "" : " (" + c.repo().branch() + ")")
                     + " into " + c.repo().path();

@@ -52,6 +52,9 @@ public final class Planner {
                 from = name;
             }
             String coreName = after.isEmpty() ? phase.phaseName() : phase.phaseName() + "-core";
+            if (phase == Phase.REPOS && !core.isEmpty()) {
+                core = cloneSideStages(core, before.isEmpty() ? cloneBase(stages) : from, stages);
+            }
             stages.add(new Stage(coreName, phase, Stage.Role.CORE, from, core));
             from = coreName;
             if (!after.isEmpty()) {
@@ -60,6 +63,55 @@ public final class Planner {
             }
         }
         return new StageGraph(config, stages, baseDockerfile, config.base().buildArgs(), warnings);
+    }
+
+    // ---- repos as side stages -----------------------------------------------------------------------
+
+    /**
+     * Each clone runs in its own stage from {@code base} (BuildKit runs them concurrently and caches each
+     * by its own inputs); the repos core copies the clones in, in config order, so the 7-repos snapshot is
+     * what cloning in place would give.
+     */
+    private static List<Operation> cloneSideStages(List<Operation> core, String base, List<Stage> stages) {
+        List<Operation> copies = new ArrayList<>();
+        List<Operation> pending = new ArrayList<>();
+        for (Operation op : core) {
+            pending.add(op);
+            if (op instanceof Operation.CloneRepo clone) {
+                String name = "repos-clone-" + copies.size();
+                stages.add(new Stage(name, Phase.REPOS, Stage.Role.SIDE, base, pending));
+                copies.add(new Operation.CopyFromStage(name, clone.repo().path()));
+                pending = new ArrayList<>();
+            }
+        }
+        copies.addAll(pending);
+        return copies;
+    }
+
+    /**
+     * The stage clones start from: the end of the habitat phase when the files phase provably cannot change
+     * what a clone does or produces (it only copies files to places git does not read), so that editing a
+     * copied file does not clone again; otherwise the end of the files phase.
+     */
+    private static String cloneBase(List<Stage> stages) {
+        List<Stage> files = stages.stream().filter(s -> s.phase() == Phase.FILES).toList();
+        // a home-relative copy is placed by a script at build time: not provably neutral
+        boolean neutral = files.stream().flatMap(s -> s.operations().stream()).allMatch(op -> op instanceof Operation.Copy c
+                && c.homeUser() == null && notReadByGit(c.dest()));
+        String lastFiles = files.get(files.size() - 1).name();
+        if (!neutral) {
+            return lastFiles;
+        }
+        return stages.stream().filter(s -> s.phase() == Phase.HABITAT).reduce((a, b) -> b).map(Stage::name).orElse(lastFiles);
+    }
+
+    /** Places whose content can change how git runs as root (programs, libraries, config, certificates, home). */
+    private static final List<String> READ_BY_GIT = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr",
+            "/etc", "/root", "/var/lib", "/run", "/tmp", "/var/cache/habitat-git");
+
+    private static boolean notReadByGit(String dest) {
+        String d = java.nio.file.Path.of(dest).normalize().toString();
+        return !d.equals("/") && READ_BY_GIT.stream().noneMatch(p -> d.equals(p) || d.startsWith(p + "/"));
     }
 
     // ---- hooks -------------------------------------------------------------------------------------

@@ -11,8 +11,11 @@ import java.util.List;
  */
 public record Stage(String name, Phase phase, Role role, String from, List<Operation> operations) {
 
-    /** Where a stage sits in its phase: hooks wrap the core. */
-    public enum Role { BEFORE_HOOKS, CORE, AFTER_HOOKS }
+    /**
+     * Where a stage sits in its phase: hooks wrap the core; a side stage starts from an earlier stage, runs
+     * beside the main line (BuildKit builds it concurrently) and the core copies its result in.
+     */
+    public enum Role { BEFORE_HOOKS, CORE, AFTER_HOOKS, SIDE }
 
     public Stage {
         operations = List.copyOf(operations);

@@ -27,6 +27,8 @@ public final class DockerfileRenderer {
     public static final String GIT_CACHE = "/var/cache/habitat-git";
     /** Where a staged source is bind-mounted while it is copied into a home found at build time. */
     public static final String COPY_MOUNT = "/run/habitat/copy";
+    /** Where a side stage's root is bind-mounted while the main line copies from it. */
+    public static final String FROM_STAGE_MOUNT = "/run/habitat/from-stage";
 
     public static final String LABEL_SCHEMA = "habitat.schema";
     public static final String LABEL_NAME = "habitat.name";
@@ -61,8 +63,13 @@ public final class DockerfileRenderer {
             if (!phases.contains(stage.phase())) {
                 continue;
             }
-            String from = first && fromImage != null ? fromImage : stage.from();
-            first = false;
+            String from;
+            if (stage.role() == Stage.Role.SIDE) {
+                from = sideFrom(graph, stage, phases);
+            } else {
+                from = first && fromImage != null ? fromImage : stage.from();
+                first = false;
+            }
             if (stage.phase() != current) {
                 current = stage.phase();
                 out.append("# ").append("-".repeat(98)).append('\n')
@@ -70,7 +77,9 @@ public final class DockerfileRenderer {
                         .append(current.summary()).append('\n')
                         .append("# ").append("-".repeat(98)).append('\n');
             }
-            if (stage.role() != Stage.Role.CORE) {
+            if (stage.role() == Stage.Role.SIDE) {
+                out.append("# side stage: runs beside the main line, copied in by ").append(current.phaseName()).append('\n');
+            } else if (stage.role() != Stage.Role.CORE) {
                 out.append("# ").append(stage.role() == Stage.Role.BEFORE_HOOKS ? "before: " : "after: ")
                         .append(current.phaseName()).append(" hooks\n");
             }
@@ -133,6 +142,11 @@ public final class DockerfileRenderer {
             out.append("CMD ").append(DockerfileSyntax.jsonArray(cmd.argv())).append('\n');
         } else if (op instanceof Operation.DeclareArg a) {
             out.append("ARG ").append(a.name()).append('\n');
+        } else if (op instanceof Operation.CopyFromStage c) {
+            user = switchUser("root", user, out);
+            out.append("# ").append(oneLine(c.path())).append(" from stage ").append(c.stage()).append('\n');
+            out.append("RUN --mount=type=bind,from=").append(c.stage()).append(",target=").append(FROM_STAGE_MOUNT).append(' ')
+                    .append(copyFromStageScript(c)).append('\n');
         } else if (op instanceof Operation.CloneRepo clone) {
             user = switchUser("root", user, out);
             out.append("# clone ").append(oneLine(clone.repo().url())).append(" into ").append(oneLine(clone.repo().path())).append('\n');
@@ -143,6 +157,21 @@ public final class DockerfileRenderer {
             throw new IllegalStateException("no rendering for " + op);
         }
         return user;
+    }
+
+    /** A side stage starts from its base stage, or from that phase's snapshot when rendering a later segment. */
+    private static String sideFrom(StageGraph graph, Stage side, java.util.Set<Phase> phases) {
+        Stage base = graph.stages().stream().filter(s -> s.name().equals(side.from())).findFirst().orElse(null);
+        if (base == null || phases.contains(base.phase())) {
+            return side.from();
+        }
+        return graph.config().imageRepository() + ":" + base.phase().tagSuffix();
+    }
+
+    /** Replaces the path with the side stage's copy of it, as the clone in place would have left it. */
+    public static String copyFromStageScript(Operation.CopyFromStage c) {
+        return "set -e; dest=" + Shell.quote(c.path()) + "; rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; cp -a "
+                + FROM_STAGE_MOUNT + "\"$dest\" \"$dest\"";
     }
 
     /**

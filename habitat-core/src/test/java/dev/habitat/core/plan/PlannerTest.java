@@ -137,4 +137,35 @@ class PlannerTest {
         assertEquals(List.of(new Operation.SetUser("dev"), new Operation.SetWorkdir("/workspace"),
                 new Operation.SetEntrypoint(List.of("/entrypoint.sh")), new Operation.SetCmd(List.of("/bin/bash", "-c", "echo hi"))), ops);
     }
+
+    private static final String TWO_REPOS = """
+            repos:
+              - {url: 'https://h.invalid/a.git', path: /src/a}
+              - {url: 'https://h.invalid/b.git', path: /src/b, owner: root}
+            """;
+
+    @Test
+    void eachCloneIsASideStageFromBeforeTheFilesAndTheCoreCopiesThemInInOrder() {
+        StageGraph g = plan(TWO_REPOS + "files:\n  - {src: f1, dest: /workspace/f1}\n");
+        List<Stage> repos = g.stagesOf(Phase.REPOS);
+        assertEquals(List.of("repos-clone-0", "repos-clone-1", "repos"), repos.stream().map(Stage::name).toList());
+        for (Stage side : repos.subList(0, 2)) {
+            assertEquals(Stage.Role.SIDE, side.role());
+            assertEquals("habitat", side.from(), "files only copies to places git does not read: clones do not wait for it");
+            assertTrue(side.operations().stream().anyMatch(o -> o instanceof Operation.CloneRepo));
+        }
+        assertEquals("files", repos.get(2).from(), "the main line goes on from files");
+        assertEquals(List.of(new Operation.CopyFromStage("repos-clone-0", "/src/a"), new Operation.CopyFromStage("repos-clone-1", "/src/b")),
+                repos.get(2).operations());
+        assertEquals("repos", g.lastStageOf(Phase.REPOS).name());
+    }
+
+    @Test
+    void clonesWaitForFilesThatGitMayReadAndForBeforeReposHooks() {
+        assertEquals("files", plan(TWO_REPOS + "files:\n  - {src: f1, dest: /etc/gitconfig}\n").stagesOf(Phase.REPOS).get(0).from());
+        assertEquals("files", plan(TWO_REPOS + "files:\n  - {src: f1, dest: ~/.gitconfig}\n").stagesOf(Phase.REPOS).get(0).from());
+        assertEquals("files", plan(TWO_REPOS + "scripts:\n  - {commands: [echo], after: files}\n").stagesOf(Phase.REPOS).get(0).from());
+        StageGraph hooked = plan(TWO_REPOS + "scripts:\n  - {commands: [apt-get install -y git], before: repos}\n");
+        assertEquals("repos-before", hooked.stagesOf(Phase.REPOS).get(1).from(), "git may come from the hook");
+    }
 }

@@ -182,4 +182,18 @@ class DockerfileRendererTest {
         assertFalse(df.contains("credential.helper"), df);
         assertFalse(df.contains("type=secret"), df);
     }
+
+    @Test
+    void sideStagesStartFromTheirBaseStageOrItsSnapshotWhenOnlyTheReposPhaseIsRendered() {
+        PlannedHabitat h = new Fixture(dir).write("habitat/config.yaml", Fixture.MINIMAL
+                + "repos:\n  - {url: 'https://h.invalid/a.git', path: /src/a b}\n").plan();
+        String full = new DockerfileRenderer().render(h.graph(), h.hashes());
+        assertTrue(full.contains("FROM habitat AS repos-clone-0\n"), full);
+        assertTrue(full.contains("FROM files AS repos\n"), full);
+        assertTrue(full.contains("RUN --mount=type=bind,from=repos-clone-0,target=/run/habitat/from-stage set -e; dest='/src/a b'; "
+                + "rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; cp -a /run/habitat/from-stage\"$dest\" \"$dest\"\n"), full);
+        String segment = new DockerfileRenderer().render(h.graph(), h.hashes(), java.util.EnumSet.of(Phase.REPOS), "habitat-demo:6-files");
+        assertTrue(segment.contains("FROM habitat-demo:5-habitat AS repos-clone-0\n"), segment);
+        assertTrue(segment.contains("FROM habitat-demo:6-files AS repos\n"), segment);
+    }
 }

@@ -1,0 +1,165 @@
+package dev.habitat.core.build;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code report.json} and {@code report.html} of one build: per phase its status, start, end, image id
+ * and size, and per stage when it ran; the HTML draws the stages on a timeline (inline SVG, no scripts or
+ * external resources) above the summary table, so stages that ran side by side are visible.
+ *
+ * @param sizes image size in bytes by snapshot tag (absent when unknown)
+ */
+public record BuildReport(String habitat, String method, Instant started, Instant ended, boolean upToDate,
+                          List<PhaseResult> phases, Map<String, Long> sizes, String failure) {
+    public static final String JSON_FILE = "report.json";
+    public static final String HTML_FILE = "report.html";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public BuildReport {
+        phases = List.copyOf(phases);
+        sizes = Map.copyOf(sizes);
+    }
+
+    /** Writes both files into {@code directory} (each replaced atomically); returns the HTML file. */
+    public Path write(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            replace(directory.resolve(JSON_FILE), JSON.writeValueAsString(json()));
+            Path html = directory.resolve(HTML_FILE);
+            replace(html, html());
+            return html;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the build report in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void replace(Path target, String content) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    ObjectNode json() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("habitat", habitat).put("method", method).put("started", started.toString()).put("ended", ended.toString())
+                .put("seconds", seconds(Duration.between(started, ended))).put("upToDate", upToDate);
+        if (failure != null) {
+            root.put("failure", failure);
+        }
+        ArrayNode list = root.putArray("phases");
+        for (PhaseResult r : phases) {
+            ObjectNode p = list.addObject();
+            p.put("phase", r.phase().tagSuffix()).put("status", r.status().label()).put("seconds", seconds(r.duration()));
+            if (r.start() != null) {
+                p.put("start", r.start().toString()).put("end", r.end().toString());
+            }
+            p.put("snapshot", r.snapshot()).put("imageId", r.imageId());
+            if (r.snapshot() != null && sizes.containsKey(r.snapshot())) {
+                p.put("sizeBytes", sizes.get(r.snapshot()));
+            }
+            ArrayNode stages = p.putArray("stages");
+            for (StageTiming s : r.stages()) {
+                stages.addObject().put("stage", s.stage()).put("start", s.start().toString()).put("end", s.end().toString())
+                        .put("seconds", seconds(Duration.between(s.start(), s.end()))).put("cached", s.cached());
+            }
+        }
+        return root;
+    }
+
+    String html() {
+        StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<title>habitat ").append(esc(habitat)).append(" build</title><style>")
+                .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:left}")
+                .append("tr:nth-child(even){background:#f4f4f4}.num{text-align:right}.built{fill:#3572b0}.cached{fill:#9aa5b1}")
+                .append(".failed{fill:#c0392b}.snapshot{fill:#d5dbe0}text{font-size:12px}</style></head><body>\n")
+                .append("<h1>habitat ").append(esc(habitat)).append("</h1>\n<p>method ").append(esc(method)).append(", ")
+                .append(upToDate ? "up to date: nothing was sent to the engine" : "built").append(", ")
+                .append(String.format(Locale.ROOT, "%.1f s", seconds(Duration.between(started, ended)))).append(", started ")
+                .append(esc(started.toString())).append("</p>\n");
+        if (failure != null) {
+            b.append("<pre style=\"color:#c0392b\">").append(esc(failure)).append("</pre>\n");
+        }
+        b.append(timeline()).append("\n<table><tr><th>phase</th><th>status</th><th class=\"num\">seconds</th>")
+                .append("<th>snapshot</th><th>image</th><th class=\"num\">size (MB)</th><th>stages</th></tr>\n");
+        for (PhaseResult r : phases) {
+            Long size = r.snapshot() == null ? null : sizes.get(r.snapshot());
+            b.append("<tr><td>").append(esc(r.phase().tagSuffix())).append("</td><td>").append(r.status().label())
+                    .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%.1f", seconds(r.duration())))
+                    .append("</td><td>").append(esc(r.snapshot() == null ? "" : r.snapshot())).append("</td><td>")
+                    .append(esc(r.imageId() == null ? "" : shortId(r.imageId()))).append("</td><td class=\"num\">")
+                    .append(size == null ? "" : String.format(Locale.ROOT, "%.1f", size / 1e6)).append("</td><td>");
+            List<String> names = new ArrayList<>();
+            r.stages().forEach(s -> names.add(s.stage() + (s.cached() ? " (cached)" : "")));
+            b.append(esc(String.join(", ", names))).append("</td></tr>\n");
+        }
+        return b.append("</table>\n</body></html>\n").toString();
+    }
+
+    /** One bar per stage that ran (per phase when a phase has no stage timings), on a shared time axis. */
+    private String timeline() {
+        record Bar(String label, Instant start, Instant end, String css) {}
+        List<Bar> bars = new ArrayList<>();
+        for (PhaseResult r : phases) {
+            if (!r.stages().isEmpty()) {
+                r.stages().forEach(s -> bars.add(new Bar(s.stage(), s.start(), s.end(),
+                        r.status() == PhaseResult.Status.FAILED ? "failed" : s.cached() ? "cached" : "built")));
+            } else if (r.start() != null) {
+                bars.add(new Bar(r.phase().tagSuffix(), r.start(), r.end(), r.status().label()));
+            }
+        }
+        if (bars.isEmpty()) {
+            return "<p>No stage ran in this build.</p>";
+        }
+        double total = Math.max(0.001, seconds(Duration.between(started, ended)));
+        int labelWidth = 170;
+        int width = 900;
+        int row = 18;
+        int height = bars.size() * row + 30;
+        StringBuilder svg = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(labelWidth + width + 20)
+                .append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"build timeline\">\n");
+        for (int i = 0; i <= 10; i++) {
+            double x = labelWidth + width * i / 10.0;
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e0e0e0\"/>", x, x, height - 18))
+                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.1fs</text>\n", x, height - 4, total * i / 10));
+        }
+        for (int i = 0; i < bars.size(); i++) {
+            Bar bar = bars.get(i);
+            double x0 = labelWidth + width * Math.max(0, seconds(Duration.between(started, bar.start()))) / total;
+            double w = Math.max(1.5, width * Math.max(0, seconds(Duration.between(bar.start(), bar.end()))) / total);
+            int y = i * row + 2;
+            svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text>", y + 12, esc(bar.label())))
+                    .append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\">", bar.css(), x0, y, w, row - 4))
+                    .append("<title>").append(esc(bar.label())).append(String.format(Locale.ROOT, ": %s, %.2f s", bar.css(),
+                            seconds(Duration.between(bar.start(), bar.end())))).append("</title></rect>\n");
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    private static String shortId(String id) {
+        String hex = id.startsWith("sha256:") ? id.substring(7) : id;
+        return hex.length() > 12 ? hex.substring(0, 12) : hex;
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,71 @@
+package dev.habitat.core.build;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.habitat.core.Phase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildReportTest {
+    @TempDir
+    Path dir;
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static Instant at(double seconds) {
+        return T0.plusMillis((long) (seconds * 1000));
+    }
+
+    private BuildReport report() {
+        PhaseResult base = new PhaseResult(Phase.BASE, PhaseResult.Status.SNAPSHOT, Duration.ZERO, "sha256:0123456789abcdef", "habitat-x:1-base");
+        PhaseResult repos = new PhaseResult(Phase.REPOS, PhaseResult.Status.BUILT, Duration.ofSeconds(4), "sha256:fedcba9876543210aa",
+                "habitat-x:7-repos", at(1), at(5), List.of(new StageTiming("clone-0", at(1), at(4), false),
+                new StageTiming("clone-1", at(1.2), at(3), true), new StageTiming("repos", at(4), at(5), false)));
+        PhaseResult test = new PhaseResult(Phase.TEST, PhaseResult.Status.FAILED, Duration.ZERO, null, null);
+        return new BuildReport("x<y>", "buildkit", T0, at(10), false, List.of(base, repos, test),
+                Map.of("habitat-x:7-repos", 123_000_000L), "phase 11-test failed <exit 1>");
+    }
+
+    @Test
+    void jsonHasEveryPhaseWithTimesSizesAndStages() throws Exception {
+        report().write(dir);
+        JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("report.json")));
+        assertEquals("x<y>", json.get("habitat").asText());
+        assertEquals(10.0, json.get("seconds").asDouble());
+        assertEquals(3, json.get("phases").size());
+        JsonNode repos = json.get("phases").get(1);
+        assertEquals("7-repos", repos.get("phase").asText());
+        assertEquals("built", repos.get("status").asText());
+        assertEquals(123_000_000L, repos.get("sizeBytes").asLong());
+        assertEquals("2026-11-23T10:00:01Z", repos.get("start").asText());
+        assertEquals(3, repos.get("stages").size());
+        assertTrue(repos.get("stages").get(1).get("cached").asBoolean());
+        assertEquals("failed", json.get("phases").get(2).get("status").asText());
+        assertTrue(json.get("failure").asText().contains("11-test"));
+        assertFalse(json.get("phases").get(0).has("start"), "a reused snapshot did not run");
+    }
+
+    @Test
+    void htmlDrawsOneBarPerStageOnTheTimelineAndEscapesText() throws Exception {
+        Path html = report().write(dir);
+        String page = Files.readString(html);
+        assertEquals(3, page.split("<rect ", -1).length - 1, "one bar per stage that ran");
+        // clone-0 starts at 1 s of 10 s: x = 170 + 900 * 0.1; clone-1 overlaps it (parallel stages)
+        assertTrue(page.contains("<rect class=\"built\" x=\"260.0\" y=\"2\" width=\"270.0\""), page);
+        assertTrue(page.contains("<rect class=\"cached\" x=\"278.0\""), page);
+        assertTrue(page.contains("habitat x&lt;y&gt;"));
+        assertTrue(page.contains("failed &lt;exit 1&gt;"));
+        assertTrue(page.contains("<td>fedcba987654</td><td class=\"num\">123.0</td>"), page);
+        assertFalse(page.contains("<script"), "no scripts, no external resources");
+    }
+}
