@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): builds bench/reference cold, no-op and after a one-file change, with the BuildKit
-# and docker-exec methods, side by side in one run, REPS times each; prints medians and ratios.
+# Benchmark (not a test): builds bench/reference cold, no-op, after a one-file change and after a script
+# change, with the plugin's BuildKit and docker-exec methods and the hand-written twin
+# (bench/reference/Dockerfile.handwritten, built directly by the engine's BuildKit), side by side in one
+# run, REPS times each; prints medians, spreads, ratios and the disk each cold build added.
 # Usage: bash bench/compare-methods.sh [REPS]   (needs the engine and base image: bash .ci/ensure-engine.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +10,7 @@ REPS="${1:-3}"
 D=/usr/bin/docker
 REF=bench/reference
 HAB=$REF/src/main/habitat
+PORT=19418
 mvn -B -ntp -q install -DskipTests -Dinvoker.skip
 
 # A few MB of deterministic data (generated, not committed).
@@ -17,46 +20,92 @@ if [ ! -f "$HAB/data/blob-3.bin" ]; then
   seq 1 20000 > "$HAB/data/small.txt"
 fi
 
+# Two repositories with some history, served by git daemon on 127.0.0.1 only.
+GIT=$REF/target/git
+if [ ! -d "$GIT/lib-b.git" ]; then
+  mkdir -p "$GIT/work"
+  for r in lib-a lib-b; do
+    git init -q -b main "$GIT/work/$r"
+    for c in 1 2 3 4 5; do
+      seq 1 $((c * 20000)) | sed "s/^/$r line /" > "$GIT/work/$r/file-$c.txt"
+      git -C "$GIT/work/$r" add -A && git -C "$GIT/work/$r" -c user.email=b@h.test -c user.name=bench commit -q -m "c$c"
+    done
+    git clone -q --bare "$GIT/work/$r" "$GIT/$r.git"
+  done
+fi
+timeout 3600 git daemon --reuseaddr --listen=127.0.0.1 --port=$PORT --base-path="$PWD/$GIT" --export-all "$PWD/$GIT" &
+DAEMON=$!
+CONFIG_BACKUP=$(mktemp)
+cp "$HAB/config.yaml" "$CONFIG_BACKUP"
+trap 'kill $DAEMON 2>/dev/null || true; cp "$CONFIG_BACKUP" "$HAB/config.yaml"; rm -f "$HAB/data/small-change.txt" "$CONFIG_BACKUP"' EXIT
+sleep 1
+
 now() { date +%s%N; }
+REV=0
+script_change() { # a new revision of one script, in the plugin's config and the hand-written twin alike
+  REV=$((REV + 1))
+  sed -i "s/bench-script-revision [0-9]*/bench-script-revision $REV/" "$HAB/config.yaml"
+}
 build() { # method, extra args...
   local method=$1; shift
-  mvn -B -ntp -o -q -f $REF/pom.xml habitat:build -Dhabitat.buildMethod="$method" "$@" > /tmp/bench-build.log 2>&1 \
-    || { cat /tmp/bench-build.log; exit 1; }
+  if [ "$method" = handwritten ]; then
+    sed "s/bench-script-revision [0-9]*/bench-script-revision $REV/" $REF/Dockerfile.handwritten > $REF/target/Dockerfile.handwritten
+    DOCKER_BUILDKIT=1 $D build -q --network host -t habitat-bench-handwritten:latest -f $REF/target/Dockerfile.handwritten "$HAB" \
+      > /tmp/bench-build.log 2>&1 || { cat /tmp/bench-build.log; exit 1; }
+  else
+    mvn -B -ntp -o -q -f $REF/pom.xml habitat:build -Dhabitat.buildMethod="$method" "$@" > /tmp/bench-build.log 2>&1 \
+      || { cat /tmp/bench-build.log; exit 1; }
+  fi
 }
 clean() {
-  { $D images --format '{{.Repository}}:{{.Tag}}' | grep '^habitat-bench-reference:' || true; } | xargs -r $D rmi -f > /dev/null
+  { $D images --format '{{.Repository}}:{{.Tag}}' | grep -E '^habitat-bench-(reference|handwritten):' || true; } | xargs -r $D rmi -f > /dev/null
+  $D volume rm -f habitat-git-cache > /dev/null 2>&1 || true
   $D builder prune -af > /dev/null
 }
+disk() { du -sb /var/lib/docker 2>/dev/null | cut -f1; }
+goal_seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' $REF/target/habitat/bench-reference/report.json; }
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m/1e9}'; }
 spread() { sort -n | awk 'NR==1{min=$1} {max=$1} END {printf "%.2f-%.2f", min/1e9, max/1e9}'; }
 
+METHODS="buildkit docker-exec handwritten"
 declare -A T
 for rep in $(seq 1 "$REPS"); do
-  for method in buildkit docker-exec; do
+  for method in $METHODS; do
     clean
+    d0=$(disk)
     t0=$(now); build $method; t1=$(now)
     T[$method,cold]+="$((t1 - t0)) "
+    T[$method,disk]+="$(( $(disk) - d0 )) "
     t0=$(now); build $method; t1=$(now)
     T[$method,noop]+="$((t1 - t0)) "
+    [ $method = handwritten ] || T[$method,goal]+="$(goal_seconds) "
     echo "rep $rep $(date +%N)" > "$HAB/data/small-change.txt"
     t0=$(now); build $method; t1=$(now)
     T[$method,change]+="$((t1 - t0)) "
     rm -f "$HAB/data/small-change.txt"
-    size=$($D image inspect -f '{{.Size}}' habitat-bench-reference:12-final)
-    T[$method,size]="$size"
+    build $method # back to the reference before the next case
+    script_change
+    t0=$(now); build $method; t1=$(now)
+    T[$method,script]+="$((t1 - t0)) "
   done
 done
 clean
 
-echo "engine: $($D version --format '{{.Server.Version}}'), $(nproc) cores, $REPS repetitions (wall time of mvn habitat:build, s)"
-printf '%-10s %-12s %8s %12s\n' case method median spread
-for c in cold noop change; do
-  for method in buildkit docker-exec; do
-    printf '%-10s %-12s %8s %12s\n' $c $method "$(echo ${T[$method,$c]} | tr ' ' '\n' | median)" "$(echo ${T[$method,$c]} | tr ' ' '\n' | spread)"
+echo "engine: $($D version --format '{{.Server.Version}}'), $(nproc) cores, $REPS repetitions (wall time in s; the plugin's include Maven's start)"
+printf '%-8s %-12s %8s %14s\n' case method median spread
+for c in cold noop change script; do
+  for method in $METHODS; do
+    printf '%-8s %-12s %8s %14s\n' $c $method "$(echo ${T[$method,$c]} | tr ' ' '\n' | median)" "$(echo ${T[$method,$c]} | tr ' ' '\n' | spread)"
   done
 done
-for c in cold noop change; do
-  bk=$(echo ${T[buildkit,$c]} | tr ' ' '\n' | median); ex=$(echo ${T[docker-exec,$c]} | tr ' ' '\n' | median)
-  awk -v c=$c -v a=$bk -v b=$ex 'BEGIN {printf "ratio %-7s buildkit/docker-exec = %.2f\n", c, a/b}'
+m() { echo ${T[$1,$2]} | tr ' ' '\n' | median; }
+for c in cold noop change script; do
+  awk -v c=$c -v bk=$(m buildkit $c) -v ex=$(m docker-exec $c) -v hw=$(m handwritten $c) -v cold=$(m buildkit cold) \
+    'BEGIN {printf "ratio %-6s buildkit/docker-exec = %.2f   buildkit/handwritten = %.2f   buildkit/buildkit-cold = %.2f\n", c, bk/ex, bk/hw, bk/cold}'
 done
-echo "final image size: buildkit ${T[buildkit,size]} B, docker-exec ${T[docker-exec,size]} B"
+for method in buildkit docker-exec; do
+  echo "no-op goal time (report.json, excludes Maven's start), $method: $(echo ${T[$method,goal]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') s"
+done
+for method in $METHODS; do
+  echo "disk added by a cold build (du /var/lib/docker: snapshots/images + build cache), $method: $(echo ${T[$method,disk]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {printf "%.1f MB", a[int((NR+1)/2)]/1e6}')"
+done

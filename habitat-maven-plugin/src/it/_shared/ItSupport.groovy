@@ -107,6 +107,7 @@ class ItSupport {
         def expected = 'Basic ' + Base64.encoder.encodeToString("${user}:${token}".toString().getBytes('UTF-8'))
         def denied = new java.util.concurrent.atomic.AtomicInteger()
         def served = new java.util.concurrent.atomic.AtomicInteger()
+        def gitClient = new java.util.concurrent.atomic.AtomicInteger() // requests of the git CLI (clones), not JGit (ls-remote)
         def server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), 0), 0)
         server.createContext('/', { ex ->
             try {
@@ -118,6 +119,7 @@ class ItSupport {
                 }
                 // git's smart HTTP protocol through git http-backend (CGI), as a real server would answer
                 served.incrementAndGet()
+                if ((ex.requestHeaders.getFirst('User-Agent') ?: '').startsWith('git/')) gitClient.incrementAndGet()
                 def pb = new ProcessBuilder(['git', 'http-backend'])
                 def env = pb.environment()
                 env.putAll(['GIT_PROJECT_ROOT': root.path, 'GIT_HTTP_EXPORT_ALL': '1', 'REMOTE_USER': user,
@@ -152,7 +154,8 @@ class ItSupport {
         } as com.sun.net.httpserver.HttpHandler)
         server.start()
         httpServers << server
-        [url: "http://127.0.0.1:${server.address.port}/${repoName}.git".toString(), work: work, bare: bare, denied: denied, served: served]
+        [url: "http://127.0.0.1:${server.address.port}/${repoName}.git".toString(), work: work, bare: bare, denied: denied, served: served,
+         gitClient: gitClient]
     }
 
     /**

@@ -17,7 +17,7 @@ try {
 
     // --- the build report: every phase with its times, image and size; the HTML timeline links from the log
     def reportDir = new File(basedir, "target/habitat/${name}")
-    assert log1.contains('habitat: report ' + new File(reportDir, 'report.html').toURI())
+    assert log1.contains('habitat: report ' + reportDir.toPath().resolve('report.html').toUri())
     def report = new groovy.json.JsonSlurper().parse(new File(reportDir, 'report.json'))
     assert report.habitat == name && report.method == 'buildkit' && !report.upToDate
     assert report.phases*.phase == ['1-base', '2-users', '3-env', '4-workdir', '5-habitat', '6-files', '7-repos', '8-tools',

@@ -43,8 +43,22 @@ try {
     assert bk.out.contains('script sees ****') : 'step output is masked in the log'
     assert support.inSavedImage(tag, 'private content') : 'positive control: the scan finds content that is in the image'
     checkImage('buildkit')
-    def served = git.served.get()
-    assert served > 0 : 'the clone went through the authenticated server'
+    def clones = git.gitClient.get()
+    assert clones > 0 : 'the clone went through the authenticated server'
+    def report = new groovy.json.JsonSlurper().parse(new File(basedir, "target/habitat/${name}/report.json"))
+    def reposStages = report.phases.find { it.phase == '7-repos' }.stages
+    assert reposStages*.stage.containsAll(['repos-clone-0', 'repos-clone-1', 'repos']) : reposStages
+
+    // a copied file changed: files and later phases are rebuilt, but the repositories are not cloned again
+    new File(basedir, 'src/main/habitat/notes.txt').text = 'changed\n'
+    def edit = build([], 'build-edit.log', withToken)
+    assert edit.rc == 0 && edit.out.contains('first stale phase is 6-files') : edit.out
+    assert git.gitClient.get() == clones : 'no git request from the build: the clone stages came from the cache'
+    def editReport = new groovy.json.JsonSlurper().parse(new File(basedir, "target/habitat/${name}/report.json"))
+    def editRepos = editReport.phases.find { it.phase == '7-repos' }
+    assert editRepos.status == 'built' && editRepos.stages.findAll { it.stage.startsWith('repos-clone-') }.every { it.cached } : editRepos
+    assert inImage('cat /workspace/notes.txt') == 'changed'
+    checkImage('buildkit')
 
     def noop = build([], 'build-noop.log', withToken)
     assert noop.rc == 0 && noop.out.contains('is up to date') : noop.out
@@ -52,7 +66,7 @@ try {
     def exec = build(['-Dhabitat.buildMethod=docker-exec', '-Dhabitat.rebuild'], 'build-exec.log', withToken)
     assert exec.rc == 0 : exec.out
     assert exec.out.contains('script sees ****')
-    assert git.served.get() > served : 'docker-exec cloned through the server too'
+    assert git.gitClient.get() > clones : 'docker-exec cloned through the server too'
     checkImage('docker-exec')
     assert support.buildContainers(name).isEmpty()
 } finally {
