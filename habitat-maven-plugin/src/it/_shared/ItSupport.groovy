@@ -68,15 +68,7 @@ class ItSupport {
     /** A bare repository with one commit, served by git daemon on 127.0.0.1 (stops by itself after 20 min). */
     Map gitServer(String repoName, Map<String, String> files) {
         def root = new File(basedir, 'target/git')
-        root.mkdirs()
-        def bare = new File(root, repoName + '.git')
-        assert run(['git', 'init', '-q', '--bare', '-b', 'main', bare.path]).rc == 0
-        def work = new File(basedir, 'target/git-work/' + repoName)
-        work.mkdirs()
-        assert run(['git', 'init', '-q', '-b', 'main', work.path]).rc == 0
-        commit(work, files, 'initial')
-        assert run(['git', '-C', work.path, 'remote', 'add', 'origin', bare.path]).rc == 0
-        assert run(['git', '-C', work.path, 'push', '-q', 'origin', 'main']).rc == 0
+        def (bare, work) = bareRepository(root, new File(basedir, 'target/git-work/' + repoName), repoName, files)
         int port = new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
         def p = new ProcessBuilder(['timeout', '1200', 'git', 'daemon', '--reuseaddr', '--listen=127.0.0.1', "--port=${port}".toString(),
                 '--base-path=' + root.path, '--export-all', root.path]).redirectErrorStream(true)
@@ -95,15 +87,7 @@ class ItSupport {
      */
     Map httpGitServer(String repoName, Map<String, String> files, String user, String token) {
         def root = new File(basedir, 'target/http-git')
-        root.mkdirs()
-        def bare = new File(root, repoName + '.git')
-        assert run(['git', 'init', '-q', '--bare', '-b', 'main', bare.path]).rc == 0
-        def work = new File(basedir, 'target/http-git-work/' + repoName)
-        work.mkdirs()
-        assert run(['git', 'init', '-q', '-b', 'main', work.path]).rc == 0
-        commit(work, files, 'initial')
-        assert run(['git', '-C', work.path, 'remote', 'add', 'origin', bare.path]).rc == 0
-        assert run(['git', '-C', work.path, 'push', '-q', 'origin', 'main']).rc == 0
+        def (bare, work) = bareRepository(root, new File(basedir, 'target/http-git-work/' + repoName), repoName, files)
         def expected = 'Basic ' + Base64.encoder.encodeToString("${user}:${token}".toString().getBytes('UTF-8'))
         def denied = new java.util.concurrent.atomic.AtomicInteger()
         def served = new java.util.concurrent.atomic.AtomicInteger()
@@ -198,6 +182,52 @@ class ItSupport {
         def found = new String(tar.bytes, 'ISO-8859-1').contains(text)
         tar.delete()
         found
+    }
+
+    /** {@code root/<name>.git} with one commit of {@code files}, pushed from a work tree at {@code work}. */
+    List<File> bareRepository(File root, File work, String repoName, Map<String, String> files) {
+        root.mkdirs()
+        def bare = new File(root, repoName + '.git')
+        assert run(['git', 'init', '-q', '--bare', '-b', 'main', bare.path]).rc == 0
+        work.mkdirs()
+        assert run(['git', 'init', '-q', '-b', 'main', work.path]).rc == 0
+        commit(work, files, 'initial')
+        assert run(['git', '-C', work.path, 'remote', 'add', 'origin', bare.path]).rc == 0
+        assert run(['git', '-C', work.path, 'push', '-q', 'origin', 'main']).rc == 0
+        [bare, work]
+    }
+
+    /**
+     * A unix socket at {@code path} that forwards every connection to the engine's socket, so a test can
+     * cut the engine off mid-build ({@code kill}) without stopping the engine other builds use.
+     */
+    Map engineProxy(String path) {
+        new File(path).delete()
+        def server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
+        server.bind(java.net.UnixDomainSocketAddress.of(path))
+        def open = Collections.synchronizedList([])
+        def pump = { from, to ->
+            Thread.start {
+                def buf = java.nio.ByteBuffer.allocate(65536)
+                try {
+                    while (from.read(buf) >= 0) { buf.flip(); while (buf.hasRemaining()) to.write(buf); buf.clear() }
+                } catch (IOException ignored) {
+                } finally { [from, to].each { try { it.close() } catch (IOException ignored) {} } }
+            }
+        }
+        Thread.start {
+            try {
+                while (true) {
+                    def client = server.accept()
+                    def engine = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of('/var/run/docker.sock'))
+                    open << client << engine
+                    pump(client, engine)
+                    pump(engine, client)
+                }
+            } catch (IOException closed) {
+            }
+        }
+        [host: 'unix://' + path, kill: { server.close(); open.each { try { it.close() } catch (IOException ignored) {} } }]
     }
 
     static String commit(File work, Map<String, String> files, String message) {

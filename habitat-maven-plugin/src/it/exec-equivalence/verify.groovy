@@ -4,12 +4,26 @@
 def support = context.get('support')
 def name = 'it-equivalence'
 def fin = "habitat-${name}:12-final".toString()
+// the injection table of config.yaml: every value arrives as itself, nothing in it runs
+def injectionHolds = { String method ->
+    def sh = { String cmd -> support.docker(['run', '--rm', '--entrypoint', '/bin/bash', fin, '-c', cmd]) }
+    assert sh('find / -xdev -name "pwned*" 2>/dev/null | head -5').isEmpty() : "${method}: an injected command ran"
+    def expected = ['x"; touch /pwned-env-dq; echo "', "x'; touch /pwned-env-sq; echo '", '$(touch /pwned-env-sub) `touch /pwned-env-bt` $HOME',
+                    'line1\nRUN touch /pwned-env-nl\n', '--target=pwned -- --network=host \\'].join('|') + '|'
+    assert sh('cat ~/inj-env.txt') == expected : "${method}: env values changed"
+    def env = new groovy.json.JsonSlurper().parseText(support.docker(['image', 'inspect', '-f', '{{json .Config.Env}}', fin]))
+    assert env.contains('INJ_DQ=x"; touch /pwned-env-dq; echo "') && env.contains('INJ_NL=line1\nRUN touch /pwned-env-nl\n')
+    assert sh('cat ~/inj-cmd.txt') == 'x"; touch /pwned-cmd; echo "'
+    assert sh('cat "/opt/it/we ird/\\"q\\" \\$(touch /pwned-dest) \\`touch /pwned-dest-bt\\` --x.txt"') == sh('cat /etc/motd')
+    assert sh('cat /tmp/awkward-test.txt') == 'awkward test ran' : "${method}: the test with an awkward path ran as that path"
+}
 try {
     assert new File(basedir, 'build.log').text.contains('habitat: build method buildkit')
     def bkTree = support.tree(fin)
     def bkConfig = support.config(fin)
     assert support.label(fin, 'habitat.method') == 'buildkit'
     assert bkTree.size() > 1000 : 'the dump lists the whole image'
+    injectionHolds('buildkit')
 
     def r2 = support.mvn(['habitat:build', '-Dhabitat.buildMethod=docker-exec', '-Dhabitat.rebuild'], 'build-exec.log')
     assert r2.rc == 0 : r2.out
@@ -17,6 +31,7 @@ try {
     assert r2.out =~ /\[12-final\] built in/
     assert support.label(fin, 'habitat.method') == 'docker-exec'
     def exTree = support.tree(fin)
+    injectionHolds('docker-exec')
     def exConfig = support.config(fin)
     def d = support.diff(bkTree, exTree, 'buildkit', 'docker-exec')
     assert d.isEmpty() : "file trees differ:\n${d}"

@@ -87,7 +87,13 @@ public final class ExecMethod implements BuildMethod {
         try {
             return runIn(container, parent, job, progress);
         } finally {
-            engine.removeContainer(container);
+            try {
+                engine.removeContainer(container);
+            } catch (RuntimeException e) {
+                // never hide the build's own failure; a later build removes it
+                progress.warn("cannot remove build container " + name + " now (" + DockerEngine.rootCauseOf(e)
+                        + "); the next build of " + config.name() + " removes it");
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {

@@ -3,6 +3,7 @@ package dev.habitat.core.build;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.plan.PhaseHasher;
@@ -107,6 +108,11 @@ public final class HabitatBuilder {
         List<PhaseResult> results = new ArrayList<>(start == Phase.BASE ? List.of() : reused(snapshots, start.previous()));
 
         BuildContext context = new ContextStager().stage(graph, hashes, outDir, options.outputDirectory());
+        if (context.bytes() > BuildContext.LARGE) {
+            progress.warn(String.format(java.util.Locale.ROOT, "habitat: the build context holds %.0f MB of files; each build of a "
+                    + "phase that copies them sends them to the engine again. Exclude what the habitat does not need with .habignore.",
+                    context.bytes() / 1e6));
+        }
         Phase noCacheFrom = options.rebuildAll() ? Phase.BASE : options.rebuildFrom();
         Map<String, String> buildArgs = buildArgs(external, config);
         String network = options.network() != null ? options.network() : config.network();
@@ -132,6 +138,17 @@ public final class HabitatBuilder {
                 }
                 report(outDir, config.name(), t0, false, results, options.secrets().mask(e.getMessage()), progress);
                 throw e;
+            } catch (RuntimeException e) {
+                if (e instanceof EngineUnavailableException || engine.responds()) {
+                    throw e;
+                }
+                // The engine went away mid-build: BuildKit cancels a build whose client is gone, and a commit
+                // only happens at the end of a segment, so nothing of this segment was tagged.
+                throw new EngineUnavailableException("habitat: lost the Docker engine at " + engine.host() + " while building "
+                        + SegmentJob.lastOf(segment).tagSuffix() + " (" + DockerEngine.rootCauseOf(e) + "). "
+                        + (from == null ? "No snapshot was kept" : "Snapshots up to " + from + " are kept")
+                        + " and nothing later was tagged: start the engine again (or restore the connection) and run the "
+                        + "build again to resume.", e);
             }
             if (last.snapshotted()) {
                 snapshots.forget(last);

@@ -79,6 +79,21 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
+    /** Whether the engine answers a ping on a fresh connection (after a request failed in the middle). */
+    public boolean responds() {
+        try (DockerEngine own = connect(host())) {
+            own.client.pingCmd().exec();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The innermost cause's message: what actually went wrong below the client library. */
+    public static String rootCauseOf(Throwable e) {
+        return rootCause(e);
+    }
+
     public Optional<ImageInfo> inspectImage(String ref) {
         try {
             InspectImageResponse r = client.inspectImageCmd(ref).exec();

@@ -51,6 +51,8 @@ public final class ContextStager {
             }
         }
         Path tmp = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
+        long bytes = sourceBytes(graph, excl);
+        checkSpace(bytes, target);
         try {
             Files.createDirectories(tmp);
             Files.writeString(tmp.resolve(MARKER), "habitat build context\n");
@@ -72,7 +74,7 @@ public final class ContextStager {
                     report.html
                     """);
             replace(tmp, target);
-            return new BuildContext(target, target.resolve("Dockerfile"), dockerfile);
+            return new BuildContext(target, target.resolve("Dockerfile"), dockerfile, bytes);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new UncheckedIOException("cannot stage the build context in " + target + ": " + e.getMessage(), e);
@@ -80,6 +82,56 @@ public final class ContextStager {
             deleteQuietly(tmp);
             throw e;
         }
+    }
+
+    /** Bytes of the host files the context holds (what staging writes and each full build sends). */
+    static long sourceBytes(StageGraph graph, Path excluded) {
+        long total = 0;
+        for (Stage stage : graph.stages()) {
+            for (Operation op : stage.operations()) {
+                if (op instanceof Operation.Copy c && c.source() instanceof CopySource.HostTree tree) {
+                    for (SourceTree.Entry e : SourceTree.list(tree, excluded)) {
+                        if (e.kind() == SourceTree.Kind.FILE) {
+                            total += e.hostPath().toFile().length();
+                        }
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Refuses to start staging what the disk cannot hold (a half-written context helps nobody). */
+    static void checkSpace(long needed, Path target) {
+        Path existing = target;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        long usable;
+        try {
+            usable = Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            return; // unknown: staging itself reports a full disk
+        }
+        String problem = spaceProblem(needed, usable, existing);
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
+    }
+
+    /** The message when {@code needed} bytes (plus a margin for the tar sent to the engine) do not fit. */
+    static String spaceProblem(long needed, long usable, Path where) {
+        long margin = 64L << 20;
+        if (needed * 2 + margin <= usable) {
+            return null;
+        }
+        return String.format(java.util.Locale.ROOT, "not enough disk space for the build context: it holds %.1f MB of files "
+                + "(staged, then sent as a tar: about %.1f MB needed) but only %.1f MB are free at %s. Free some space, exclude "
+                + "what the habitat does not need with .habignore, or point habitat.outputDirectory to a larger disk.",
+                needed / 1e6, (needed * 2 + margin) / 1e6, usable / 1e6, where);
     }
 
     private void stageSource(CopySource source, Path root, Path excluded) throws IOException {

@@ -3,6 +3,7 @@ package dev.habitat.core.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.Fixture;
@@ -88,5 +89,13 @@ class ContextStagerTest {
         BuildContext ctx = new ContextStager().stage(h.graph(), h.hashes(), dir.resolve("target/habitat/demo"), dir.resolve("target"));
         assertTrue(Files.exists(ctx.directory().resolve("layers/habitat/config.yaml")));
         assertFalse(Files.exists(ctx.directory().resolve("layers/habitat/target")));
+    }
+
+    @Test
+    void aContextTheDiskCannotHoldIsRefusedBeforeStagingWithSizesAndWhatToDo() {
+        assertNull(ContextStager.spaceProblem(100_000_000L, 1_000_000_000L, Path.of("/work")));
+        String problem = ContextStager.spaceProblem(600_000_000L, 1_000_000_000L, Path.of("/work"));
+        assertTrue(problem.contains("600.0 MB of files") && problem.contains("1267.1 MB needed") && problem.contains("1000.0 MB are free at /work"), problem);
+        assertTrue(problem.contains(".habignore") && problem.contains("habitat.outputDirectory"), problem);
     }
 }
