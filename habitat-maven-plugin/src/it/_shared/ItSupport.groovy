@@ -202,9 +202,13 @@ class ItSupport {
      * cut the engine off mid-build ({@code kill}) without stopping the engine other builds use.
      */
     Map engineProxy(String path) {
+        new File(path).parentFile.mkdirs()
         new File(path).delete()
         def server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
         server.bind(java.net.UnixDomainSocketAddress.of(path))
+        // same group as the engine's socket: the habitat's docker group id comes from the socket it is given
+        java.nio.file.Files.setAttribute(java.nio.file.Path.of(path), 'unix:gid',
+                java.nio.file.Files.getAttribute(java.nio.file.Path.of('/var/run/docker.sock'), 'unix:gid'))
         def open = Collections.synchronizedList([])
         def pump = { from, to ->
             Thread.start {

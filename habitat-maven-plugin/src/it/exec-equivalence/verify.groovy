@@ -9,12 +9,14 @@ def injectionHolds = { String method ->
     def sh = { String cmd -> support.docker(['run', '--rm', '--entrypoint', '/bin/bash', fin, '-c', cmd]) }
     assert sh('find / -xdev -name "pwned*" 2>/dev/null | head -5').isEmpty() : "${method}: an injected command ran"
     def expected = ['x"; touch /pwned-env-dq; echo "', "x'; touch /pwned-env-sq; echo '", '$(touch /pwned-env-sub) `touch /pwned-env-bt` $HOME',
-                    'line1\nRUN touch /pwned-env-nl\n', '--target=pwned -- --network=host \\'].join('|') + '|'
+                    'line1\\nRUN touch /pwned-env-nl\\n', '--target=pwned -- --network=host \\'].join('|') + '|'
     assert sh('cat ~/inj-env.txt') == expected : "${method}: env values changed"
     def env = new groovy.json.JsonSlurper().parseText(support.docker(['image', 'inspect', '-f', '{{json .Config.Env}}', fin]))
-    assert env.contains('INJ_DQ=x"; touch /pwned-env-dq; echo "') && env.contains('INJ_NL=line1\nRUN touch /pwned-env-nl\n')
+    assert env.contains('INJ_DQ=x"; touch /pwned-env-dq; echo "') && env.contains('INJ_NL=line1\\nRUN touch /pwned-env-nl\\n')
     assert sh('cat ~/inj-cmd.txt') == 'x"; touch /pwned-cmd; echo "'
-    assert sh('cat "/opt/it/we ird/\\"q\\" \\$(touch /pwned-dest) \\`touch /pwned-dest-bt\\` --x.txt"') == sh('cat /etc/motd')
+    assert sh('cat ~/inj-multi.txt') == 'multi\nRUN touch /pwned-multi'
+    assert sh('ls "/opt/it/we ird"') == '"q" \'s $(touch pwned-dest) `touch pwned-bt` \\ --x.txt' : "${method}: the awkward destination"
+    assert sh('cat /opt/it/we\\ ird/*--x.txt') == sh('cat /etc/motd')
     assert sh('cat /tmp/awkward-test.txt') == 'awkward test ran' : "${method}: the test with an awkward path ran as that path"
 }
 try {

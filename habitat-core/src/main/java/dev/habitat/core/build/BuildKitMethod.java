@@ -25,9 +25,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The default method: each segment is rendered as a Dockerfile starting {@code FROM} the previous snapshot
- * and built by the engine's BuildKit through {@code POST /build?version=2}; a phase whose steps BuildKit
- * already has reports as cached. The context sent holds only what the segment uses.
+ * The default method: the phases to build are rendered as one Dockerfile starting {@code FROM} the newest
+ * valid snapshot and built by the engine's BuildKit in one {@code POST /build?version=2} request (so side
+ * stages run concurrently and nothing waits for an image export between phases); the snapshot of each
+ * phase is tagged from BuildKit's cache as soon as the phase is done. A phase whose steps BuildKit already
+ * has reports as cached. The context sent holds only what those phases use.
  */
 public final class BuildKitMethod implements BuildMethod {
     public static final String NAME = "buildkit";
@@ -45,13 +47,20 @@ public final class BuildKitMethod implements BuildMethod {
         return NAME;
     }
 
+    /** One request builds every phase to the target, so BuildKit sees the whole graph and runs what it can at once. */
+    @Override
+    public boolean buildsSeveralSnapshotsPerJob() {
+        return true;
+    }
+
     @Override
     public List<PhaseResult> run(SegmentJob job, BuildProgress progress) {
         Phase last = job.last();
         String dockerfile = renderer.render(job.graph(), job.hashes(), job.phases(), job.fromImage());
         Set<String> roots = new LinkedHashSet<>(List.of(".dockerignore"));
+        Phase chain = DockerfileRenderer.sideChainEnd(job.graph(), job.phases());
         for (Stage s : job.graph().stages()) {
-            if (job.phases().contains(s.phase())) {
+            if (job.phases().contains(s.phase()) || chain != null && s.phase().id() <= chain.id()) {
                 for (Operation op : s.operations()) {
                     if (op instanceof Operation.Copy c) {
                         roots.add(c.source().contextPath());
@@ -62,23 +71,42 @@ public final class BuildKitMethod implements BuildMethod {
             }
         }
         Path tar = job.outputDirectory().resolve("." + job.graph().config().name() + "-" + UUID.randomUUID() + ".tar");
-        SegmentTracker tracker = new SegmentTracker(job.graph(), job.phases(), progress);
         String buildId = "habitat-" + UUID.randomUUID();
         Thread cancel = new Thread(() -> engine.withOwnConnection(e -> e.cancelBuild(buildId)), "habitat-cancel-build");
         Instant started = Instant.now();
         BuildOutcome outcome;
         BuildSession session = null;
+        SnapshotTagger tagger = null;
+        SegmentTracker tracker;
         try {
             if (usesSecrets(job)) {
-                // one session per build request, closed with it: the daemon asks it for each secret mount
+                // one session for the build's requests, closed with them: the daemon asks it for each secret mount
                 session = BuildSession.open(engine.host(), job.graph().config().name(), job.secrets()::lookup);
             }
             ContextTar.write(job.context().directory(), roots, Map.of("Dockerfile", dockerfile.getBytes(StandardCharsets.UTF_8)), tar);
+            tagger = new SnapshotTagger(job, tar, session == null ? null : session.id());
+            tracker = new SegmentTracker(job.graph(), job.phases(), progress, tagger::phaseDone);
             Runtime.getRuntime().addShutdownHook(cancel);
             List<String> tags = job.tag() == null ? List.of() : List.of(job.tag());
-            outcome = engine.build(new BuildRequest(tar, job.graph().lastStageOf(last).name(), tags, job.buildArgs(),
-                    Map.of(Snapshots.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId, session == null ? null : session.id()), tracker);
+            try {
+                outcome = engine.build(new BuildRequest(tar, job.graph().lastStageOf(last).name(), tags, job.buildArgs(),
+                        Map.of(Snapshots.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId, session == null ? null : session.id()), tracker);
+            } catch (RuntimeException e) {
+                tagger.finish(); // tags already requested land if the engine still answers
+                throw new EngineLostException(tracker.latestStarted(), tagger.newestTag(), e);
+            }
+            // every snapshot before the failed phase (or all of them) gets its tag, from BuildKit's cache
+            Phase failedPhase = outcome.failed() && tracker.failedStep() != null ? tracker.failedStep().stage().phase() : null;
+            for (Phase p : job.phases()) {
+                if (p != last && (failedPhase == null ? !outcome.failed() : p.id() < failedPhase.id())) {
+                    tagger.phaseDone(p);
+                }
+            }
+            tagger.finish();
         } finally {
+            if (tagger != null) {
+                tagger.stop();
+            }
             if (session != null) {
                 session.close();
             }
@@ -98,6 +126,7 @@ public final class BuildKitMethod implements BuildMethod {
         if (outcome.failed()) {
             throw failure(job, tracker, outcome.error(), timings, progress);
         }
+        tagger.problems().forEach(progress::warn);
         List<PhaseResult> results = new ArrayList<>();
         Map<Phase, List<StageTiming>> stages = tracker.stageTimings();
         for (Phase p : job.phases()) {
@@ -106,13 +135,89 @@ public final class BuildKitMethod implements BuildMethod {
             List<StageTiming> st = stages.getOrDefault(p, List.of());
             Instant start = st.stream().map(StageTiming::start).min(Instant::compareTo).orElse(started);
             Instant end = p == last ? ended : st.stream().map(StageTiming::end).max(Instant::compareTo).orElse(start);
+            tracker.ensureStarted(p);
+            String snapshot = p == last ? job.tag() : tagger.tagged(p);
             PhaseResult r = new PhaseResult(p, cached ? PhaseResult.Status.CACHED : PhaseResult.Status.BUILT,
-                    p == last ? Duration.between(started, ended) : t.duration(),
-                    p == last ? outcome.imageId() : null, p == last ? job.tag() : null, start, end, st);
+                    Duration.between(start, end), p == last ? outcome.imageId() : tagger.imageId(p), snapshot, start, end, st);
             results.add(r);
             progress.phaseFinished(r);
         }
         return results;
+    }
+
+    /**
+     * Tags the snapshot of each phase of a multi-phase request as soon as the phase is done (a later main-line
+     * phase started): one small request per snapshot, for that phase's last stage, which BuildKit answers from
+     * the cache the running build just filled. They run one at a time beside the build, so a build that is
+     * killed or fails keeps the snapshots of every phase that finished.
+     */
+    private final class SnapshotTagger {
+        private final SegmentJob job;
+        private final Path tar;
+        private final String sessionId;
+        private final java.util.concurrent.ExecutorService queue = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "habitat-tag-snapshots");
+            t.setDaemon(true);
+            return t;
+        });
+        private final Set<Phase> requested = java.util.EnumSet.noneOf(Phase.class);
+        private final Map<Phase, String> imageIds = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        SnapshotTagger(SegmentJob job, Path tar, String sessionId) {
+            this.job = job;
+            this.tar = tar;
+            this.sessionId = sessionId;
+        }
+
+        /** Called from the build stream's thread; requests the tag once per snapshotted phase of the segment. */
+        synchronized void phaseDone(Phase phase) {
+            if (!phase.snapshotted() || phase == job.last() || !job.phases().contains(phase) || !requested.add(phase)) {
+                return;
+            }
+            String tag = job.tagOf(phase);
+            queue.submit(() -> {
+                BuildOutcome out = engine.build(new BuildRequest(tar, job.graph().lastStageOf(phase).name(), List.of(tag),
+                        job.buildArgs(), Map.of(Snapshots.LABEL_METHOD, NAME), job.network(), false, null, sessionId), status -> { });
+                if (out.failed()) {
+                    problems.add("habitat: could not tag the snapshot " + tag + " (" + out.error() + "); the next build rebuilds it");
+                } else {
+                    imageIds.put(phase, out.imageId());
+                }
+            });
+        }
+
+        void finish() {
+            queue.shutdown();
+            try {
+                if (!queue.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                    problems.add("habitat: tagging snapshots took over 10 minutes; the next build tags the rest");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void stop() {
+            queue.shutdownNow();
+        }
+
+        /** The tag of the latest phase tagged so far, or null. */
+        String newestTag() {
+            return imageIds.keySet().stream().max(Phase::compareTo).map(job::tagOf).orElse(null);
+        }
+
+        String tagged(Phase p) {
+            return imageIds.containsKey(p) ? job.tagOf(p) : null;
+        }
+
+        String imageId(Phase p) {
+            return imageIds.get(p);
+        }
+
+        List<String> problems() {
+            return problems;
+        }
     }
 
     private static boolean usesSecrets(SegmentJob job) {

@@ -13,4 +13,12 @@ public interface BuildMethod {
      * @throws BuildFailedException when a step fails (after reporting the failed phase)
      */
     List<PhaseResult> run(SegmentJob job, BuildProgress progress);
+
+    /**
+     * Whether one job may span several snapshots (the method then tags each snapshot of the job itself);
+     * otherwise every job ends at the next snapshot.
+     */
+    default boolean buildsSeveralSnapshotsPerJob() {
+        return false;
+    }
 }

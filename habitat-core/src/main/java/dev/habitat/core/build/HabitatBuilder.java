@@ -23,11 +23,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Builds a habitat one segment per snapshot with a {@link BuildMethod}: each segment starts from the
- * snapshot of the phase before, so every snapshot is exactly its predecessor plus its own steps, and a
- * build resumes from the newest valid snapshot. verify and test run in the segment that produces
- * {@code 12-final}, so a final snapshot exists only when both passed. When the final (or target) snapshot
- * is valid, no build is started. Both methods share this logic, so they skip, resume and rebuild alike.
+ * Builds a habitat with a {@link BuildMethod} from the newest valid snapshot up to the target. BuildKit
+ * builds all those phases in one request (its stages chained from that snapshot) and tags each phase's
+ * snapshot as the phase ends; docker-exec commits one container per phase. Either way every snapshot is
+ * exactly its predecessor plus its own steps, and a build resumes from the newest valid snapshot. verify and
+ * test run before {@code 12-final} is tagged, so a final snapshot exists only when both passed. When the
+ * final (or target) snapshot is valid, no build is started. Both methods share this logic, so they skip,
+ * resume and rebuild alike.
  */
 public final class HabitatBuilder {
     private final DockerEngine engine;
@@ -119,7 +121,8 @@ public final class HabitatBuilder {
         String from = resume.map(snapshots::tag).orElse(null);
         String finalImage = null;
         progress.info("habitat: build method " + method.name());
-        for (Set<Phase> segment : segments(start, target)) {
+        List<Set<Phase>> jobs = method.buildsSeveralSnapshotsPerJob() ? List.of(range(start, target)) : segments(start, target);
+        for (Set<Phase> segment : jobs) {
             Phase last = SegmentJob.lastOf(segment);
             boolean noCache = noCacheFrom != null && segment.stream().anyMatch(p -> p.id() >= noCacheFrom.id());
             SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
@@ -144,16 +147,20 @@ public final class HabitatBuilder {
                 }
                 // The engine went away mid-build: BuildKit cancels a build whose client is gone, and a commit
                 // only happens at the end of a segment, so nothing of this segment was tagged.
+                Phase building = e instanceof EngineLostException lost && lost.phase() != null ? lost.phase() : SegmentJob.lastOf(segment);
+                String kept = e instanceof EngineLostException lost && lost.kept() != null ? lost.kept() : from;
                 throw new EngineUnavailableException("habitat: lost the Docker engine at " + engine.host() + " while building "
-                        + SegmentJob.lastOf(segment).tagSuffix() + " (" + DockerEngine.rootCauseOf(e) + "). "
-                        + (from == null ? "No snapshot was kept" : "Snapshots up to " + from + " are kept")
+                        + building.tagSuffix() + " (" + DockerEngine.rootCauseOf(e) + "). "
+                        + (kept == null ? "No snapshot was kept" : "Snapshots up to " + kept + " are kept")
                         + " and nothing later was tagged: start the engine again (or restore the connection) and run the "
                         + "build again to resume.", e);
             }
-            if (last.snapshotted()) {
-                snapshots.forget(last);
-                from = snapshots.tag(last);
-                finalImage = from;
+            for (Phase p : segment) {
+                if (p.snapshotted()) {
+                    snapshots.forget(p);
+                    from = snapshots.tag(p);
+                    finalImage = from;
+                }
             }
         }
         BuildSummary summary = new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), finalImage);
@@ -176,6 +183,16 @@ public final class HabitatBuilder {
         } catch (java.io.UncheckedIOException e) {
             progress.warn(e.getMessage());
         }
+    }
+
+    static Set<Phase> range(Phase start, Phase target) {
+        Set<Phase> all = EnumSet.noneOf(Phase.class);
+        for (Phase p : Phase.values()) {
+            if (p.id() >= start.id() && p.id() <= target.id()) {
+                all.add(p);
+            }
+        }
+        return all;
     }
 
     /** Consecutive phases from start to target, each ending at a snapshot (verify and test join final). */

@@ -17,6 +17,11 @@ public record SegmentJob(StageGraph graph, Map<Phase, PhaseHash> hashes, BuildCo
                          String fromImage, String tag, Map<String, String> buildArgs, String network, boolean noCache,
                          boolean verbose, Path outputDirectory, Secrets secrets) {
 
+    /** The snapshot tag of a phase ({@code habitat-<name>:<id>-<phase>}), as {@link Snapshots#tag} names it. */
+    public String tagOf(Phase phase) {
+        return graph.config().imageRepository() + ":" + phase.tagSuffix();
+    }
+
     public Phase last() {
         return lastOf(phases);
     }

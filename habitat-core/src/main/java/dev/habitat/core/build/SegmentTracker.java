@@ -43,8 +43,19 @@ final class SegmentTracker implements BuildEvents {
     private final Map<String, Deque<String>> lines = new HashMap<>();
     private final Map<String, StringBuilder> partial = new HashMap<>();
     private final Set<Phase> announced = EnumSet.noneOf(Phase.class);
+    private final Set<Phase> done = EnumSet.noneOf(Phase.class);
+    private final java.util.function.Consumer<Phase> phaseDone;
 
     SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress) {
+        this(graph, phases, progress, phase -> { });
+    }
+
+    /**
+     * @param phaseDone told, once per phase, when a phase is complete: a step of a later main-line stage
+     *                  started (main-line stages run one after the other; side stages are not the main line)
+     */
+    SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress, java.util.function.Consumer<Phase> phaseDone) {
+        this.phaseDone = phaseDone;
         this.graph = graph;
         this.phases = phases;
         List<Stage> inSegment = graph.stages().stream().filter(s -> phases.contains(s.phase())).toList();
@@ -68,6 +79,13 @@ final class SegmentTracker implements BuildEvents {
                 Phase p = step.stage().phase();
                 if (announced.add(p)) {
                     progress.phaseStarted(p);
+                }
+                if (step.stage().role() != Stage.Role.SIDE) {
+                    for (Phase before : phases) {
+                        if (before.id() < p.id() && done.add(before)) {
+                            phaseDone.accept(before);
+                        }
+                    }
                 }
             }
             if (v.completed() != null) {
@@ -108,6 +126,18 @@ final class SegmentTracker implements BuildEvents {
                 : graph.stages().stream().filter(s -> s.name().equals(m.group(1)) && phases.contains(s.phase()))
                         .findFirst().orElse(null);
         return stage == null ? null : new Step(digest, stage, m.group(4));
+    }
+
+    /** The latest phase a step of which started, or null. */
+    Phase latestStarted() {
+        return announced.stream().max(Phase::compareTo).orElse(null);
+    }
+
+    /** Reports the start of a phase that had no step of its own (nothing but its snapshot), once. */
+    void ensureStarted(Phase phase) {
+        if (announced.add(phase)) {
+            progress.phaseStarted(phase);
+        }
     }
 
     /** Per phase of the segment: (duration, whether every step came from the cache). */

@@ -59,13 +59,19 @@ public final class DockerfileRenderer {
         String user = null; // unknown until we set it: the base image may have any USER
         Phase current = null;
         boolean first = true;
+        Phase chain = sideChainEnd(graph, phases);
+        if (chain != null) {
+            renderSideChain(graph, hashes, chain, out);
+        }
         for (Stage stage : graph.stages()) {
             if (!phases.contains(stage.phase())) {
                 continue;
             }
             String from;
             if (stage.role() == Stage.Role.SIDE) {
-                from = sideFrom(graph, stage, phases);
+                Stage base = stageNamed(graph, stage.from());
+                from = base == null || phases.contains(base.phase()) ? stage.from()
+                        : chain != null ? SIDE_CHAIN_PREFIX + stage.from() : graph.config().imageRepository() + ":" + base.phase().tagSuffix();
             } else {
                 from = first && fromImage != null ? fromImage : stage.from();
                 first = false;
@@ -159,13 +165,57 @@ public final class DockerfileRenderer {
         return user;
     }
 
-    /** A side stage starts from its base stage, or from that phase's snapshot when rendering a later segment. */
-    private static String sideFrom(StageGraph graph, Stage side, java.util.Set<Phase> phases) {
-        Stage base = graph.stages().stream().filter(s -> s.name().equals(side.from())).findFirst().orElse(null);
-        if (base == null || phases.contains(base.phase())) {
-            return side.from();
+    /** Names of the side chain's stages: the main line's names with this prefix. */
+    public static final String SIDE_CHAIN_PREFIX = "side-";
+
+    /**
+     * The last phase to render again as a side chain from the base image, or null. A side stage whose base
+     * is before the rendered phases starts from that chain rather than from the base phase's snapshot: the
+     * chain's steps are the ones the build that filled BuildKit's cache ran, so the side stage keeps its
+     * cache key (a clone is not repeated because a later build started from a newer snapshot). Not for a
+     * habitat whose base is its own Dockerfile: there the side stage starts from the snapshot.
+     */
+    public static Phase sideChainEnd(StageGraph graph, java.util.Set<Phase> phases) {
+        if (graph.baseDockerfile() != null) {
+            return null;
         }
-        return graph.config().imageRepository() + ":" + base.phase().tagSuffix();
+        Phase end = null;
+        for (Stage side : graph.stages()) {
+            Stage base = side.role() == Stage.Role.SIDE && phases.contains(side.phase()) ? stageNamed(graph, side.from()) : null;
+            if (base != null && !phases.contains(base.phase()) && (end == null || base.phase().id() > end.id())) {
+                end = base.phase();
+            }
+        }
+        return end;
+    }
+
+    private void renderSideChain(StageGraph graph, Map<Phase, PhaseHash> hashes, Phase end, StringBuilder out) {
+        out.append("# The phases side stages start from, as the build from the base ran them (same cache keys).\n");
+        String user = null;
+        boolean first = true;
+        for (Stage stage : graph.stages()) {
+            if (stage.role() == Stage.Role.SIDE || stage.phase().id() > end.id()) {
+                continue;
+            }
+            out.append("FROM ").append(first ? stage.from() : SIDE_CHAIN_PREFIX + stage.from()).append(" AS ")
+                    .append(SIDE_CHAIN_PREFIX).append(stage.name()).append('\n');
+            first = false;
+            for (Operation op : stage.operations()) {
+                user = render(op, user, out);
+            }
+            if (user != null && !user.equals("root")) {
+                out.append("USER root\n");
+                user = "root";
+            }
+            if (graph.lastStageOf(stage.phase()) == stage && hashes != null) {
+                out.append(labels(graph, hashes.get(stage.phase())));
+            }
+            out.append('\n');
+        }
+    }
+
+    private static Stage stageNamed(StageGraph graph, String name) {
+        return graph.stages().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
 
     /** Replaces the path with the side stage's copy of it, as the clone in place would have left it. */
@@ -297,9 +347,12 @@ public final class DockerfileRenderer {
         return wanted;
     }
 
-    /** COPY expands {@code $} even in its JSON form; escape it and the backslash. */
-    private static String copyPath(String path) {
-        return path.replace("\\", "\\\\").replace("$", "\\$");
+    /**
+     * COPY runs each element of its JSON form through the Dockerfile word lexer: {@code $} is expanded and
+     * quotes are removed. Escape the backslash, {@code $} and both quotes so the path arrives as written.
+     */
+    static String copyPath(String path) {
+        return path.replace("\\", "\\\\").replace("$", "\\$").replace("\"", "\\\"").replace("'", "\\'");
     }
 
     private static String singleLine(String command) {

@@ -65,7 +65,8 @@ class DockerfileRendererTest {
                 entry:
                   command: echo "hi" && exit 3
                 """);
-        assertTrue(df.contains("COPY --chown=dev:dev [\"files/0/f\", \"/opt/a \\\\$b\\\\\\\\c\\\"d.txt\"]\n"), df);
+        // the word lexer sees \$b, \\c and \" (JSON-escaped here): all three arrive literally (checked on the engine by exec-equivalence)
+        assertTrue(df.contains("COPY --chown=dev:dev [\"files/0/f\", \"/opt/a \\\\$b\\\\\\\\c\\\\\\\"d.txt\"]\n"), df);
         assertTrue(df.contains("WORKDIR /work space/it\\'s \\\"here\\\"\n"), df);
         assertTrue(df.contains("RUN mkdir -p '/work space/it'\\''s \"here\"' && chown 'dev:' '/work space/it'\\''s \"here\"'\n"), df);
         assertTrue(df.contains("CMD [\"/bin/bash\", \"-c\", \"echo \\\"hi\\\" && exit 3\"]\n"), df);
@@ -193,7 +194,17 @@ class DockerfileRendererTest {
         assertTrue(full.contains("RUN --mount=type=bind,from=repos-clone-0,target=/run/habitat/from-stage set -e; dest='/src/a b'; "
                 + "rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; cp -a /run/habitat/from-stage\"$dest\" \"$dest\"\n"), full);
         String segment = new DockerfileRenderer().render(h.graph(), h.hashes(), java.util.EnumSet.of(Phase.REPOS), "habitat-demo:6-files");
-        assertTrue(segment.contains("FROM habitat-demo:5-habitat AS repos-clone-0\n"), segment);
+        assertTrue(segment.contains("FROM side-habitat AS repos-clone-0\n"), segment);
         assertTrue(segment.contains("FROM habitat-demo:6-files AS repos\n"), segment);
+        // the side chain repeats phases 1-5 exactly as the build from the base ran them: same steps, same cache keys
+        assertEquals(instructions(full, "base", "files"), instructions(segment.replace("side-", ""), "base", "repos-clone-0"));
+    }
+
+    /** The instruction lines from stage {@code from} up to (not including) stage {@code until}, comments dropped. */
+    private static List<String> instructions(String dockerfile, String from, String until) {
+        List<String> lines = dockerfile.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+        int start = lines.indexOf(lines.stream().filter(l -> l.endsWith(" AS " + from)).findFirst().orElseThrow());
+        int end = lines.indexOf(lines.stream().filter(l -> l.endsWith(" AS " + until)).findFirst().orElseThrow());
+        return lines.subList(start, end);
     }
 }
