@@ -273,6 +273,25 @@ class ItSupport {
         out.join('\n')
     }
 
+    /**
+     * After a build of {@code habitat} was cut short during 9-scripts: 8-tools is kept and nothing later is
+     * tagged; the next build resumes from 8-tools, removes a docker-exec container left behind and finishes.
+     */
+    Map assertResumesAfterInterruption(String habitat, String method, String logName) {
+        def ids = snapshotIds(habitat)
+        assert ids['8-tools'] != null : 'earlier snapshots stay'
+        assert ids['9-scripts'] == null && ids['12-final'] == null : 'no partial snapshot is tagged'
+        def r = mvn(['habitat:build', '-Dhabitat.buildMethod=' + method], logName)
+        assert r.rc == 0 : r.out
+        assert r.out.contains("resuming from snapshot habitat-${habitat}:8-tools".toString())
+        if (method == 'docker-exec') {
+            assert r.out.contains('removing build container') : 'the interrupted build left its container; the next build removes it'
+        }
+        assert buildContainers(habitat).isEmpty()
+        assert snapshotIds(habitat)['12-final'] != null
+        r
+    }
+
     static List<String> buildContainers(String habitat) {
         run(['/usr/bin/docker', 'ps', '-a', '--format', '{{.Names}}']).out.readLines()
                 .findAll { it ==~ /habitat-build-${habitat}-[0-9a-f]{8}/ }

@@ -26,17 +26,7 @@ try {
         assert out.contains('lost the Docker engine at ' + proxy.host + ' while building 9-scripts') : out
         assert out.contains('Snapshots up to habitat-it-engine-lost:8-tools are kept') : out
         Thread.sleep(3000) // BuildKit notices the closed connection and cancels
-        def ids = support.snapshotIds(name)
-        assert ids['8-tools'] != null : 'earlier snapshots stay'
-        assert ids['9-scripts'] == null && ids['12-final'] == null : 'no snapshot of the lost phase or later is tagged'
-
-        def r = support.mvn(['habitat:build', '-Dhabitat.buildMethod=' + method], "after-lost-${method}.log".toString())
-        assert r.rc == 0 : r.out
-        assert r.out.contains('resuming from snapshot habitat-it-engine-lost:8-tools')
-        if (method == 'docker-exec') {
-            assert r.out.contains('removing build container') : 'the cut-off build left its container; the next build removes it'
-        }
-        assert support.buildContainers(name).isEmpty()
+        support.assertResumesAfterInterruption(name, method, "after-lost-${method}.log".toString())
         assert support.docker(['run', '--rm', '--entrypoint', 'cat', "habitat-${name}:12-final".toString(), '/home/dev/done.txt']) == 'slow-end'
     }
 } finally {

@@ -21,17 +21,7 @@ try {
     ['buildkit', 'docker-exec'].eachWithIndex { method, i ->
         support.removeSnapshots(name)
         killDuring(method, "killed-${method}.log".toString())
-        def ids = support.snapshotIds(name)
-        assert ids['8-tools'] != null : 'earlier snapshots stay'
-        assert ids['9-scripts'] == null && ids['12-final'] == null : 'no partial snapshot is tagged'
-        def r = support.mvn(['habitat:build', '-Dhabitat.buildMethod=' + method], "after-kill-${method}.log".toString())
-        assert r.rc == 0 : r.out
-        assert r.out.contains('resuming from snapshot habitat-it-killed:8-tools')
-        if (method == 'docker-exec') {
-            assert r.out.contains('removing build container') : 'the killed build left its container; the next build removes it'
-        }
-        assert support.buildContainers(name).isEmpty()
-        assert support.snapshotIds(name)['12-final'] != null
+        support.assertResumesAfterInterruption(name, method, "after-kill-${method}.log".toString())
     }
 } finally {
     support.removeSnapshots(name)
