@@ -110,11 +110,7 @@ public final class HabitatBuilder {
         List<PhaseResult> results = new ArrayList<>(start == Phase.BASE ? List.of() : reused(snapshots, start.previous()));
 
         BuildContext context = new ContextStager().stage(graph, hashes, outDir, options.outputDirectory());
-        if (context.bytes() > BuildContext.LARGE) {
-            progress.warn(String.format(java.util.Locale.ROOT, "habitat: the build context holds %.0f MB of files; each build of a "
-                    + "phase that copies them sends them to the engine again. Exclude what the habitat does not need with .habignore.",
-                    context.bytes() / 1e6));
-        }
+        ContextStager.largeContextWarning(context.bytes()).ifPresent(progress::warn);
         Phase noCacheFrom = options.rebuildAll() ? Phase.BASE : options.rebuildFrom();
         Map<String, String> buildArgs = buildArgs(external, config);
         String network = options.network() != null ? options.network() : config.network();

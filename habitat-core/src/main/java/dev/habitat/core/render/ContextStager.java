@@ -101,6 +101,16 @@ public final class ContextStager {
         return total;
     }
 
+    /** A warning for a context so large that every build of a phase that copies it is slowed by it. */
+    public static java.util.Optional<String> largeContextWarning(long bytes) {
+        if (bytes <= BuildContext.LARGE) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "habitat: the build context holds %.0f MB of files; "
+                + "each build of a phase that copies them sends them to the engine again. Exclude what the habitat does not "
+                + "need with .habignore.", bytes / 1e6));
+    }
+
     /** Refuses to start staging what the disk cannot hold (a half-written context helps nobody). */
     static void checkSpace(long needed, Path target) {
         Path existing = target;

@@ -98,4 +98,11 @@ class ContextStagerTest {
         assertTrue(problem.contains("600.0 MB of files") && problem.contains("1267.1 MB needed") && problem.contains("1000.0 MB are free at /work"), problem);
         assertTrue(problem.contains(".habignore") && problem.contains("habitat.outputDirectory"), problem);
     }
+
+    @Test
+    void aContextOverOneGigabyteIsReportedWithWhatToExclude() {
+        assertTrue(ContextStager.largeContextWarning(1L << 30).isEmpty());
+        String warning = ContextStager.largeContextWarning(3_000_000_000L).orElseThrow();
+        assertTrue(warning.contains("3000 MB of files") && warning.contains(".habignore"), warning);
+    }
 }
