@@ -17,6 +17,7 @@ def injectionHolds = { String method ->
     assert sh('cat ~/inj-multi.txt') == 'multi\nRUN touch /pwned-multi'
     assert sh('ls "/opt/it/we ird"') == '"q" \'s $(touch pwned-dest) `touch pwned-bt` \\ --x.txt' : "${method}: the awkward destination"
     assert sh('cat /opt/it/we\\ ird/*--x.txt') == sh('cat /etc/motd')
+    assert support.docker(['run', '--rm', '-u', '0', '--entrypoint', '/bin/sh', fin, '-c', 'getent shadow dev | cut -d: -f3']) == '18262' : "${method}: useradd's account date is fixed (2020-01-01), not the build's day"
     assert sh('cat /tmp/awkward-test.txt') == 'awkward test ran' : "${method}: the test with an awkward path ran as that path"
 }
 try {

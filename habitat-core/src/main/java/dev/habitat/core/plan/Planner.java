@@ -166,7 +166,10 @@ public final class Planner {
                 continue;
             }
             String q = Shell.quote(u);
-            ops.add(new Operation.RunCommand("root", "id -u " + q + " >/dev/null 2>&1 || useradd --create-home --home-dir "
+            // useradd writes today's date into /etc/shadow; a fixed one keeps the phase reproducible (same layer
+            // whatever the day, and both methods agree)
+            ops.add(new Operation.RunCommand("root", "id -u " + q + " >/dev/null 2>&1 || SOURCE_DATE_EPOCH=" + FIXED_DATE
+                    + " useradd --create-home --home-dir "
                     + Shell.quote(HabitatConfig.homeOf(u)) + " --shell /bin/bash " + q
                     + "; for g in sudo docker; do if getent group \"$g\" >/dev/null; then usermod -aG \"$g\" " + q + "; fi; done",
                     "create user " + u));
@@ -181,6 +184,9 @@ public final class Planner {
                 + "; fi", "give " + user + " the docker socket's group (when " + DOCKER_GID_ARG + " is set)"));
         return ops;
     }
+
+    /** 2020-01-01T00:00:00Z: the account date useradd records (lastchg), instead of the day of the build. */
+    static final long FIXED_DATE = 1_577_836_800L;
 
     private List<Operation> env(HabitatConfig c) {
         String marker = PhaseHasher.digest(c.env().entrySet().stream()

@@ -168,4 +168,11 @@ class PlannerTest {
         StageGraph hooked = plan(TWO_REPOS + "scripts:\n  - {commands: [apt-get install -y git], before: repos}\n");
         assertEquals("repos-before", hooked.stagesOf(Phase.REPOS).get(1).from(), "git may come from the hook");
     }
+
+    @Test
+    void usersAreCreatedWithAFixedAccountDateSoThePhaseDoesNotDependOnTheDay() {
+        StageGraph g = plan("");
+        Operation.RunCommand create = (Operation.RunCommand) g.stagesOf(Phase.USERS).get(0).operations().get(0);
+        assertTrue(create.command().contains("SOURCE_DATE_EPOCH=1577836800 useradd "), create.command());
+    }
 }
