@@ -152,10 +152,7 @@ class ItSupport {
         def found = []
         def tags = snapshotIds(habitat).findAll { it.value != null }.keySet().collect { "habitat-${habitat}:${it}".toString() }
         assert !tags.isEmpty() : "no snapshots of ${habitat} to scan"
-        def tar = new File(basedir, "target/${habitat}-save.tar")
-        docker(['save', '-o', tar.path] + tags)
-        def saved = new String(tar.bytes, 'ISO-8859-1')
-        tar.delete()
+        def saved = savedImages(tags)
         needles.each { n -> if (saved.contains(n)) found << "docker save of ${tags}" }
         tags.each { t ->
             def history = docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', t])
@@ -177,11 +174,16 @@ class ItSupport {
 
     /** Whether {@code text} occurs in the snapshots' saved layers: the positive control of {@link #findSecrets}. */
     boolean inSavedImage(String tag, String text) {
-        def tar = new File(basedir, 'target/control-save.tar')
-        docker(['save', '-o', tar.path, tag])
-        def found = new String(tar.bytes, 'ISO-8859-1').contains(text)
+        savedImages([tag]).contains(text)
+    }
+
+    /** {@code docker save} of the images (their layers as plain tars), as bytes in a string for searching. */
+    String savedImages(List<String> tags) {
+        def tar = new File(basedir, 'target/images-save.tar')
+        docker(['save', '-o', tar.path] + tags)
+        def saved = new String(tar.bytes, 'ISO-8859-1')
         tar.delete()
-        found
+        saved
     }
 
     /** {@code root/<name>.git} with one commit of {@code files}, pushed from a work tree at {@code work}. */

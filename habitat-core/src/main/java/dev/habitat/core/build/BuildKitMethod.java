@@ -232,7 +232,7 @@ public final class BuildKitMethod implements BuildMethod {
         SegmentTracker.Step step = tracker.failedStep();
         Phase phase = step != null ? step.stage().phase() : job.phases().iterator().next();
         progress.phaseFinished(new PhaseResult(phase, PhaseResult.Status.FAILED,
-                timings.getOrDefault(phase, new SegmentTracker.PhaseTiming(Duration.ZERO, false, 0)).duration(), null, null));
+                timings.getOrDefault(phase, new SegmentTracker.PhaseTiming(Duration.ZERO, false)).duration(), null, null));
         if (step == null) {
             return new BuildFailedException(phase, null, null, null, null, List.of(), error);
         }

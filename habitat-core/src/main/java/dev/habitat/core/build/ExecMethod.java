@@ -91,7 +91,7 @@ public final class ExecMethod implements BuildMethod {
                 engine.removeContainer(container);
             } catch (RuntimeException e) {
                 // never hide the build's own failure; a later build removes it
-                progress.warn("cannot remove build container " + name + " now (" + DockerEngine.rootCauseOf(e)
+                progress.warn("cannot remove build container " + name + " now (" + DockerEngine.rootCause(e)
                         + "); the next build of " + config.name() + " removes it");
             }
             try {
@@ -256,8 +256,7 @@ public final class ExecMethod implements BuildMethod {
                 s.args.put(a.name(), v);
             }
         } else if (op instanceof Operation.CopyFromStage c) {
-            Stage side = job.graph().stages().stream().filter(st -> st.name().equals(c.stage())).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no side stage " + c.stage()));
+            Stage side = job.graph().stageNamed(c.stage()).orElseThrow(() -> new IllegalStateException("no side stage " + c.stage()));
             for (Operation sideOp : side.operations()) {
                 apply(container, s, job, side, sideOp, progress);
             }

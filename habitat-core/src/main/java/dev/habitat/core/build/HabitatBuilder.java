@@ -146,7 +146,7 @@ public final class HabitatBuilder {
                 Phase building = e instanceof EngineLostException lost && lost.phase() != null ? lost.phase() : SegmentJob.lastOf(segment);
                 String kept = e instanceof EngineLostException lost && lost.kept() != null ? lost.kept() : from;
                 throw new EngineUnavailableException("habitat: lost the Docker engine at " + engine.host() + " while building "
-                        + building.tagSuffix() + " (" + DockerEngine.rootCauseOf(e) + "). "
+                        + building.tagSuffix() + " (" + DockerEngine.rootCause(e) + "). "
                         + (kept == null ? "No snapshot was kept" : "Snapshots up to " + kept + " are kept")
                         + " and nothing later was tagged: start the engine again (or restore the connection) and run the "
                         + "build again to resume.", e);

@@ -19,7 +19,7 @@ public record SegmentJob(StageGraph graph, Map<Phase, PhaseHash> hashes, BuildCo
 
     /** The snapshot tag of a phase ({@code habitat-<name>:<id>-<phase>}), as {@link Snapshots#tag} names it. */
     public String tagOf(Phase phase) {
-        return graph.config().imageRepository() + ":" + phase.tagSuffix();
+        return graph.config().snapshotTag(phase);
     }
 
     public Phase last() {

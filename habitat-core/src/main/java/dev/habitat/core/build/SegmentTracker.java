@@ -123,8 +123,7 @@ final class SegmentTracker implements BuildEvents {
             return null; // [internal] steps: context, metadata
         }
         Stage stage = m.group(1) == null ? onlyStage
-                : graph.stages().stream().filter(s -> s.name().equals(m.group(1)) && phases.contains(s.phase()))
-                        .findFirst().orElse(null);
+                : graph.stageNamed(m.group(1)).filter(s -> phases.contains(s.phase())).orElse(null);
         return stage == null ? null : new Step(digest, stage, m.group(4));
     }
 
@@ -144,32 +143,14 @@ final class SegmentTracker implements BuildEvents {
     Map<Phase, PhaseTiming> timings() {
         Map<Phase, PhaseTiming> out = new EnumMap<>(Phase.class);
         for (Phase p : phases) {
-            Instant first = null;
-            Instant last = null;
-            boolean allCached = true;
-            int count = 0;
-            for (Step s : steps.values()) {
-                if (s.stage().phase() != p || s.instruction().startsWith("FROM ")) {
-                    continue;
-                }
-                count++;
-                allCached &= cached.getOrDefault(s.digest(), false);
-                Instant st = started.get(s.digest());
-                Instant co = completed.get(s.digest());
-                if (st != null && (first == null || st.isBefore(first))) {
-                    first = st;
-                }
-                if (co != null && (last == null || co.isAfter(last))) {
-                    last = co;
-                }
-            }
-            Duration d = first != null && last != null ? Duration.between(first, last) : Duration.ZERO;
-            out.put(p, new PhaseTiming(d.isNegative() ? Duration.ZERO : d, allCached, count));
+            Span span = span(s -> s.stage().phase() == p);
+            Duration d = span.first() != null && span.last() != null ? Duration.between(span.first(), span.last()) : Duration.ZERO;
+            out.put(p, new PhaseTiming(d.isNegative() ? Duration.ZERO : d, span.allCached()));
         }
         return out;
     }
 
-    record PhaseTiming(Duration duration, boolean cached, int steps) {}
+    record PhaseTiming(Duration duration, boolean cached) {}
 
     /** Per stage of the segment that ran steps: first start, last end, all cached; in stage order. */
     Map<Phase, List<StageTiming>> stageTimings() {
@@ -178,25 +159,34 @@ final class SegmentTracker implements BuildEvents {
             if (!phases.contains(stage.phase())) {
                 continue;
             }
-            Instant first = null;
-            Instant last = null;
-            boolean allCached = true;
-            for (Step s : steps.values()) {
-                if (s.stage() != stage || s.instruction().startsWith("FROM ")) {
-                    continue;
-                }
-                allCached &= cached.getOrDefault(s.digest(), false);
-                Instant st = started.get(s.digest());
-                Instant co = completed.get(s.digest());
-                first = st != null && (first == null || st.isBefore(first)) ? st : first;
-                last = co != null && (last == null || co.isAfter(last)) ? co : last;
-            }
-            if (first != null && last != null) {
-                out.computeIfAbsent(stage.phase(), k -> new ArrayList<>()).add(new StageTiming(stage.name(), first, last, allCached));
+            Span span = span(s -> s.stage() == stage);
+            if (span.first() != null && span.last() != null) {
+                out.computeIfAbsent(stage.phase(), k -> new ArrayList<>())
+                        .add(new StageTiming(stage.name(), span.first(), span.last(), span.allCached()));
             }
         }
         return out;
     }
+
+    /** First start, last end and whether all were cached, over the steps (FROM lines aside) {@code which} selects. */
+    private Span span(java.util.function.Predicate<Step> which) {
+        Instant first = null;
+        Instant last = null;
+        boolean allCached = true;
+        for (Step s : steps.values()) {
+            if (!which.test(s) || s.instruction().startsWith("FROM ")) {
+                continue;
+            }
+            allCached &= cached.getOrDefault(s.digest(), false);
+            Instant st = started.get(s.digest());
+            Instant co = completed.get(s.digest());
+            first = st != null && (first == null || st.isBefore(first)) ? st : first;
+            last = co != null && (last == null || co.isAfter(last)) ? co : last;
+        }
+        return new Span(first, last, allCached);
+    }
+
+    private record Span(Instant first, Instant last, boolean allCached) {}
 
     /** The step that failed, if the engine named one. */
     Step failedStep() {

@@ -1,5 +1,6 @@
 package dev.habitat.core.config;
 
+import dev.habitat.core.Phase;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -65,5 +66,10 @@ public record HabitatConfig(
     /** The image repository of the snapshots: {@code habitat-<name>}. */
     public String imageRepository() {
         return "habitat-" + name;
+    }
+
+    /** The snapshot tag of a phase: {@code habitat-<name>:<id>-<phase>}. */
+    public String snapshotTag(Phase phase) {
+        return imageRepository() + ":" + phase.tagSuffix();
     }
 }

@@ -89,11 +89,6 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    /** The innermost cause's message: what actually went wrong below the client library. */
-    public static String rootCauseOf(Throwable e) {
-        return rootCause(e);
-    }
-
     public Optional<ImageInfo> inspectImage(String ref) {
         try {
             InspectImageResponse r = client.inspectImageCmd(ref).exec();
@@ -351,7 +346,8 @@ public final class DockerEngine implements AutoCloseable {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    static String rootCause(Throwable e) {
+    /** The innermost cause's message: what actually went wrong below the client library. */
+    public static String rootCause(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

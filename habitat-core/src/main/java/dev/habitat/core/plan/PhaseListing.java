@@ -41,7 +41,7 @@ public final class PhaseListing {
             m.put("name", p.phaseName());
             m.put("summary", p.summary());
             m.put("hash", h.hashes().get(p).hash());
-            m.put("snapshot", p.snapshotted() ? h.config().imageRepository() + ":" + p.tagSuffix() : null);
+            m.put("snapshot", p.snapshotted() ? h.config().snapshotTag(p) : null);
             List<Object> stages = new ArrayList<>();
             for (Stage s : h.graph().stagesOf(p)) {
                 Map<String, Object> sm = new LinkedHashMap<>();

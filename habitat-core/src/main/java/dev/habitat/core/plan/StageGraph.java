@@ -4,6 +4,7 @@ import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The habitat as an ordered graph of stages, phase by phase, with hook stages around each phase's core.
@@ -23,6 +24,10 @@ public record StageGraph(HabitatConfig config, List<Stage> stages, String baseDo
 
     public List<Stage> stagesOf(Phase phase) {
         return stages.stream().filter(s -> s.phase() == phase).toList();
+    }
+
+    public Optional<Stage> stageNamed(String name) {
+        return stages.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     /** The stage whose result is the phase's snapshot; it is named after the phase. */

@@ -51,7 +51,9 @@ public final class ContextStager {
             }
         }
         Path tmp = target.resolveSibling("." + target.getFileName() + ".staging-" + UUID.randomUUID());
-        long bytes = sourceBytes(graph, excl);
+        // host trees are listed once: their size is checked against the disk, then the same entries are staged
+        Map<CopySource.HostTree, List<SourceTree.Entry>> trees = listHostTrees(graph, excl);
+        long bytes = fileBytes(trees);
         checkSpace(bytes, target);
         try {
             Files.createDirectories(tmp);
@@ -59,7 +61,7 @@ public final class ContextStager {
             for (Stage stage : graph.stages()) {
                 for (Operation op : stage.operations()) {
                     if (op instanceof Operation.Copy copy) {
-                        stageSource(copy.source(), tmp, excl);
+                        stageSource(copy.source(), tmp, trees);
                     } else if (op instanceof Operation.RunScript script) {
                         stageScript(script, tmp);
                     }
@@ -84,17 +86,26 @@ public final class ContextStager {
         }
     }
 
-    /** Bytes of the host files the context holds (what staging writes and each full build sends). */
-    static long sourceBytes(StageGraph graph, Path excluded) {
-        long total = 0;
+    /** The entries of every host tree the graph copies (after .habignore), in stage order. */
+    private static Map<CopySource.HostTree, List<SourceTree.Entry>> listHostTrees(StageGraph graph, Path excluded) {
+        Map<CopySource.HostTree, List<SourceTree.Entry>> trees = new java.util.LinkedHashMap<>();
         for (Stage stage : graph.stages()) {
             for (Operation op : stage.operations()) {
                 if (op instanceof Operation.Copy c && c.source() instanceof CopySource.HostTree tree) {
-                    for (SourceTree.Entry e : SourceTree.list(tree, excluded)) {
-                        if (e.kind() == SourceTree.Kind.FILE) {
-                            total += e.hostPath().toFile().length();
-                        }
-                    }
+                    trees.computeIfAbsent(tree, t -> SourceTree.list(t, excluded));
+                }
+            }
+        }
+        return trees;
+    }
+
+    /** Bytes of the host files the context holds (what staging writes and each full build sends). */
+    private static long fileBytes(Map<CopySource.HostTree, List<SourceTree.Entry>> trees) {
+        long total = 0;
+        for (List<SourceTree.Entry> entries : trees.values()) {
+            for (SourceTree.Entry e : entries) {
+                if (e.kind() == SourceTree.Kind.FILE) {
+                    total += e.hostPath().toFile().length();
                 }
             }
         }
@@ -144,7 +155,7 @@ public final class ContextStager {
                 needed / 1e6, (needed * 2 + margin) / 1e6, usable / 1e6, where);
     }
 
-    private void stageSource(CopySource source, Path root, Path excluded) throws IOException {
+    private void stageSource(CopySource source, Path root, Map<CopySource.HostTree, List<SourceTree.Entry>> trees) throws IOException {
         Path dest = root.resolve(source.contextPath());
         Files.createDirectories(dest.getParent());
         if (source instanceof CopySource.Generated g) {
@@ -152,7 +163,7 @@ public final class ContextStager {
             setMode(dest, g.mode());
             return;
         }
-        List<SourceTree.Entry> entries = SourceTree.list((CopySource.HostTree) source, excluded);
+        List<SourceTree.Entry> entries = trees.get((CopySource.HostTree) source);
         for (SourceTree.Entry e : entries) {
             Path p = e.relativePath().isEmpty() ? dest : dest.resolve(e.relativePath());
             switch (e.kind()) {

@@ -69,9 +69,9 @@ public final class DockerfileRenderer {
             }
             String from;
             if (stage.role() == Stage.Role.SIDE) {
-                Stage base = stageNamed(graph, stage.from());
+                Stage base = graph.stageNamed(stage.from()).orElse(null);
                 from = base == null || phases.contains(base.phase()) ? stage.from()
-                        : chain != null ? SIDE_CHAIN_PREFIX + stage.from() : graph.config().imageRepository() + ":" + base.phase().tagSuffix();
+                        : chain != null ? SIDE_CHAIN_PREFIX + stage.from() : graph.config().snapshotTag(base.phase());
             } else {
                 from = first && fromImage != null ? fromImage : stage.from();
                 first = false;
@@ -181,7 +181,7 @@ public final class DockerfileRenderer {
         }
         Phase end = null;
         for (Stage side : graph.stages()) {
-            Stage base = side.role() == Stage.Role.SIDE && phases.contains(side.phase()) ? stageNamed(graph, side.from()) : null;
+            Stage base = side.role() == Stage.Role.SIDE && phases.contains(side.phase()) ? graph.stageNamed(side.from()).orElse(null) : null;
             if (base != null && !phases.contains(base.phase()) && (end == null || base.phase().id() > end.id())) {
                 end = base.phase();
             }
@@ -212,10 +212,6 @@ public final class DockerfileRenderer {
             }
             out.append('\n');
         }
-    }
-
-    private static Stage stageNamed(StageGraph graph, String name) {
-        return graph.stages().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
 
     /** Replaces the path with the side stage's copy of it, as the clone in place would have left it. */
