@@ -1,6 +1,5 @@
 package dev.habitat.core.engine;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ public record BuildKitStatus(List<Vertex> vertexes, List<VertexLog> logs) {
     public static BuildKitStatus decode(byte[] bytes) {
         List<Vertex> vertexes = new ArrayList<>();
         List<VertexLog> logs = new ArrayList<>();
-        Wire w = new Wire(bytes, 0, bytes.length);
+        ProtoWire.Reader w = new ProtoWire.Reader(bytes, 0, bytes.length);
         while (w.more()) {
             long key = w.varint();
             int field = (int) (key >>> 3);
@@ -42,7 +41,7 @@ public record BuildKitStatus(List<Vertex> vertexes, List<VertexLog> logs) {
         return new BuildKitStatus(vertexes, logs);
     }
 
-    private static Vertex vertex(Wire w) {
+    private static Vertex vertex(ProtoWire.Reader w) {
         String digest = null;
         String name = null;
         String error = null;
@@ -68,7 +67,7 @@ public record BuildKitStatus(List<Vertex> vertexes, List<VertexLog> logs) {
         return new Vertex(digest, List.copyOf(inputs), name, cached, started, completed, error);
     }
 
-    private static VertexLog log(Wire w) {
+    private static VertexLog log(ProtoWire.Reader w) {
         String vertex = null;
         int stream = 0;
         byte[] msg = new byte[0];
@@ -86,12 +85,12 @@ public record BuildKitStatus(List<Vertex> vertexes, List<VertexLog> logs) {
         return new VertexLog(vertex, stream, msg);
     }
 
-    private static Instant timestamp(Wire outer, int type) {
+    private static Instant timestamp(ProtoWire.Reader outer, int type) {
         if (type != 2) {
             outer.skip(type);
             return null;
         }
-        Wire w = outer.message();
+        ProtoWire.Reader w = outer.message();
         long seconds = 0;
         long nanos = 0;
         while (w.more()) {
@@ -109,135 +108,18 @@ public record BuildKitStatus(List<Vertex> vertexes, List<VertexLog> logs) {
         return Instant.ofEpochSecond(seconds, nanos);
     }
 
-    private static boolean skipAndFalse(Wire w, int type) {
+    private static boolean skipAndFalse(ProtoWire.Reader w, int type) {
         w.skip(type);
         return false;
     }
 
-    private static int skipAndZero(Wire w, int type) {
+    private static int skipAndZero(ProtoWire.Reader w, int type) {
         w.skip(type);
         return 0;
     }
 
-    private static byte[] skipAndEmpty(Wire w, int type) {
+    private static byte[] skipAndEmpty(ProtoWire.Reader w, int type) {
         w.skip(type);
         return new byte[0];
-    }
-
-    /** Protobuf wire format reader over a slice of bytes. */
-    static final class Wire {
-        private final byte[] buf;
-        private int pos;
-        private final int end;
-
-        Wire(byte[] buf, int pos, int end) {
-            this.buf = buf;
-            this.pos = pos;
-            this.end = end;
-        }
-
-        boolean more() {
-            return pos < end;
-        }
-
-        long varint() {
-            long result = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= end) {
-                    throw new IllegalArgumentException("truncated varint");
-                }
-                byte b = buf[pos++];
-                result |= (long) (b & 0x7f) << shift;
-                if ((b & 0x80) == 0) {
-                    return result;
-                }
-            }
-            throw new IllegalArgumentException("malformed varint");
-        }
-
-        Wire message() {
-            int len = length();
-            Wire w = new Wire(buf, pos, pos + len);
-            pos += len;
-            return w;
-        }
-
-        byte[] bytes() {
-            int len = length();
-            byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + len);
-            pos += len;
-            return out;
-        }
-
-        String string(int type) {
-            if (type != 2) {
-                skip(type);
-                return null;
-            }
-            return new String(bytes(), StandardCharsets.UTF_8);
-        }
-
-        private int length() {
-            long len = varint();
-            if (len < 0 || pos + len > end) {
-                throw new IllegalArgumentException("length " + len + " beyond the message");
-            }
-            return (int) len;
-        }
-
-        void skip(int type) {
-            switch (type) {
-                case 0 -> varint();
-                case 1 -> pos += 8;
-                case 2 -> {
-                    int len = length(); // read before adding: "pos += length()" would lose the length's bytes
-                    pos += len;
-                }
-                case 5 -> pos += 4;
-                default -> throw new IllegalArgumentException("unsupported wire type " + type);
-            }
-        }
-    }
-
-    /** Encoder used by tests to produce messages the engine would send. */
-    static final class Writer {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Writer varint(int field, long value) {
-            tag(field, 0);
-            raw(value);
-            return this;
-        }
-
-        Writer bytes(int field, byte[] value) {
-            tag(field, 2);
-            raw(value.length);
-            out.writeBytes(value);
-            return this;
-        }
-
-        Writer string(int field, String value) {
-            return bytes(field, value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        Writer message(int field, Writer inner) {
-            return bytes(field, inner.toBytes());
-        }
-
-        byte[] toBytes() {
-            return out.toByteArray();
-        }
-
-        private void tag(int field, int type) {
-            raw(((long) field << 3) | type);
-        }
-
-        private void raw(long v) {
-            while ((v & ~0x7fL) != 0) {
-                out.write((int) ((v & 0x7f) | 0x80));
-                v >>>= 7;
-            }
-            out.write((int) v);
-        }
     }
 }

@@ -5,16 +5,14 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
- * The two gRPC services a BuildKit session needs for secrets, with their messages encoded by hand (each is
- * one or two fields, so no protobuf runtime or generated code): {@code grpc.health.v1.Health/Check} and
+ * The two gRPC services a BuildKit session needs for secrets, with their messages encoded by hand through
+ * {@link ProtoWire} (each is one or two fields, so no protobuf runtime or generated code): {@code grpc.health.v1.Health/Check} and
  * {@code moby.buildkit.secrets.v1.Secrets/GetSecret}.
  */
 final class SessionServices {
@@ -79,54 +77,24 @@ final class SessionServices {
 
     /** GetSecretRequest{string ID = 1; map annotations = 2}: the ID, or null when absent or malformed. */
     static String secretId(byte[] message) {
-        int[] pos = {0};
-        while (pos[0] < message.length) {
-            long key = varint(message, pos);
-            int field = (int) (key >>> 3);
-            int wire = (int) (key & 7);
-            if (wire == 2) {
-                int length = (int) varint(message, pos);
-                if (length < 0 || pos[0] + length > message.length) {
-                    return null;
+        ProtoWire.Reader r = new ProtoWire.Reader(message, 0, message.length);
+        try {
+            while (r.more()) {
+                long key = r.varint();
+                int type = (int) (key & 7);
+                if (key >>> 3 == 1 && type == 2) {
+                    return r.string(type);
                 }
-                if (field == 1) {
-                    return new String(message, pos[0], length, StandardCharsets.UTF_8);
-                }
-                pos[0] += length;
-            } else if (wire == 0) {
-                varint(message, pos);
-            } else {
-                return null; // no other wire types in this message
+                r.skip(type);
             }
+        } catch (IllegalArgumentException malformed) {
+            return null;
         }
         return null;
     }
 
+    /** A message with one length-delimited field: GetSecretResponse{bytes data = 1}. */
     static byte[] bytesField(int field, byte[] value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length + 8);
-        writeVarint(out, ((long) field << 3) | 2);
-        writeVarint(out, value.length);
-        out.writeBytes(value);
-        return out.toByteArray();
-    }
-
-    private static long varint(byte[] b, int[] pos) {
-        long result = 0;
-        for (int shift = 0; shift < 64 && pos[0] < b.length; shift += 7) {
-            byte x = b[pos[0]++];
-            result |= (long) (x & 0x7f) << shift;
-            if ((x & 0x80) == 0) {
-                return result;
-            }
-        }
-        return -1;
-    }
-
-    private static void writeVarint(ByteArrayOutputStream out, long v) {
-        while ((v & ~0x7fL) != 0) {
-            out.write((int) ((v & 0x7f) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
+        return new ProtoWire.Writer().bytes(field, value).toBytes();
     }
 }

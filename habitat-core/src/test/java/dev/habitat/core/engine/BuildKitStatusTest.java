@@ -13,18 +13,18 @@ import org.junit.jupiter.api.Test;
 
 class BuildKitStatusTest {
 
-    private static BuildKitStatus.Writer ts(long seconds, int nanos) {
-        return new BuildKitStatus.Writer().varint(1, seconds).varint(2, nanos);
+    private static ProtoWire.Writer ts(long seconds, int nanos) {
+        return new ProtoWire.Writer().varint(1, seconds).varint(2, nanos);
     }
 
     @Test
     void decodesVertexesWithTimestampsCacheAndErrorsAndSkipsUnknownFields() {
-        byte[] msg = new BuildKitStatus.Writer()
-                .message(1, new BuildKitStatus.Writer().string(1, "sha256:a").string(2, "sha256:in1").string(2, "sha256:in2")
+        byte[] msg = new ProtoWire.Writer()
+                .message(1, new ProtoWire.Writer().string(1, "sha256:a").string(2, "sha256:in1").string(2, "sha256:in2")
                         .string(3, "[scripts 2/3] RUN bash /run/habitat/script/run.sh").varint(4, 1)
                         .message(5, ts(1700000000, 5)).message(6, ts(1700000001, 0)).string(7, "exit code: 3")
                         .varint(8, 42))
-                .message(2, new BuildKitStatus.Writer().string(1, "status-id"))
+                .message(2, new ProtoWire.Writer().string(1, "status-id"))
                 .toBytes();
         BuildKitStatus s = BuildKitStatus.decode(msg);
         assertEquals(1, s.vertexes().size());
@@ -39,8 +39,8 @@ class BuildKitStatusTest {
 
     @Test
     void decodesLogsWithNestedTimestamps() {
-        byte[] msg = new BuildKitStatus.Writer()
-                .message(3, new BuildKitStatus.Writer().string(1, "sha256:v").message(2, ts(1, 2)).varint(3, 2)
+        byte[] msg = new ProtoWire.Writer()
+                .message(3, new ProtoWire.Writer().string(1, "sha256:v").message(2, ts(1, 2)).varint(3, 2)
                         .bytes(4, "hello\nworld\n".getBytes()))
                 .toBytes();
         BuildKitStatus s = BuildKitStatus.decode(msg);
@@ -68,7 +68,7 @@ class BuildKitStatusTest {
 
     @Test
     void truncatedMessagesAreRejectedNotMisread() {
-        byte[] msg = new BuildKitStatus.Writer().message(1, new BuildKitStatus.Writer().string(3, "name")).toBytes();
+        byte[] msg = new ProtoWire.Writer().message(1, new ProtoWire.Writer().string(3, "name")).toBytes();
         byte[] cut = java.util.Arrays.copyOf(msg, msg.length - 2);
         assertThrows(IllegalArgumentException.class, () -> BuildKitStatus.decode(cut));
     }
