@@ -44,9 +44,20 @@ public final class Secrets {
     }
 
     private final Map<String, Secret> byId;
+    /** What {@link #mask} hides, longest first (a value inside another is masked with it); every log line is masked. */
+    private final List<String> masked;
 
     private Secrets(Map<String, Secret> byId) {
         this.byId = byId;
+        List<String> values = new ArrayList<>();
+        for (Secret s : byId.values()) {
+            String v = new String(s.value, StandardCharsets.UTF_8).strip();
+            if (v.length() >= MIN_MASKED_LENGTH) {
+                values.add(v);
+            }
+        }
+        values.sort(Comparator.comparingInt(String::length).reversed());
+        this.masked = List.copyOf(values);
     }
 
     public static Secrets of(Collection<Secret> secrets) {
@@ -105,19 +116,11 @@ public final class Secrets {
 
     /** Text with every secret value replaced by {@value #MASK}. */
     public String mask(String text) {
-        if (text == null || byId.isEmpty()) {
-            return text;
+        if (text == null) {
+            return null;
         }
         String out = text;
-        List<String> values = new ArrayList<>();
-        for (Secret s : byId.values()) {
-            String v = new String(s.value, StandardCharsets.UTF_8).strip();
-            if (v.length() >= MIN_MASKED_LENGTH) {
-                values.add(v);
-            }
-        }
-        values.sort(Comparator.comparingInt(String::length).reversed()); // a value inside another is masked with it
-        for (String v : values) {
+        for (String v : masked) {
             out = out.replace(v, MASK);
         }
         return out;
