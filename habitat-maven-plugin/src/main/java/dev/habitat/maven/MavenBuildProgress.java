@@ -43,6 +43,11 @@ final class MavenBuildProgress implements BuildProgress {
     }
 
     @Override
+    public void debug(String message) {
+        log.debug(message);
+    }
+
+    @Override
     public void output(Phase phase, String stage, String line) {
         String text = "    " + stage + " | " + line;
         if (verbose) {

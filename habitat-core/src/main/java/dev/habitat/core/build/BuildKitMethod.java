@@ -5,6 +5,9 @@ import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
 import dev.habitat.core.engine.BuildSession;
 import dev.habitat.core.engine.ContextTar;
+import dev.habitat.core.engine.ContextTransfer;
+import dev.habitat.core.engine.SessionRefusedException;
+import dev.habitat.core.engine.SyncedDir;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.Stage;
@@ -29,11 +32,16 @@ import java.util.regex.Pattern;
  * valid snapshot and built by the engine's BuildKit in one {@code POST /build?version=2} request (so side
  * stages run concurrently and nothing waits for an image export between phases); the snapshot of each
  * phase is tagged from BuildKit's cache as soon as the phase is done. A phase whose steps BuildKit already
- * has reports as cached. The context sent holds only what those phases use.
+ * has reports as cached. The context holds only what those phases use; the engine pulls it through the
+ * build's BuildKit session, and gets it as a tar body only when it has no sessions.
  */
 public final class BuildKitMethod implements BuildMethod {
     public static final String NAME = "buildkit";
     private static final Pattern EXIT = Pattern.compile("exit code: (\\d+)");
+
+    /** The names the Dockerfile frontend asks a session for: the build context and the Dockerfile's directory. */
+    static final String CONTEXT_DIR = "context";
+    static final String DOCKERFILE_DIR = "dockerfile";
 
     private final DockerEngine engine;
     private final DockerfileRenderer renderer = new DockerfileRenderer();
@@ -70,27 +78,30 @@ public final class BuildKitMethod implements BuildMethod {
                 }
             }
         }
-        Path tar = job.outputDirectory().resolve("." + job.graph().config().name() + "-" + UUID.randomUUID() + ".tar");
         String buildId = "habitat-" + UUID.randomUUID();
         Thread cancel = new Thread(() -> engine.withOwnConnection(e -> e.cancelBuild(buildId)), "habitat-cancel-build");
         Instant started = Instant.now();
         BuildOutcome outcome;
+        Path tar = null;
         BuildSession session = null;
         SnapshotTagger tagger = null;
         SegmentTracker tracker;
         try {
-            if (usesSecrets(job)) {
-                // one session for the build's requests, closed with them: the daemon asks it for each secret mount
-                session = BuildSession.open(engine.host(), job.graph().config().name(), job.secrets()::lookup);
+            byte[] dockerfileBytes = dockerfile.getBytes(StandardCharsets.UTF_8);
+            session = openSession(job, roots, dockerfileBytes, progress);
+            if (session == null) {
+                tar = job.outputDirectory().resolve("." + job.graph().config().name() + "-" + UUID.randomUUID() + ".tar");
+                long bytes = ContextTar.write(job.context().directory(), roots, Map.of("Dockerfile", dockerfileBytes), tar);
+                job.contextSent().add(new ContextTransfer(ContextTransfer.Route.TAR, bytes, 0, 0, 0));
             }
-            ContextTar.write(job.context().directory(), roots, Map.of("Dockerfile", dockerfile.getBytes(StandardCharsets.UTF_8)), tar);
-            tagger = new SnapshotTagger(job, tar, session == null ? null : session.id());
+            String sessionId = session == null ? null : session.id();
+            tagger = new SnapshotTagger(job, tar, sessionId);
             tracker = new SegmentTracker(job.graph(), job.phases(), progress, tagger::phaseDone);
             Runtime.getRuntime().addShutdownHook(cancel);
             List<String> tags = job.tag() == null ? List.of() : List.of(job.tag());
             try {
                 outcome = engine.build(new BuildRequest(tar, job.graph().lastStageOf(last).name(), tags, job.buildArgs(),
-                        Map.of(Snapshots.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId, session == null ? null : session.id()), tracker);
+                        Map.of(Snapshots.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId, sessionId), tracker);
             } catch (RuntimeException e) {
                 tagger.finish(); // tags already requested land if the engine still answers
                 throw new EngineLostException(tracker.latestStarted(), tagger.newestTag(), e);
@@ -108,17 +119,22 @@ public final class BuildKitMethod implements BuildMethod {
                 tagger.stop();
             }
             if (session != null) {
+                ContextTransfer sent = session.transferred();
                 session.close();
+                job.contextSent().add(sent);
+                progress.debug("habitat: context " + sent.describe());
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(cancel);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running: it cancels the build
             }
-            try {
-                Files.deleteIfExists(tar);
-            } catch (IOException ignored) {
-                // a temp file in target/: harmless
+            if (tar != null) {
+                try {
+                    Files.deleteIfExists(tar);
+                } catch (IOException ignored) {
+                    // a temp file in target/: harmless
+                }
             }
         }
         Instant ended = Instant.now();
@@ -143,6 +159,31 @@ public final class BuildKitMethod implements BuildMethod {
             progress.phaseFinished(r);
         }
         return results;
+    }
+
+    /**
+     * The session that serves this job's context (the staged roots and the rendered Dockerfile) and secrets,
+     * keyed by the habitat so the engine sends only what changed since its last build. Null when the engine
+     * refuses sessions: the context then goes as a tar body, which cannot carry secrets.
+     */
+    private BuildSession openSession(SegmentJob job, Set<String> roots, byte[] dockerfile, BuildProgress progress) {
+        Path contextDir = job.context().directory();
+        Map<String, SyncedDir> dirs = Map.of(
+                CONTEXT_DIR, SyncedDir.of(CONTEXT_DIR, contextDir, roots, Map.of()),
+                DOCKERFILE_DIR, SyncedDir.of(DOCKERFILE_DIR, contextDir, List.of(), Map.of("Dockerfile", dockerfile)));
+        try {
+            BuildSession session = BuildSession.open(engine.sessionEndpoint(), job.graph().config().name(),
+                    BuildSession.sharedKey(job.graph().config().name(), contextDir), job.secrets()::lookup, dirs);
+            progress.debug("habitat: the context goes through BuildKit session " + session.id() + " (FileSync)");
+            return session;
+        } catch (SessionRefusedException refused) {
+            if (usesSecrets(job)) {
+                throw new IllegalStateException(refused.getMessage() + ". This habitat uses secrets, which only a session "
+                        + "can pass: use -Dhabitat.buildMethod=docker-exec on this engine.", refused);
+            }
+            progress.debug("habitat: " + refused.getMessage() + "; the context goes as a tar body");
+            return null;
+        }
     }
 
     /**

@@ -14,4 +14,8 @@ public interface BuildProgress {
 
     /** A line of output of a build step (scripts, clones), for verbose logs. */
     void output(Phase phase, String stage, String line);
+
+    /** Detail worth a line at {@code -X}: how the engine is asked (the context's way to it, what was sent). */
+    default void debug(String message) {
+    }
 }

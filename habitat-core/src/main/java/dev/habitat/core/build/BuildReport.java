@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.habitat.core.engine.ContextTransfer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,10 +23,11 @@ import java.util.Map;
  * and size, and per stage when it ran; the HTML draws the stages on a timeline (inline SVG, no scripts or
  * external resources) above the summary table, so stages that ran side by side are visible.
  *
- * @param sizes image size in bytes by snapshot tag (absent when unknown)
+ * @param sizes   image size in bytes by snapshot tag (absent when unknown)
+ * @param context what the build's requests sent as context, or null when none was sent
  */
 public record BuildReport(String habitat, String method, Instant started, Instant ended, boolean upToDate,
-                          List<PhaseResult> phases, Map<String, Long> sizes, String failure) {
+                          List<PhaseResult> phases, Map<String, Long> sizes, String failure, ContextTransfer context) {
     public static final String JSON_FILE = "report.json";
     public static final String HTML_FILE = "report.html";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -60,6 +62,10 @@ public record BuildReport(String habitat, String method, Instant started, Instan
                 .put("seconds", seconds(Duration.between(started, ended))).put("upToDate", upToDate);
         if (failure != null) {
             root.put("failure", failure);
+        }
+        if (context != null) {
+            root.putObject("context").put("route", context.route().name().toLowerCase(Locale.ROOT)).put("bytesSent", context.bytes())
+                    .put("filesSent", context.files()).put("fileBytesSent", context.fileBytes()).put("pathsListed", context.listed());
         }
         ArrayNode list = root.putArray("phases");
         for (PhaseResult r : phases) {

@@ -2,6 +2,7 @@ package dev.habitat.core.build;
 
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.engine.ContextTransfer;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.ExternalInputs;
@@ -91,7 +92,7 @@ public final class HabitatBuilder {
             progress.info("habitat: " + snapshots.tag(target) + " is up to date; nothing to build");
             BuildSummary summary = new BuildSummary(config.name(), reused(snapshots, target), true, Duration.between(t0, Instant.now()),
                     snapshots.tag(target));
-            report(outDir, config.name(), t0, true, summary.phases(), null, progress);
+            report(outDir, config.name(), t0, true, summary.phases(), null, null, progress);
             return summary;
         }
         Phase start = resume.map(r -> Phase.values()[r.ordinal() + 1]).orElse(Phase.BASE);
@@ -117,12 +118,13 @@ public final class HabitatBuilder {
         String from = resume.map(snapshots::tag).orElse(null);
         String finalImage = null;
         progress.info("habitat: build method " + method.name());
+        ContextTally contextSent = new ContextTally();
         List<Set<Phase>> jobs = method.buildsSeveralSnapshotsPerJob() ? List.of(range(start, target)) : segments(start, target);
         for (Set<Phase> segment : jobs) {
             Phase last = SegmentJob.lastOf(segment);
             boolean noCache = noCacheFrom != null && segment.stream().anyMatch(p -> p.id() >= noCacheFrom.id());
             SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
-                    buildArgs, network, noCache, options.verbose(), options.outputDirectory(), options.secrets());
+                    buildArgs, network, noCache, options.verbose(), options.outputDirectory(), options.secrets(), contextSent);
             try {
                 results.addAll(method.run(job, progress));
             } catch (BuildFailedException e) {
@@ -135,7 +137,7 @@ public final class HabitatBuilder {
                 if (e.phase() != null) {
                     results.add(new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null));
                 }
-                report(outDir, config.name(), t0, false, results, options.secrets().mask(e.getMessage()), progress);
+                report(outDir, config.name(), t0, false, results, options.secrets().mask(e.getMessage()), contextSent.total(), progress);
                 throw e;
             } catch (RuntimeException e) {
                 if (e instanceof EngineUnavailableException || engine.responds()) {
@@ -160,13 +162,13 @@ public final class HabitatBuilder {
             }
         }
         BuildSummary summary = new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), finalImage);
-        report(outDir, config.name(), t0, false, results, null, progress);
+        report(outDir, config.name(), t0, false, results, null, contextSent.total(), progress);
         return summary;
     }
 
     /** Writes report.json and report.html and says where; a report that cannot be written only warns. */
     private void report(Path dir, String habitat, Instant t0, boolean upToDate, List<PhaseResult> results, String failure,
-                        BuildProgress progress) {
+                        ContextTransfer context, BuildProgress progress) {
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (PhaseResult r : results) {
             if (r.snapshot() != null) {
@@ -174,7 +176,7 @@ public final class HabitatBuilder {
             }
         }
         try {
-            Path html = new BuildReport(habitat, method.name(), t0, Instant.now(), upToDate, results, sizes, failure).write(dir);
+            Path html = new BuildReport(habitat, method.name(), t0, Instant.now(), upToDate, results, sizes, failure, context).write(dir);
             progress.info("habitat: report " + html.toUri());
         } catch (java.io.UncheckedIOException e) {
             progress.warn(e.getMessage());

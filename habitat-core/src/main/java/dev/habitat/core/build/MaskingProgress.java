@@ -36,4 +36,9 @@ final class MaskingProgress implements BuildProgress {
     public void output(Phase phase, String stage, String line) {
         target.output(phase, stage, secrets.mask(line));
     }
+
+    @Override
+    public void debug(String message) {
+        target.debug(secrets.mask(message));
+    }
 }

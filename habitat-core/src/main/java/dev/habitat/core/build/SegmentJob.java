@@ -11,11 +11,12 @@ import java.util.Set;
 /**
  * One unit of work for a build method: the phases from one snapshot to the next (verify and test travel
  * with final), starting from {@code fromImage} (null: the base), ending in {@code tag} (null: no snapshot).
- * {@code secrets} are the values its steps may read (a session serves them to BuildKit).
+ * {@code secrets} are the values its steps may read (a session serves them to BuildKit); {@code contextSent} adds up
+ * the context its requests send.
  */
 public record SegmentJob(StageGraph graph, Map<Phase, PhaseHash> hashes, BuildContext context, Set<Phase> phases,
                          String fromImage, String tag, Map<String, String> buildArgs, String network, boolean noCache,
-                         boolean verbose, Path outputDirectory, Secrets secrets) {
+                         boolean verbose, Path outputDirectory, Secrets secrets, ContextTally contextSent) {
 
     /** The snapshot tag of a phase ({@code habitat-<name>:<id>-<phase>}), as {@link Snapshots#tag} names it. */
     public String tagOf(Phase phase) {

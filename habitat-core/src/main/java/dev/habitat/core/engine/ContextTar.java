@@ -105,7 +105,7 @@ public final class ContextTar {
         tar.closeArchiveEntry();
     }
 
-    private static int mode(Path p) throws IOException {
+    static int mode(Path p) throws IOException {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
         int m = 0;
         for (PosixFilePermission perm : perms) {

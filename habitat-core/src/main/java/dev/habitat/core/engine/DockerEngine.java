@@ -65,6 +65,20 @@ public final class DockerEngine implements AutoCloseable {
         return config.getDockerHost().toString();
     }
 
+    /** Where a BuildKit session connects: this engine's address, with its TLS context when it has one. */
+    public SessionEndpoint sessionEndpoint() {
+        var ssl = config.getSSLConfig();
+        if (ssl == null || !"tcp".equals(config.getDockerHost().getScheme())) {
+            return new SessionEndpoint(config.getDockerHost(), null);
+        }
+        try {
+            return new SessionEndpoint(config.getDockerHost(), ssl.getSSLContext());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the TLS client certificate for " + host() + " (DOCKER_CERT_PATH): "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Fails with how to start or point to an engine when none answers. */
     public String ping() {
         try {
@@ -257,6 +271,8 @@ public final class DockerEngine implements AutoCloseable {
     /**
      * Runs one BuildKit build and streams its progress to {@code events}. A failing build ends with
      * {@code errorDetail} in the stream while the HTTP status stays 200: that becomes the outcome's error.
+     * Without a context tar, the engine pulls the context and the Dockerfile through the request's session
+     * ({@code remote=client-session}), as current Docker clients send them.
      */
     public BuildOutcome build(BuildRequest request, BuildEvents events) {
         StringJoiner q = new StringJoiner("&", "/build?", "");
@@ -285,9 +301,15 @@ public final class DockerEngine implements AutoCloseable {
         if (request.sessionId() != null) {
             q.add("session=" + enc(request.sessionId()));
         }
+        if (request.contextTar() == null) {
+            if (request.sessionId() == null) {
+                throw new IllegalArgumentException("a build without a context tar needs a session to pull the context from");
+            }
+            q.add("remote=client-session");
+        }
         String imageId = null;
         String error = null;
-        try (InputStream body = Files.newInputStream(request.contextTar())) {
+        try (InputStream body = request.contextTar() == null ? InputStream.nullInputStream() : Files.newInputStream(request.contextTar())) {
             DockerHttpClient.Request req = DockerHttpClient.Request.builder()
                     .method(DockerHttpClient.Request.Method.POST)
                     .path(q.toString())

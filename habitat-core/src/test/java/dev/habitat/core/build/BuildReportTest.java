@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.habitat.core.Phase;
+import dev.habitat.core.engine.ContextTransfer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,8 @@ class BuildReportTest {
                 new StageTiming("clone-1", at(1.2), at(3), true), new StageTiming("repos", at(4), at(5), false)));
         PhaseResult test = new PhaseResult(Phase.TEST, PhaseResult.Status.FAILED, Duration.ZERO, null, null);
         return new BuildReport("x<y>", "buildkit", T0, at(10), false, List.of(base, repos, test),
-                Map.of("habitat-x:7-repos", 123_000_000L), "phase 11-test failed <exit 1>");
+                Map.of("habitat-x:7-repos", 123_000_000L), "phase 11-test failed <exit 1>",
+                new ContextTransfer(ContextTransfer.Route.SESSION, 5000, 2, 4096, 40));
     }
 
     @Test
@@ -53,6 +55,10 @@ class BuildReportTest {
         assertEquals("failed", json.get("phases").get(2).get("status").asText());
         assertTrue(json.get("failure").asText().contains("11-test"));
         assertFalse(json.get("phases").get(0).has("start"), "a reused snapshot did not run");
+        JsonNode context = json.get("context");
+        assertEquals("session", context.get("route").asText());
+        assertEquals(5000, context.get("bytesSent").asLong());
+        assertEquals(2, context.get("filesSent").asLong());
     }
 
     @Test

@@ -1,0 +1,123 @@
+package dev.habitat.core.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A raw byte connection to the engine, for the one request docker-java cannot make (the session's
+ * {@code Upgrade: h2c}): a unix socket, plain TCP, or TLS with the client certificate. Reading and writing
+ * may happen on two threads at once.
+ */
+interface EngineLink {
+    InputStream in();
+
+    OutputStream out();
+
+    String description();
+
+    /** Closes the connection; never throws. */
+    void close();
+
+    static EngineLink connect(SessionEndpoint endpoint) throws IOException {
+        String scheme = endpoint.host().getScheme();
+        if ("unix".equals(scheme)) {
+            SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(endpoint.host().getPath()));
+            return new UnixLink(channel, endpoint.host().toString());
+        }
+        if ("tcp".equals(scheme) || "https".equals(scheme) || "http".equals(scheme)) {
+            int port = endpoint.host().getPort() > 0 ? endpoint.host().getPort() : endpoint.tls() != null ? 2376 : 2375;
+            Socket socket;
+            if (endpoint.tls() != null) {
+                SSLSocket tls = (SSLSocket) endpoint.tls().getSocketFactory().createSocket();
+                tls.connect(new InetSocketAddress(endpoint.host().getHost(), port), 10_000);
+                tls.startHandshake();
+                socket = tls;
+            } else {
+                socket = new Socket();
+                socket.connect(new InetSocketAddress(endpoint.host().getHost(), port), 10_000);
+            }
+            socket.setTcpNoDelay(true);
+            return new SocketLink(socket, endpoint.host().toString());
+        }
+        throw new IOException("cannot open a BuildKit session over " + endpoint.host() + ": only unix:// and tcp:// engines are supported");
+    }
+
+    /** A TCP or TLS socket: its streams are independent, so the pumps may use them at once. */
+    record SocketLink(Socket socket, String description) implements EngineLink {
+        @Override
+        public InputStream in() {
+            try {
+                return socket.getInputStream();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public OutputStream out() {
+            try {
+                return socket.getOutputStream();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            BuildSession.closeQuietly(socket);
+        }
+    }
+
+    /**
+     * A unix socket channel read and written through {@code read}/{@code write} directly: the JDK's channel
+     * streams share one lock and would block the writer while a read waits.
+     */
+    record UnixLink(SocketChannel channel, String description, InputStream in, OutputStream out) implements EngineLink {
+        UnixLink(SocketChannel channel, String description) {
+            this(channel, description, new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    int n = read(one, 0, 1);
+                    return n < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n;
+                    do {
+                        n = channel.read(ByteBuffer.wrap(b, off, len));
+                    } while (n == 0 && len > 0);
+                    return n;
+                }
+            }, new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            BuildSession.closeQuietly(channel);
+        }
+    }
+}
