@@ -63,30 +63,37 @@ clean() {
   $D builder prune -af > /dev/null
 }
 disk() { du -sb /var/lib/docker 2>/dev/null | cut -f1; }
+context_bytes() { # what the last plugin build sent as context (report.json; 0 when no request was sent)
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("context", {}).get("bytesSent", 0))' $REF/target/habitat/bench-reference/report.json
+}
 goal_seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' $REF/target/habitat/bench-reference/report.json; }
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m/1e9}'; }
 spread() { sort -n | awk 'NR==1{min=$1} {max=$1} END {printf "%.2f-%.2f", min/1e9, max/1e9}'; }
 
 METHODS="buildkit docker-exec handwritten"
-declare -A T
+declare -A T B
 for rep in $(seq 1 "$REPS"); do
   for method in $METHODS; do
     clean
     d0=$(disk)
     t0=$(now); build $method; t1=$(now)
     T[$method,cold]+="$((t1 - t0)) "
+    [ $method = handwritten ] || B[$method,cold]+="$(context_bytes) "
     T[$method,disk]+="$(( $(disk) - d0 )) "
     t0=$(now); build $method; t1=$(now)
     T[$method,noop]+="$((t1 - t0)) "
+    [ $method = handwritten ] || B[$method,noop]+="$(context_bytes) "
     [ $method = handwritten ] || T[$method,goal]+="$(goal_seconds) "
     echo "rep $rep $(date +%N)" > "$HAB/data/small-change.txt"
     t0=$(now); build $method; t1=$(now)
     T[$method,change]+="$((t1 - t0)) "
+    [ $method = handwritten ] || B[$method,change]+="$(context_bytes) "
     rm -f "$HAB/data/small-change.txt"
     build $method # back to the reference before the next case
     script_change
     t0=$(now); build $method; t1=$(now)
     T[$method,script]+="$((t1 - t0)) "
+    [ $method = handwritten ] || B[$method,script]+="$(context_bytes) "
   done
 done
 clean
@@ -108,4 +115,7 @@ for method in buildkit docker-exec; do
 done
 for method in $METHODS; do
   echo "disk added by a cold build (du /var/lib/docker: snapshots/images + build cache), $method: $(echo ${T[$method,disk]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {printf "%.1f MB", a[int((NR+1)/2)]/1e6}')"
+done
+for c in cold noop change script; do
+  echo "context bytes sent, $c, buildkit: $(echo ${B[buildkit,$c]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') (the habitat directory and copied files hold $(du -sb "$HAB" | cut -f1) bytes)"
 done
