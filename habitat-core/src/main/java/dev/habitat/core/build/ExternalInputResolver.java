@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
+import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import java.nio.charset.StandardCharsets;
@@ -41,10 +43,15 @@ public final class ExternalInputResolver {
         return new ExternalInputs(baseId, revisions, dockerSocketGid(engine.host()));
     }
 
-    /** The commit the repo's branch (or default branch) points to on the remote, asked with the repo's credentials. */
+    /**
+     * The commit the repo's branch (or default branch) points to on the remote, asked with the repo's credentials.
+     * The listing runs in an empty in-memory repository: JGit's dumb-HTTP transport (a static git server) needs a
+     * local repository even to list refs, and nothing is fetched into it.
+     */
     public static String remoteHead(RepoSpec repo, Secrets secrets) {
         Collection<Ref> refs;
-        var lsRemote = Git.lsRemoteRepository().setRemote(repo.url()).setTimeout(60);
+        InMemoryRepository scratch = new InMemoryRepository(new DfsRepositoryDescription("habitat-ls-remote"));
+        var lsRemote = Git.wrap(scratch).lsRemote().setRemote(repo.url()).setHeads(false).setTags(false).setTimeout(60);
         Secrets.Secret secret = repo.auth() == null ? null : secrets.get(repo.auth()).orElseThrow(() ->
                 new Secrets.MissingSecretException("secret '" + repo.auth() + "' (used by repo " + repo.url() + ") was not given"));
         if (secret != null) {
@@ -52,7 +59,7 @@ public final class ExternalInputResolver {
                     secret.username() != null ? secret.username() : "git",
                     new String(secret.value(), StandardCharsets.UTF_8).strip().toCharArray()));
         }
-        try {
+        try (scratch) {
             refs = lsRemote.call();
         } catch (GitAPIException | RuntimeException e) {
             String why = secrets.mask(e.getMessage());
