@@ -2,9 +2,8 @@ package dev.habitat.maven;
 
 import dev.habitat.core.Phase;
 import dev.habitat.core.build.BuildFailedException;
-import dev.habitat.core.build.BuildKitMethod;
 import dev.habitat.core.build.BuildMethod;
-import dev.habitat.core.build.ExecMethod;
+import dev.habitat.core.build.BuildMethods;
 import dev.habitat.core.build.HabitatBuilder;
 import dev.habitat.core.build.BuildOptions;
 import dev.habitat.core.build.BuildSummary;
@@ -38,8 +37,8 @@ public class BuildMojo extends AbstractEngineMojo {
     private boolean rebuild;
 
     /**
-     * {@code buildkit} (default) or {@code docker-exec} (exec/commit, for comparison and as a fallback);
-     * overrides the config's {@code build_method}.
+     * {@code auto} (default: BuildKit where the engine has it, else docker-exec), {@code buildkit} or
+     * {@code docker-exec} (exec/commit); overrides the config's {@code build_method}.
      */
     @Parameter(property = "habitat.buildMethod")
     private String buildMethod;
@@ -54,16 +53,15 @@ public class BuildMojo extends AbstractEngineMojo {
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage());
         }
-        String methodName = buildMethod != null && !buildMethod.isBlank() ? buildMethod
-                : habitat.config().buildMethod() != null ? habitat.config().buildMethod() : BuildKitMethod.NAME;
-        if (!methodName.equals(BuildKitMethod.NAME) && !methodName.equals(ExecMethod.NAME)) {
-            throw new MojoFailureException("habitat.buildMethod must be " + BuildKitMethod.NAME + " or " + ExecMethod.NAME
+        String methodName = buildMethod != null && !buildMethod.isBlank() ? buildMethod : habitat.config().buildMethod();
+        if (methodName != null && !BuildMethods.NAMES.contains(methodName.trim())) {
+            throw new MojoFailureException("habitat.buildMethod must be one of " + String.join(", ", BuildMethods.NAMES)
                     + ", not '" + methodName + "'");
         }
         try (DockerEngine engine = DockerEngine.connect(dockerHost)) {
-            BuildMethod method = methodName.equals(ExecMethod.NAME) ? new ExecMethod(engine) : new BuildKitMethod(engine);
-            BuildSummary summary = new HabitatBuilder(engine, method, new MavenBuildProgress(getLog(), verbose))
-                    .build(habitat.graph(), options);
+            MavenBuildProgress progress = new MavenBuildProgress(getLog(), verbose);
+            BuildMethod method = BuildMethods.choose(methodName, engine, progress);
+            BuildSummary summary = new HabitatBuilder(engine, method, progress).build(habitat.graph(), options);
             getLog().info("habitat: summary of " + summary.habitat());
             summary.table().lines().forEach(l -> getLog().info("  " + l));
             if (summary.finalImage() != null) {

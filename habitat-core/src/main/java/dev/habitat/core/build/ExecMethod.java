@@ -5,6 +5,7 @@ import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.VolumeSpec;
 import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.Operation;
@@ -113,7 +114,7 @@ public final class ExecMethod implements BuildMethod {
     }
 
     /** What the image config becomes as operations run; committed at the end of the segment. */
-    private static final class State {
+    static final class State {
         final Map<String, String> env = new LinkedHashMap<>();
         final Map<String, String> args = new LinkedHashMap<>();
         final Map<String, String> labels = new LinkedHashMap<>();
@@ -182,7 +183,8 @@ public final class ExecMethod implements BuildMethod {
         String imageId = null;
         if (job.tag() != null) {
             int colon = job.tag().lastIndexOf(':');
-            imageId = engine.commit(container, job.tag().substring(0, colon), job.tag().substring(colon + 1), changes(state));
+            imageId = engine.commit(container, job.tag().substring(0, colon), job.tag().substring(colon + 1),
+                    changes(state, engine.info().product() == EngineInfo.Product.PODMAN));
         }
         Instant end = Instant.now();
         PhaseResult r = new PhaseResult(job.last(), PhaseResult.Status.BUILT, Duration.between(phaseStart, end),
@@ -192,12 +194,17 @@ public final class ExecMethod implements BuildMethod {
         return results;
     }
 
-    /** The commit's Dockerfile-style changes: the config as the Dockerfile of the same stages would leave it. */
-    private static List<String> changes(State s) {
+    /**
+     * The commit's Dockerfile-style changes: the config as the Dockerfile of the same stages would leave it.
+     * Docker parses each change as a Dockerfile instruction (quotes and escapes); Podman only strips one pair of
+     * surrounding quotes and keeps the rest as it is, so there values go quoted but unescaped.
+     */
+    static List<String> changes(State s, boolean podman) {
+        java.util.function.UnaryOperator<String> quote = podman ? v -> "\"" + v + "\"" : DockerfileSyntax::quotedLiteral;
         List<String> out = new ArrayList<>();
-        s.env.forEach((k, v) -> out.add("ENV " + k + "=" + DockerfileSyntax.quotedLiteral(v)));
-        s.labels.forEach((k, v) -> out.add("LABEL " + k + "=" + DockerfileSyntax.quotedLiteral(v)));
-        out.add("LABEL " + Snapshots.LABEL_METHOD + "=" + DockerfileSyntax.quotedLiteral(NAME));
+        s.env.forEach((k, v) -> out.add("ENV " + k + "=" + quote.apply(v)));
+        s.labels.forEach((k, v) -> out.add("LABEL " + k + "=" + quote.apply(v)));
+        out.add("LABEL " + Snapshots.LABEL_METHOD + "=" + quote.apply(NAME));
         out.add("USER " + (s.user == null ? "root" : s.user));
         out.add("WORKDIR " + (s.workdir == null ? "/" : s.workdir));
         out.add("ENTRYPOINT " + json(s.entrypoint));

@@ -305,8 +305,8 @@ public final class ConfigLoader {
                 Scalar bm = string(doc, "build_method", "build_method");
                 if (bm != null) {
                     buildMethod = expand(bm.text());
-                    if (!Set.of("buildkit", "docker-exec").contains(buildMethod)) {
-                        error(bm, "build_method", "unknown build method '" + buildMethod + "'", "use buildkit or docker-exec");
+                    if (!Set.of("auto", "buildkit", "docker-exec").contains(buildMethod)) {
+                        error(bm, "build_method", "unknown build method '" + buildMethod + "'", "use auto, buildkit or docker-exec");
                     }
                 }
                 YamlNode t = doc.get("tools");

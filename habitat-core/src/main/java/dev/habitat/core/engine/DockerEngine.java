@@ -35,6 +35,7 @@ public final class DockerEngine implements AutoCloseable {
     private final DockerClientConfig config;
     private final DockerHttpClient http;
     private final DockerClient client;
+    private EngineInfo info;
 
     private DockerEngine(DockerClientConfig config, DockerHttpClient http) {
         this.config = config;
@@ -77,6 +78,20 @@ public final class DockerEngine implements AutoCloseable {
             throw new IllegalStateException("cannot read the TLS client certificate for " + host() + " (DOCKER_CERT_PATH): "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Docker or Podman, from {@code GET /version}: Podman lists a component named "Podman Engine". Asked once
+     * per connection.
+     */
+    public synchronized EngineInfo info() {
+        if (info == null) {
+            var v = client.versionCmd().exec();
+            boolean podman = v.getComponents() != null && v.getComponents().stream()
+                    .anyMatch(c -> c.getName() != null && c.getName().toLowerCase(java.util.Locale.ROOT).contains("podman"));
+            info = new EngineInfo(podman ? EngineInfo.Product.PODMAN : EngineInfo.Product.DOCKER, v.getVersion(), v.getApiVersion());
+        }
+        return info;
     }
 
     /** Fails with how to start or point to an engine when none answers. */
@@ -131,8 +146,23 @@ public final class DockerEngine implements AutoCloseable {
     /**
      * Creates and starts a container that only waits, for the docker-exec method: root, the
      * given binds ({@code host:container[:opts]}, named volumes too), and the network mode.
+     *
+     * <p>On Podman the container is created through its own API with no default environment: Podman adds
+     * {@code container=podman} and {@code TERM=xterm} to every container, and its commit writes a container's
+     * environment into the image, which Docker's does not. The method passes each step's environment anyway.
      */
     public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
+        String id = info().product() == EngineInfo.Product.PODMAN
+                ? createIdleOnPodman(image, name, binds, tmpfs, network)
+                : createIdleOnDocker(image, name, binds, tmpfs, network);
+        client.startContainerCmd(id).exec();
+        return id;
+    }
+
+    private static final List<String> IDLE_ENTRYPOINT = List.of("/bin/sh", "-c");
+    private static final String IDLE_COMMAND = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done";
+
+    private String createIdleOnDocker(String image, String name, List<String> binds, List<String> tmpfs, String network) {
         var host = com.github.dockerjava.api.model.HostConfig.newHostConfig()
                 .withBinds(binds.stream().map(com.github.dockerjava.api.model.Bind::parse).toList());
         if (!tmpfs.isEmpty()) {
@@ -143,11 +173,57 @@ public final class DockerEngine implements AutoCloseable {
         if (network != null && !network.equals("default")) {
             host.withNetworkMode(network);
         }
-        String id = client.createContainerCmd(image).withName(name).withUser("0")
-                .withEntrypoint("/bin/sh", "-c").withCmd("trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done")
+        return client.createContainerCmd(image).withName(name).withUser("0")
+                .withEntrypoint(IDLE_ENTRYPOINT.toArray(String[]::new)).withCmd(IDLE_COMMAND)
                 .withHostConfig(host).exec().getId();
-        client.startContainerCmd(id).exec();
-        return id;
+    }
+
+    /** Podman's {@code POST /libpod/containers/create} (a SpecGenerator), with {@code unsetenvall}. */
+    private String createIdleOnPodman(String image, String name, List<String> binds, List<String> tmpfs, String network) {
+        var spec = JSON.createObjectNode().put("image", image).put("name", name).put("user", "0").put("unsetenvall", true);
+        IDLE_ENTRYPOINT.forEach(spec.putArray("entrypoint")::add);
+        spec.putArray("command").add(IDLE_COMMAND);
+        var mounts = spec.putArray("mounts");
+        var volumes = spec.putArray("volumes");
+        for (String b : binds) {
+            var bind = com.github.dockerjava.api.model.Bind.parse(b);
+            boolean readOnly = bind.getAccessMode() == com.github.dockerjava.api.model.AccessMode.ro;
+            if (bind.getPath().startsWith("/")) {
+                var m = mounts.addObject().put("type", "bind").put("source", bind.getPath()).put("destination", bind.getVolume().getPath());
+                m.putArray("options").add("rbind").add(readOnly ? "ro" : "rw");
+            } else {
+                var v = volumes.addObject().put("Name", bind.getPath()).put("Dest", bind.getVolume().getPath());
+                v.putArray("Options").add(readOnly ? "ro" : "rw");
+            }
+        }
+        for (String path : tmpfs) {
+            mounts.addObject().put("type", "tmpfs").put("source", "tmpfs").put("destination", path).putArray("options").add("mode=0755");
+        }
+        if (network != null && !network.equals("default")) {
+            spec.putObject("netns").put("nsmode", network);
+        }
+        String body = post("/v4.0.0/libpod/containers/create", spec.toString(), "create the build container " + name);
+        try {
+            return JSON.readTree(body).path("Id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException("unexpected answer to creating " + name + ": " + body, e);
+        }
+    }
+
+    /** A raw JSON POST; the body of a 2xx answer, else a clear failure naming {@code what}. */
+    private String post(String path, String json, String what) {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST).path(path)
+                .putHeader("Content-Type", "application/json").bodyBytes(json.getBytes(StandardCharsets.UTF_8)).build();
+        try (DockerHttpClient.Response resp = http.execute(req)) {
+            String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (resp.getStatusCode() / 100 != 2) {
+                throw new IllegalStateException("cannot " + what + " on " + host() + " (HTTP " + resp.getStatusCode() + "): " + body.trim());
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot " + what + " on " + host() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Runs a command in a container and returns its exit code; output lines go to {@code output}. */
@@ -204,17 +280,11 @@ public final class DockerEngine implements AutoCloseable {
         StringJoiner q = new StringJoiner("&", "/commit?", "");
         q.add("container=" + enc(container)).add("repo=" + enc(repository)).add("tag=" + enc(tag)).add("pause=true");
         changes.forEach(c -> q.add("changes=" + enc(c)));
-        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.POST).path(q.toString())
-                .putHeader("Content-Type", "application/json").bodyBytes("{}".getBytes(StandardCharsets.UTF_8)).build();
-        try (DockerHttpClient.Response resp = http.execute(req)) {
-            String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (resp.getStatusCode() / 100 != 2) {
-                throw new IllegalStateException("commit of " + container + " failed (HTTP " + resp.getStatusCode() + "): " + body.trim());
-            }
+        String body = post(q.toString(), "{}", "commit " + container);
+        try {
             return JSON.readTree(body).path("Id").asText();
         } catch (IOException e) {
-            throw new UncheckedIOException("commit of " + container + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException("unexpected answer to the commit of " + container + ": " + body, e);
         }
     }
 
@@ -240,13 +310,27 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    /** Every tag of a repository ({@code habitat-x:1-base}, ...), sorted. */
+    /**
+     * Every tag of a repository ({@code habitat-x:1-base}, ...), sorted, in the short form the plugin tags with
+     * (Podman lists {@code docker.io/library/habitat-x:1-base} or {@code localhost/habitat-x:1-base}).
+     */
     public List<String> tagsOf(String repository) {
         return client.listImagesCmd().withImageNameFilter(repository).exec().stream()
                 .filter(i -> i.getRepoTags() != null)
                 .flatMap(i -> java.util.Arrays.stream(i.getRepoTags()))
+                .map(DockerEngine::shortName)
                 .filter(t -> t.startsWith(repository + ":"))
-                .sorted().toList();
+                .distinct().sorted().toList();
+    }
+
+    /** {@code docker.io/library/x:t} and {@code localhost/x:t} as {@code x:t}. */
+    static String shortName(String reference) {
+        for (String prefix : List.of("docker.io/library/", "localhost/")) {
+            if (reference.startsWith(prefix)) {
+                return reference.substring(prefix.length());
+            }
+        }
+        return reference;
     }
 
     /** Ids of containers (running or not) whose name matches {@code name} exactly (a regex). */
