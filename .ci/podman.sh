@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Podman's Docker-compatible API service for the engine matrix, isolated from the machine's own setup:
+# its own containers.conf (this sandbox needs explicit ulimits for containers to start), storage and run
+# state under STATE_DIR, and the socket STATE_DIR/podman.sock. The test base image is loaded once (kept
+# in that storage). Stopped by the pids this script recorded, never by name.
+#   bash .ci/podman.sh start   -> prints the DOCKER_HOST to use
+#   bash .ci/podman.sh stop
+set -euo pipefail
+STATE_DIR="${HABITAT_PODMAN_DIR:-/var/cache/habitat-test/podman}"
+BASE_IMAGE="${HABITAT_TEST_BASE_IMAGE:-habitat-test-base:bookworm}"
+SOCK="$STATE_DIR/podman.sock"
+DOCKER=/usr/bin/docker
+log() { echo "[podman] $*" >&2; }
+
+podman_cmd() {
+  CONTAINERS_CONF="$STATE_DIR/containers.conf" podman --root "$STATE_DIR/root" --runroot "$STATE_DIR/runroot" "$@"
+}
+
+start() {
+  if ! command -v podman >/dev/null; then
+    log "installing podman"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends podman >/dev/null
+  fi
+  mkdir -p "$STATE_DIR"
+  cat > "$STATE_DIR/containers.conf" <<'CONF'
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]
+CONF
+  if [ -f "$STATE_DIR/service.pid" ] && kill -0 "$(cat "$STATE_DIR/service.pid")" 2>/dev/null; then
+    log "already running (pid $(cat "$STATE_DIR/service.pid"))"
+  else
+    rm -f "$SOCK"
+    podman_cmd system service --time=0 "unix://$SOCK" > "$STATE_DIR/service.log" 2>&1 &
+    echo $! > "$STATE_DIR/service.pid"
+    for _ in $(seq 1 60); do
+      DOCKER_HOST="unix://$SOCK" "$DOCKER" version >/dev/null 2>&1 && break
+      sleep 0.5
+    done
+    DOCKER_HOST="unix://$SOCK" "$DOCKER" version >/dev/null 2>&1 || { log "the service did not answer"; tail -20 "$STATE_DIR/service.log" >&2; exit 1; }
+  fi
+  if ! DOCKER_HOST="unix://$SOCK" "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+    log "loading $BASE_IMAGE"
+    "$DOCKER" -H unix:///var/run/docker.sock save "$BASE_IMAGE" | DOCKER_HOST="unix://$SOCK" "$DOCKER" load >/dev/null
+  fi
+  log "engine: Podman $(DOCKER_HOST="unix://$SOCK" "$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
+  echo "unix://$SOCK"
+}
+
+stop() {
+  [ -f "$STATE_DIR/service.pid" ] || return 0
+  # containers a test left behind, then the service, then the conmon monitors of those containers (their
+  # command lines name our run directory: only ours are matched)
+  podman_cmd rm -af -t 0 >/dev/null 2>&1 || true
+  pid=$(cat "$STATE_DIR/service.pid")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$pid" 2>/dev/null || true
+  for p in /proc/[0-9]*; do
+    if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q -- "$STATE_DIR/runroot"; then
+      kill "${p#/proc/}" 2>/dev/null || true
+    fi
+  done
+  # containers/storage keeps its overlay directory bind-mounted on itself: release it
+  while mount | grep -q " $STATE_DIR/root/overlay "; do umount "$STATE_DIR/root/overlay" || break; done
+  rm -f "$STATE_DIR/service.pid" "$SOCK"
+  log "stopped"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
