@@ -64,8 +64,8 @@ public final class HabitatBuilder {
             return buildWithLock(graph, options, masked);
         } catch (BuildFailedException e) {
             throw e.masked(options.secrets()::mask);
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException(options.secrets().mask(e.getMessage()), e.getCause());
+        } catch (RuntimeException e) {
+            throw SecretMasking.masked(e, options.secrets()::mask);
         }
     }
 

@@ -63,6 +63,13 @@ final class SegmentTracker implements BuildEvents {
         this.progress = progress;
     }
 
+    /** A plain line of the engine beside the BuildKit trace (warnings, a builder's own messages): never dropped. */
+    @Override
+    public void stream(String text) {
+        text.lines().map(String::strip).filter(l -> !l.isEmpty())
+                .forEach(l -> progress.info("habitat: engine: " + l));
+    }
+
     @Override
     public void status(BuildKitStatus status) {
         for (BuildKitStatus.Vertex v : status.vertexes()) {
