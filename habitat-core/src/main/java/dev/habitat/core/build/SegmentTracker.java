@@ -63,11 +63,19 @@ final class SegmentTracker implements BuildEvents {
         this.progress = progress;
     }
 
-    /** A plain line of the engine beside the BuildKit trace (warnings, a builder's own messages): never dropped. */
+    /**
+     * A plain line of the engine beside the BuildKit trace (warnings, a builder's own messages): never dropped;
+     * the engine's "Successfully tagged/built" confirmations only at {@code -X}, the phase lines say as much.
+     */
     @Override
     public void stream(String text) {
-        text.lines().map(String::strip).filter(l -> !l.isEmpty())
-                .forEach(l -> progress.info("habitat: engine: " + l));
+        text.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> {
+            if (l.startsWith("Successfully ")) {
+                progress.debug("habitat: engine: " + l);
+            } else {
+                progress.info("habitat: engine: " + l);
+            }
+        });
     }
 
     @Override
