@@ -3,6 +3,7 @@ class ItSupport {
     File basedir
     String localRepo
     List<Process> servers = []
+    List<Closeable> closeables = []
     List<com.sun.net.httpserver.HttpServer> httpServers = []
 
     /** Starts an IT: where it runs, its Maven repository, and no snapshots of its habitat left from before. */
@@ -210,7 +211,7 @@ class ItSupport {
         server.bind(java.net.UnixDomainSocketAddress.of(path))
         // same group as the engine's socket: the habitat's docker group id comes from the socket it is given
         java.nio.file.Files.setAttribute(java.nio.file.Path.of(path), 'unix:gid',
-                java.nio.file.Files.getAttribute(java.nio.file.Path.of('/var/run/docker.sock'), 'unix:gid'))
+                java.nio.file.Files.getAttribute(java.nio.file.Path.of(engineSocket()), 'unix:gid'))
         def open = Collections.synchronizedList([])
         def pump = { from, to ->
             Thread.start {
@@ -225,7 +226,7 @@ class ItSupport {
             try {
                 while (true) {
                     def client = server.accept()
-                    def engine = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of('/var/run/docker.sock'))
+                    def engine = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(engineSocket()))
                     open << client << engine
                     pump(client, engine)
                     pump(engine, client)
@@ -299,8 +300,151 @@ class ItSupport {
                 .findAll { it ==~ /habitat-build-${habitat}-[0-9a-f]{8}/ }
     }
 
+    /** The unix socket of the engine this run uses: DOCKER_HOST's (the engine matrix sets it), else the default. */
+    static String engineSocket() {
+        def host = System.getenv('DOCKER_HOST') ?: ''
+        host.startsWith('unix://') ? host.substring('unix://'.length()) : '/var/run/docker.sock'
+    }
+
+    /** What the run's engine is: Podman or Docker, and whether it builds with BuildKit (Docker, API 1.39 and later). */
+    static Map engineInfo() {
+        def server = new groovy.json.JsonSlurper().parseText(docker(['version', '--format', '{{json .Server}}']))
+        boolean podman = (server.Components ?: []).any { (it.Name ?: '').toLowerCase().contains('podman') }
+        def (major, minor) = (server.ApiVersion ?: '0.0').tokenize('.').collect { it as int }
+        [podman: podman, buildkit: !podman && (major > 1 || minor >= 39), version: server.Version]
+    }
+
+    /** The docker CLI with extra environment (a TLS endpoint, another engine). */
+    static String dockerWith(Map<String, String> env, List<String> args) {
+        def r = run(['/usr/bin/docker'] + args, null, env)
+        assert r.rc == 0 : "docker ${args} failed:\n${r.out}"
+        r.out.trim()
+    }
+
+    /**
+     * A TLS endpoint on 127.0.0.1 in front of the run's engine (socat, verifying client certificates against a CA
+     * made here). Returns its tcp:// host, a DOCKER_CERT_PATH with the right CA and client certificate, one whose
+     * CA and client certificate are another CA's, one without a client certificate, and a count of connections.
+     */
+    Map tlsEngine() {
+        def dir = new File(basedir, 'target/tls')
+        dir.deleteDir()
+        dir.mkdirs()
+        def ossl = { List<String> args ->
+            def r = run(['openssl'] + args, dir)
+            assert r.rc == 0 : "openssl ${args}:\n${r.out}"
+        }
+        def ca = { String prefix, String cn ->
+            ossl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', "${prefix}-key.pem".toString(), '-out', "${prefix}.pem".toString(),
+                  '-days', '2', '-subj', "/CN=${cn}".toString()])
+        }
+        def signed = { String prefix, String caPrefix, String cn, String ext ->
+            new File(dir, "${prefix}.ext").text = ext
+            ossl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', "${prefix}-key.pem".toString(), '-out', "${prefix}.csr".toString(),
+                  '-subj', "/CN=${cn}".toString()])
+            ossl(['x509', '-req', '-in', "${prefix}.csr".toString(), '-CA', "${caPrefix}.pem".toString(), '-CAkey', "${caPrefix}-key.pem".toString(),
+                  '-CAcreateserial', '-out', "${prefix}-cert.pem".toString(), '-days', '2', '-extfile', "${prefix}.ext".toString()])
+        }
+        ca('ca', 'habitat-it-ca')
+        ca('other-ca', 'habitat-it-other-ca')
+        signed('server', 'ca', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
+        signed('client', 'ca', 'habitat-it-client', 'extendedKeyUsage=clientAuth\n')
+        signed('other-client', 'other-ca', 'habitat-it-other-client', 'extendedKeyUsage=clientAuth\n')
+        def certPath = { String name, String caPem, String certPrefix ->
+            def d = new File(dir, name)
+            d.mkdirs()
+            java.nio.file.Files.copy(new File(dir, caPem).toPath(), new File(d, 'ca.pem').toPath())
+            if (certPrefix != null) {
+                java.nio.file.Files.copy(new File(dir, "${certPrefix}-cert.pem").toPath(), new File(d, 'cert.pem').toPath())
+                java.nio.file.Files.copy(new File(dir, "${certPrefix}-key.pem").toPath(), new File(d, 'key.pem').toPath())
+            }
+            d.canonicalPath
+        }
+        ossl(['pkcs12', '-export', '-in', 'server-cert.pem', '-inkey', 'server-key.pem', '-out', 'server.p12', '-passout', 'pass:it-only'])
+        def forwarder = new TlsForwarder(new File(dir, 'server.p12'), 'it-only', new File(dir, 'ca.pem'), engineSocket())
+        closeables << forwarder
+        [host: "tcp://127.0.0.1:${forwarder.port}".toString(), certs: certPath('certs', 'ca.pem', 'client'),
+         wrongCa: certPath('wrong-ca', 'other-ca.pem', 'other-client'), noClient: certPath('no-client', 'ca.pem', null),
+         connections: { forwarder.accepted.get() }]
+    }
+
     void stopServers() {
         servers.each { it.destroy() }
+        closeables.each { it.close() }
         httpServers.each { it.stop(0) }
     }
+}
+
+/**
+ * A TLS endpoint on 127.0.0.1 in front of the engine's unix socket, as a remote engine with --tlsverify is:
+ * it presents a server certificate of the test CA and requires a client certificate of that CA. Each
+ * accepted connection is piped both ways (hijacked BuildKit sessions included) on daemon threads.
+ */
+class TlsForwarder implements Closeable {
+    final javax.net.ssl.SSLServerSocket server
+    final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger()
+
+    TlsForwarder(File serverP12, String password, File caPem, String engineSocket) {
+        def keys = java.security.KeyStore.getInstance('PKCS12')
+        serverP12.withInputStream { keys.load(it, password.toCharArray()) }
+        def kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.defaultAlgorithm)
+        kmf.init(keys, password.toCharArray())
+        def trusted = java.security.KeyStore.getInstance('PKCS12')
+        trusted.load(null, null)
+        caPem.withInputStream { trusted.setCertificateEntry('ca', java.security.cert.CertificateFactory.getInstance('X.509').generateCertificate(it)) }
+        def tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.defaultAlgorithm)
+        tmf.init(trusted)
+        def tls = javax.net.ssl.SSLContext.getInstance('TLS')
+        tls.init(kmf.keyManagers, tmf.trustManagers, null)
+        server = (javax.net.ssl.SSLServerSocket) tls.serverSocketFactory.createServerSocket(0, 50, InetAddress.getByName('127.0.0.1'))
+        server.needClientAuth = true
+        Thread.startDaemon('tls-forwarder') {
+            while (!server.closed) {
+                Socket client
+                try { client = server.accept() } catch (IOException e) { break }
+                accepted.incrementAndGet()
+                Thread.startDaemon('tls-forwarder-conn') { pipe((javax.net.ssl.SSLSocket) client, engineSocket) }
+            }
+        }
+    }
+
+    int getPort() { server.localPort }
+
+    private static void pipe(javax.net.ssl.SSLSocket client, String engineSocket) {
+        java.nio.channels.SocketChannel engine
+        try {
+            client.startHandshake()
+            engine = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(engineSocket))
+        } catch (IOException e) {
+            client.close()
+            return
+        }
+        def open = new java.util.concurrent.atomic.AtomicInteger(2)
+        def finish = { -> if (open.decrementAndGet() == 0) { client.close(); engine.close() } }
+        def fail = { -> try { client.close() } catch (IOException ignored) { }; try { engine.close() } catch (IOException ignored) { } }
+        Thread.startDaemon('tls-forwarder-up') {
+            byte[] buf = new byte[65536]
+            try {
+                int n
+                while ((n = client.inputStream.read(buf)) >= 0) {
+                    def bb = java.nio.ByteBuffer.wrap(buf, 0, n)
+                    while (bb.hasRemaining()) { engine.write(bb) }
+                }
+                engine.shutdownOutput()
+                finish()
+            } catch (IOException e) { fail() }
+        }
+        def bb = java.nio.ByteBuffer.allocate(65536)
+        try {
+            while (engine.read(bb) >= 0) {
+                client.outputStream.write(bb.array(), 0, bb.position())
+                client.outputStream.flush()
+                bb.clear()
+            }
+            client.shutdownOutput()
+            finish()
+        } catch (IOException e) { fail() }
+    }
+
+    void close() { server.close() }
 }

@@ -2,6 +2,8 @@ package dev.habitat.maven;
 
 import dev.habitat.core.build.Secrets;
 import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.EngineLocator;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
@@ -12,7 +14,10 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
 /** Goals that talk to a Docker engine. */
 abstract class AbstractEngineMojo extends AbstractHabitatMojo {
 
-    /** The engine, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://host:2376}; default: DOCKER_HOST. */
+    /**
+     * The engine, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://host:2376}; default as the docker CLI
+     * finds it: DOCKER_HOST, the current Docker context, then the default Docker and Podman sockets.
+     */
     @Parameter(property = "habitat.dockerHost")
     protected String dockerHost;
 
@@ -41,6 +46,11 @@ abstract class AbstractEngineMojo extends AbstractHabitatMojo {
     /** The values of every secret the habitat uses; fails naming each one that has no value. */
     protected Secrets resolveSecrets(HabitatConfig config) throws MojoFailureException {
         return new SecretResolver(secrets, settings, settingsDecrypter, System::getenv).resolve(config);
+    }
+
+    /** The engine named by habitat.dockerHost, or found as the docker CLI finds it; fails listing what was tried. */
+    protected DockerEngine engine() {
+        return DockerEngine.locate(dockerHost, EngineLocator.ofThisProcess());
     }
 
     protected String networkOrNull() {

@@ -82,4 +82,10 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
     protected Path habitatOutput(PlannedHabitat h) {
         return outputDirectory.toPath().resolve(h.config().name());
     }
+
+    /** A failure message with the goal's "habitat: " prefix exactly once. */
+    static String prefixed(String message) {
+        String m = message == null ? "failed" : message;
+        return m.startsWith("habitat: ") ? m : "habitat: " + m;
+    }
 }

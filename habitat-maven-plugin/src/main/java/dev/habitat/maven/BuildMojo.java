@@ -58,7 +58,7 @@ public class BuildMojo extends AbstractEngineMojo {
             throw new MojoFailureException("habitat.buildMethod must be one of " + String.join(", ", BuildMethods.NAMES)
                     + ", not '" + methodName + "'");
         }
-        try (DockerEngine engine = DockerEngine.connect(dockerHost)) {
+        try (DockerEngine engine = engine()) {
             MavenBuildProgress progress = new MavenBuildProgress(getLog(), verbose);
             BuildMethod method = BuildMethods.choose(methodName, engine, progress);
             BuildSummary summary = new HabitatBuilder(engine, method, progress).build(habitat.graph(), options);
@@ -72,7 +72,7 @@ public class BuildMojo extends AbstractEngineMojo {
         } catch (BuildFailedException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IllegalStateException | UncheckedIOException e) {
-            throw new MojoExecutionException("habitat: " + e.getMessage(), e);
+            throw new MojoExecutionException(prefixed(e.getMessage()), e);
         }
     }
 }

@@ -48,8 +48,8 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
         MavenBuildProgress progress = new MavenBuildProgress(getLog(), verbose);
         String name = habitat.config().name();
         String repository = habitat.config().imageRepository();
-        try (DockerEngine engine = DockerEngine.connect(dockerHost)) {
-            progress.info("habitat: engine " + engine.ping() + " at " + engine.host());
+        try (DockerEngine engine = engine()) {
+            progress.info("habitat: engine " + engine.ping() + " at " + engine.address());
             HabitatBuilder builder = new HabitatBuilder(engine, new BuildKitMethod(engine), progress);
             SnapshotMigration migration = new SnapshotMigration(engine);
             var hashes = builder.currentHashes(habitat.graph(), outputDirectory.toPath(), secretValues);
@@ -78,7 +78,7 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
             String text = format.equals("json") ? result.json() : result.text();
             emit(text, output);
         } catch (EngineUnavailableException | IllegalStateException e) {
-            throw new MojoExecutionException("habitat: " + e.getMessage(), e);
+            throw new MojoExecutionException(prefixed(e.getMessage()), e);
         } catch (BuildFailedException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }

@@ -78,7 +78,7 @@ public final class HabitatBuilder {
     private BuildSummary buildLocked(StageGraph graph, BuildOptions options, BuildProgress progress) {
         Instant t0 = Instant.now();
         HabitatConfig config = graph.config();
-        progress.info("habitat: engine " + engine.ping() + " at " + engine.host());
+        progress.info("habitat: engine " + engine.ping() + " at " + engine.address());
         ExternalInputs external = new ExternalInputResolver().resolve(config, engine, progress, options.secrets());
         Map<Phase, PhaseHash> hashes = new PhaseHasher(options.outputDirectory()).hash(graph, external);
         Snapshots snapshots = new Snapshots(config.imageRepository(), hashes, engine::inspectImage);

@@ -32,34 +32,76 @@ import java.util.StringJoiner;
 public final class DockerEngine implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final EngineAddress address;
     private final DockerClientConfig config;
     private final DockerHttpClient http;
     private final DockerClient client;
     private EngineInfo info;
 
-    private DockerEngine(DockerClientConfig config, DockerHttpClient http) {
+    private DockerEngine(EngineAddress address, DockerClientConfig config, DockerHttpClient http) {
+        this.address = address;
         this.config = config;
         this.http = http;
         this.client = DockerClientImpl.getInstance(config, http);
     }
 
     /**
-     * Connects as the Docker CLI would: {@code DOCKER_HOST} (unix or tcp), {@code DOCKER_TLS_VERIFY} and
-     * {@code DOCKER_CERT_PATH} for TLS; {@code dockerHost} overrides DOCKER_HOST when not blank.
+     * The engine the docker CLI would use (see {@link EngineLocator}): {@code dockerHost} when not blank, else
+     * DOCKER_HOST, the current Docker context, then the default sockets, the first that answers. Fails with
+     * every address tried, and why, when none does.
      */
-    public static DockerEngine connect(String dockerHost) {
-        DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder();
-        if (dockerHost != null && !dockerHost.isBlank()) {
-            b.withDockerHost(dockerHost);
+    public static DockerEngine locate(String dockerHost, EngineLocator locator) {
+        return firstAnswering(locator.candidates(dockerHost));
+    }
+
+    /** The first candidate that answers; a single (named) candidate fails with its own reason. */
+    static DockerEngine firstAnswering(List<EngineAddress> candidates) {
+        List<String> tried = new java.util.ArrayList<>();
+        EngineUnavailableException last = null;
+        for (EngineAddress candidate : candidates) {
+            DockerEngine engine = connect(candidate);
+            try {
+                engine.info();
+                return engine;
+            } catch (EngineUnavailableException e) {
+                engine.close();
+                last = e;
+                tried.add(candidate + ": " + rootCause(e.getCause() == null ? e : e.getCause()));
+            }
+        }
+        if (candidates.size() == 1) {
+            throw last;
+        }
+        throw new EngineUnavailableException("No Docker engine answers. Tried, in order: " + String.join("; ", tried)
+                + ". " + START_OR_POINT, last);
+    }
+
+    private static final String START_OR_POINT = "Start one (for example 'sudo systemctl start docker' or "
+            + "'systemctl --user start podman.socket'), or point to one with DOCKER_HOST, a Docker context "
+            + "(DOCKER_CONTEXT) or -Dhabitat.dockerHost=unix:///path/docker.sock or tcp://host:2376 "
+            + "(with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS).";
+
+    /** Connects to one address, without asking the engine anything yet. */
+    public static DockerEngine connect(EngineAddress address) {
+        DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(address.host())
+                .withDockerTlsVerify(address.tls());
+        if (address.tls()) {
+            b.withDockerCertPath(address.certPath().toString());
         }
         DockerClientConfig config = b.build();
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(address.tls() ? config.getSSLConfig() : null)
                 .maxConnections(16)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .build();
-        return new DockerEngine(config, http);
+        return new DockerEngine(address, config, http);
+    }
+
+    /** Where this engine is reached and which setting named it. */
+    public EngineAddress address() {
+        return address;
     }
 
     public String host() {
@@ -69,14 +111,14 @@ public final class DockerEngine implements AutoCloseable {
     /** Where a BuildKit session connects: this engine's address, with its TLS context when it has one. */
     public SessionEndpoint sessionEndpoint() {
         var ssl = config.getSSLConfig();
-        if (ssl == null || !"tcp".equals(config.getDockerHost().getScheme())) {
+        if (!address.tls() || ssl == null || !"tcp".equals(config.getDockerHost().getScheme())) {
             return new SessionEndpoint(config.getDockerHost(), null);
         }
         try {
             return new SessionEndpoint(config.getDockerHost(), ssl.getSSLContext());
         } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read the TLS client certificate for " + host() + " (DOCKER_CERT_PATH): "
-                    + e.getMessage(), e);
+            throw new EngineUnavailableException("cannot read the TLS client certificate for " + address + ": "
+                    + e.getMessage() + ". Check ca.pem, cert.pem and key.pem there.", e);
         }
     }
 
@@ -86,31 +128,52 @@ public final class DockerEngine implements AutoCloseable {
      */
     public synchronized EngineInfo info() {
         if (info == null) {
-            var v = client.versionCmd().exec();
-            boolean podman = v.getComponents() != null && v.getComponents().stream()
-                    .anyMatch(c -> c.getName() != null && c.getName().toLowerCase(java.util.Locale.ROOT).contains("podman"));
-            info = new EngineInfo(podman ? EngineInfo.Product.PODMAN : EngineInfo.Product.DOCKER, v.getVersion(), v.getApiVersion());
+            if (address.tls()) {
+                for (String file : List.of("ca.pem", "cert.pem", "key.pem")) {
+                    if (!Files.isRegularFile(address.certPath().resolve(file))) {
+                        throw new EngineUnavailableException("The engine at " + host() + " needs TLS (" + address.source()
+                                + " with DOCKER_TLS_VERIFY) but " + address.certPath().resolve(file)
+                                + " does not exist: put the engine's ca.pem and your client cert.pem and key.pem in "
+                                + address.certPath() + " (DOCKER_CERT_PATH).", null);
+                    }
+                }
+            }
+            try {
+                var v = client.versionCmd().exec();
+                boolean podman = v.getComponents() != null && v.getComponents().stream()
+                        .anyMatch(c -> c.getName() != null && c.getName().toLowerCase(java.util.Locale.ROOT).contains("podman"));
+                info = new EngineInfo(podman ? EngineInfo.Product.PODMAN : EngineInfo.Product.DOCKER, v.getVersion(),
+                        v.getApiVersion());
+            } catch (RuntimeException e) {
+                throw unavailable(e);
+            }
         }
         return info;
     }
 
-    /** Fails with how to start or point to an engine when none answers. */
-    public String ping() {
-        try {
-            client.pingCmd().exec();
-            var v = client.versionCmd().exec();
-            return v.getVersion() + " (API " + v.getApiVersion() + ")";
-        } catch (RuntimeException e) {
-            throw new EngineUnavailableException("No Docker engine answers at " + host() + " (" + rootCause(e)
-                    + "). Start one (for example 'sudo dockerd &' or 'sudo systemctl start docker'), or point to one with "
-                    + "DOCKER_HOST or -Dhabitat.dockerHost=unix:///path/docker.sock or tcp://host:2376 "
-                    + "(with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS).", e);
+    /** Why the engine did not answer, with the way out: TLS problems name the certificates used. */
+    private EngineUnavailableException unavailable(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException) {
+                String certs = address.tls() ? "the certificates in " + address.certPath() : "no client certificate";
+                throw new EngineUnavailableException("The TLS connection to the engine at " + host() + " (" + address.source()
+                        + ") failed with " + certs + ": " + rootCause(t) + ". Check that ca.pem there is the CA that signed "
+                        + "the engine's certificate and that the engine trusts cert.pem (DOCKER_CERT_PATH).", e);
+            }
         }
+        return new EngineUnavailableException("No Docker engine answers at " + host() + " (" + address.source() + ": "
+                + rootCause(e) + "). " + START_OR_POINT, e);
+    }
+
+    /** The engine's version line; fails with how to start or point to an engine when none answers. */
+    public String ping() {
+        EngineInfo i = info();
+        return i.product().label() + " " + i.version() + " (API " + i.apiVersion() + ")";
     }
 
     /** Whether the engine answers a ping on a fresh connection (after a request failed in the middle). */
     public boolean responds() {
-        try (DockerEngine own = connect(host())) {
+        try (DockerEngine own = connect(address)) {
             own.client.pingCmd().exec();
             return true;
         } catch (RuntimeException e) {
@@ -303,7 +366,7 @@ public final class DockerEngine implements AutoCloseable {
      * while the build thread closes this engine's connection pool.
      */
     public void withOwnConnection(java.util.function.Consumer<DockerEngine> action) {
-        try (DockerEngine own = connect(host())) {
+        try (DockerEngine own = connect(address)) {
             action.accept(own);
         } catch (RuntimeException e) {
             // best effort while the JVM stops
