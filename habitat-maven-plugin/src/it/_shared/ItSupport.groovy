@@ -62,8 +62,11 @@ class ItSupport {
     }
 
     static void removeSnapshots(String name) {
-        def r = run(['/usr/bin/docker', 'images', '-q', "habitat-${name}".toString()])
-        snapshotIds(name).keySet().each { run(['/usr/bin/docker', 'rmi', '-f', "habitat-${name}:${it}".toString()]) }
+        removeSnapshotsOn([:], name)
+    }
+
+    static void removeSnapshotsOn(Map<String, String> env, String name) {
+        snapshotIds(name).keySet().each { run(['/usr/bin/docker', 'rmi', '-f', "habitat-${name}:${it}".toString()], null, env) }
     }
 
     /** A bare repository with one commit, served by git daemon on 127.0.0.1 (stops by itself after 20 min). */
@@ -251,16 +254,25 @@ class ItSupport {
 
     /** The file tree and content digests of an image (see dump-tree.sh), one line each. */
     List<String> tree(String image) {
+        treeOn([:], image)
+    }
+
+    /** The tree listing of an image on another engine ({@code env} names it: DOCKER_HOST). */
+    List<String> treeOn(Map<String, String> env, String image) {
         def script = new File(basedir, '../../../src/it/_shared/dump-tree.sh').canonicalPath
         def r = run(['/usr/bin/docker', 'run', '--rm', '-u', '0', '--entrypoint', '/bin/sh', '-v',
-                     "${script}:/habitat-dump-tree.sh:ro".toString(), image, '/habitat-dump-tree.sh'])
+                     "${script}:/habitat-dump-tree.sh:ro".toString(), image, '/habitat-dump-tree.sh'], null, env)
         assert r.rc == 0 : r.out
         r.out.readLines()
     }
 
     /** The parts of an image config both build methods must agree on. */
     static Map config(String image) {
-        def c = new groovy.json.JsonSlurper().parseText(docker(['image', 'inspect', '-f', '{{json .Config}}', image]))
+        configOn([:], image)
+    }
+
+    static Map configOn(Map<String, String> env, String image) {
+        def c = new groovy.json.JsonSlurper().parseText(dockerWith(env, ['image', 'inspect', '-f', '{{json .Config}}', image]))
         def labels = new TreeMap(c.Labels ?: [:])
         labels.remove('habitat.method')
         [Env: c.Env, User: c.User, WorkingDir: c.WorkingDir, Entrypoint: c.Entrypoint ?: [], Cmd: c.Cmd ?: [], Labels: labels]

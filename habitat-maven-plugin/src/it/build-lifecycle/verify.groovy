@@ -1,6 +1,8 @@
-// A feature-rich habitat built with BuildKit, then rebuilt: no-op, one file changed, upstream commit,
-// rebuildFrom, target, unknown phase. Asserts on the images, their labels and the logs.
+// A feature-rich habitat built with the engine's method (auto: BuildKit on Docker, docker-exec on Podman), then
+// rebuilt: no-op, one file changed, upstream commit, rebuildFrom, target, unknown phase. Asserts on the images,
+// their labels and the logs.
 def support = context.get('support')
+def method = support.engineInfo().buildkit ? 'buildkit' : 'docker-exec'
 def git = context.get('git')
 def name = 'it-lifecycle'
 def tag = { p -> "habitat-${name}:${p}".toString() }
@@ -19,7 +21,7 @@ try {
     def reportDir = new File(basedir, "target/habitat/${name}")
     assert log1.contains('habitat: report ' + reportDir.toPath().resolve('report.html').toUri())
     def report = new groovy.json.JsonSlurper().parse(new File(reportDir, 'report.json'))
-    assert report.habitat == name && report.method == 'buildkit' && !report.upToDate
+    assert report.habitat == name && report.method == method && !report.upToDate
     assert report.phases*.phase == ['1-base', '2-users', '3-env', '4-workdir', '5-habitat', '6-files', '7-repos', '8-tools',
                                     '9-scripts', '10-verify', '11-test', '12-final']
     report.phases.each { p ->
@@ -54,7 +56,8 @@ try {
     def cfg = support.docker(['image', 'inspect', '-f', '{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.Config.User}} {{.Config.WorkingDir}}', tag('12-final')])
     assert cfg == '["/entrypoint.sh"] ["/bin/bash","-c","cat /etc/motd"] dev /workspace' : cfg
     assert support.docker(['run', '--rm', tag('12-final')]) == 'welcome to the lifecycle habitat'
-    assert support.label(tag('12-final'), 'habitat.method') == 'buildkit'
+    assert support.label(tag('12-final'), 'habitat.method') == method
+    assert log1.contains("habitat: build method ${method}".toString())
     assert support.label(tag('12-final'), 'habitat.phase') == '12-final'
     assert support.label(tag('6-files'), 'habitat.phase') == '6-files'
     assert support.label(tag('6-files'), 'habitat.hash.final') == '' : 'a snapshot carries only its own and earlier hashes'

@@ -83,7 +83,10 @@ public final class ExternalInputResolver {
                 + " (" + repo.origin() + "). Fix the branch name or push it.");
     }
 
-    /** The group id of the engine's unix socket when it is on this machine, for the docker group in the image. */
+    /**
+     * The group id of the engine's unix socket when it is on this machine, for the docker group in the image.
+     * None for a socket of group root (Podman's rootful socket is root:root): that would put the user in root's group.
+     */
     static Optional<String> dockerSocketGid(String host) {
         try {
             URI uri = URI.create(host);
@@ -94,7 +97,8 @@ public final class ExternalInputResolver {
             if (!Files.exists(sock)) {
                 return Optional.empty();
             }
-            return Optional.of(String.valueOf(Files.getAttribute(sock, "unix:gid")));
+            int gid = (Integer) Files.getAttribute(sock, "unix:gid");
+            return gid == 0 ? Optional.empty() : Optional.of(String.valueOf(gid));
         } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
             return Optional.empty();
         }

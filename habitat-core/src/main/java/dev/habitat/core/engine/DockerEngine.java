@@ -345,10 +345,15 @@ public final class DockerEngine implements AutoCloseable {
         changes.forEach(c -> q.add("changes=" + enc(c)));
         String body = post(q.toString(), "{}", "commit " + container);
         try {
-            return JSON.readTree(body).path("Id").asText();
+            return imageIdOf(JSON.readTree(body).path("Id").asText());
         } catch (IOException e) {
             throw new UncheckedIOException("unexpected answer to the commit of " + container + ": " + body, e);
         }
+    }
+
+    /** An image id in the form image inspection gives ({@code sha256:...}); Podman's commit answers the bare hex. */
+    static String imageIdOf(String id) {
+        return id.isEmpty() || id.contains(":") ? id : "sha256:" + id;
     }
 
     public void removeContainer(String id) {

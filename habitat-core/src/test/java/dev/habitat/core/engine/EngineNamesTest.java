@@ -22,4 +22,11 @@ class EngineNamesTest {
         assertFalse(new EngineInfo(EngineInfo.Product.PODMAN, "4.3.1", "1.41").hasBuildKit());
         assertFalse(new EngineInfo(EngineInfo.Product.DOCKER, "?", null).hasBuildKit());
     }
+
+    @Test
+    void podmansBareCommitIdsTakeTheFormInspectionGives() {
+        assertEquals("sha256:c3a14fe331d7", DockerEngine.imageIdOf("c3a14fe331d7"));
+        assertEquals("sha256:c3a14fe331d7", DockerEngine.imageIdOf("sha256:c3a14fe331d7"));
+        assertEquals("", DockerEngine.imageIdOf(""));
+    }
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The engine matrix: the ITs that matter, run against each second engine (after the main suite ran on the host
+# engine). Maven runs inside the engine's network namespace (nsenter --net), so the git servers the ITs start on
+# 127.0.0.1 are reachable from build steps with network host; the engine itself is reached through its unix
+# socket (DOCKER_HOST). engine-equivalence builds the same habitat on a reference engine too and compares the
+# final images. Each engine is stopped by its pid when the matrix ends, even on failure.
+#   bash .ci/matrix.sh [d26-overlay2] [d26-containerd] [podman]     (default: all three)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ENGINES=("$@")
+[ ${#ENGINES[@]} -gt 0 ] || ENGINES=(d26-overlay2 d26-containerd podman)
+DOCKER_ITS=build-lifecycle,exec-equivalence,secrets,build-failures,killed-builds,migrate-snapshots,remote-tls,engine-equivalence
+PODMAN_ITS=build-lifecycle,exec-equivalence,build-failures,engine-equivalence
+HOST_ENGINE=unix:///var/run/docker.sock
+STARTED=()
+stop_all() {
+  for e in "${STARTED[@]}"; do
+    if [ "$e" = podman ]; then bash .ci/podman.sh stop || true; else bash .ci/engines.sh stop "$e" || true; fi
+  done
+}
+trap stop_all EXIT
+start() {   # prints the engine's DOCKER_HOST
+  local host
+  if [ "$1" = podman ]; then host=$(bash .ci/podman.sh start); else host=$(bash .ci/engines.sh start "$1"); fi
+  STARTED+=("$1")
+  echo "$host"
+}
+declare -A HOSTS
+for e in "${ENGINES[@]}"; do HOSTS[$e]=$(start "$e"); done
+# the containerd store is compared with overlay2 (same Docker), the others with the host engine
+if [ -n "${HOSTS[d26-containerd]:-}" ] && [ -z "${HOSTS[d26-overlay2]:-}" ]; then HOSTS[d26-overlay2]=$(start d26-overlay2); fi
+
+declare -A RESULT SECONDS_TAKEN
+for e in "${ENGINES[@]}"; do
+  host=${HOSTS[$e]}
+  case "$e" in
+    podman) its=$PODMAN_ITS; ns=(); reference=$HOST_ENGINE ;;
+    d26-containerd) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]} ;;
+    *) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
+  esac
+  echo "[matrix] $e at $host: $its (reference engine $reference)"
+  t0=$(date +%s)
+  if DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" "${ns[@]}" \
+      mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir="it-$e" -Dinvoker.test="$its"; then
+    RESULT[$e]=passed
+  else
+    RESULT[$e]=FAILED
+  fi
+  SECONDS_TAKEN[$e]=$(( $(date +%s) - t0 ))
+done
+status=0
+echo "[matrix] results:"
+for e in "${ENGINES[@]}"; do
+  echo "[matrix]   $e: ${RESULT[$e]} in ${SECONDS_TAKEN[$e]} s"
+  [ "${RESULT[$e]}" = passed ] || status=1
+done
+exit $status
