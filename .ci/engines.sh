@@ -3,7 +3,7 @@
 # each in network and mount namespaces of its own (a dockerd in the host's network namespace takes the host
 # engine's docker0 away), with its own data root, exec root, pid file and socket. Nothing of the host engine
 # is touched: the engine reaches the world only through its unix socket.
-#   bash .ci/engines.sh start d26-overlay2|d26-containerd   -> prints the DOCKER_HOST to use
+#   bash .ci/engines.sh start d26-overlay2|d26-containerd|d26-nobridge   -> prints the DOCKER_HOST to use
 #   bash .ci/engines.sh stop NAME
 #   bash .ci/engines.sh netns NAME                          -> prints the engine's network namespace path
 # Tests that serve something to a build (git servers) run inside that namespace (nsenter --net=...), where
@@ -34,11 +34,12 @@ socket_of() { echo "$ROOTFS$(state "$1")/docker.sock"; }
 pid_of() { cat "$ROOTFS$(state "$1")/dockerd.pid" 2>/dev/null; }
 
 start() {
-  local name=$1 features
+  local name=$1 daemon_json
   case "$name" in
-    d26-overlay2) features='{}' ;;
-    d26-containerd) features='{"containerd-snapshotter": true}' ;;
-    *) log "unknown engine $name (d26-overlay2, d26-containerd)"; exit 2 ;;
+    d26-overlay2) daemon_json='{}' ;;
+    d26-containerd) daemon_json='{"features": {"containerd-snapshotter": true}}' ;;
+    d26-nobridge) daemon_json='{"bridge": "none"}' ;;   # no default bridge network, as rootless setups often have
+    *) log "unknown engine $name (d26-overlay2, d26-containerd, d26-nobridge)"; exit 2 ;;
   esac
   ensure_rootfs
   local st; st=$(state "$name")
@@ -48,7 +49,7 @@ start() {
   else
     mkdir -p "$ROOTFS$st" "$ROOTFS/etc/habitat"
     rm -f "$sock" "$ROOTFS$st/dockerd.pid"
-    printf '{"features": %s}\n' "$features" > "$ROOTFS/etc/habitat/$name.json"
+    echo "$daemon_json" > "$ROOTFS/etc/habitat/$name.json"
     # A private mount namespace: the rootfs bound onto itself (dockerd remounts / when loading images), and the
     # kernel filesystems inside it. A network namespace of its own: dockerd's bridge and iptables rules live there.
     unshare --net --mount --fork --propagation private bash -c '
@@ -58,7 +59,16 @@ start() {
       mount --bind "$R" "$R"
       mount --rbind /proc "$R/proc"; mount --rbind /sys "$R/sys"; mount --rbind /dev "$R/dev"
       mount -t tmpfs tmpfs "$R/tmp"
-      exec chroot "$R" /usr/sbin/dockerd --config-file "/etc/habitat/$NAME.json" \
+      # pivot_root, not chroot: the namespace root must be the rootfs, or processes that join a container
+      # later (docker exec: runc setns) land in the host root instead of the container
+      mkdir -p "$R/.habitat-oldroot"
+      cd "$R"
+      pivot_root . .habitat-oldroot
+      cd /
+      umount -l /.habitat-oldroot
+      # shared inside this namespace only (it was made private first), as on a systemd host where / is shared
+      mount --make-rshared /
+      exec /usr/sbin/dockerd --config-file "/etc/habitat/$NAME.json" \
         --data-root "/var/lib/habitat-$NAME" --exec-root "$ST/exec" --pidfile "$ST/dockerd.pid" \
         --host "unix://$ST/docker.sock"
     ' habitat-engine "$ROOTFS" "$st" "$name" > "$CACHE_DIR/$name.log" 2>&1 &
@@ -98,5 +108,5 @@ case "${1:-}" in
   start) start "$2" ;;
   stop) stop "$2" ;;
   netns) netns "$2" ;;
-  *) echo "usage: $0 start|stop|netns d26-overlay2|d26-containerd" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|netns d26-overlay2|d26-containerd|d26-nobridge" >&2; exit 2 ;;
 esac

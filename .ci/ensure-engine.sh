@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure a Docker engine answers and the offline test base image exists.
 # Idempotent: every slow step is skipped when its result is already there.
-#   - installs Debian's docker.io (engine 20.10, BuildKit built in), debootstrap and git when missing
+#   - installs Debian's docker.io (engine 20.10, BuildKit built in), debootstrap and git when missing, and what
+#     the engine matrix (.ci/matrix.sh) needs: openssl (the TLS IT's certificates), iproute2 (the second
+#     engines' namespaces) and podman
 #   - starts dockerd when `docker info` fails
 #   - builds habitat-test-base:bookworm with debootstrap + docker import when it is missing
 set -euo pipefail
@@ -16,6 +18,10 @@ need_pkgs=()
 [ -x /usr/sbin/dockerd ] || need_pkgs+=(docker.io)
 command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)
 command -v git >/dev/null || need_pkgs+=(git)
+command -v openssl >/dev/null || need_pkgs+=(openssl)
+command -v ip >/dev/null || need_pkgs+=(iproute2)
+command -v nsenter >/dev/null || need_pkgs+=(util-linux)
+command -v podman >/dev/null || need_pkgs+=(podman)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -4,13 +4,14 @@
 # 127.0.0.1 are reachable from build steps with network host; the engine itself is reached through its unix
 # socket (DOCKER_HOST). engine-equivalence builds the same habitat on a reference engine too and compares the
 # final images. Each engine is stopped by its pid when the matrix ends, even on failure.
-#   bash .ci/matrix.sh [d26-overlay2] [d26-containerd] [podman]     (default: all three)
+#   bash .ci/matrix.sh [d26-overlay2] [d26-containerd] [podman] [d26-nobridge]     (default: all four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ENGINES=("$@")
-[ ${#ENGINES[@]} -gt 0 ] || ENGINES=(d26-overlay2 d26-containerd podman)
+[ ${#ENGINES[@]} -gt 0 ] || ENGINES=(d26-overlay2 d26-containerd podman d26-nobridge)
 DOCKER_ITS=build-lifecycle,exec-equivalence,secrets,build-failures,killed-builds,migrate-snapshots,remote-tls,engine-equivalence
 PODMAN_ITS=build-lifecycle,exec-equivalence,build-failures,engine-equivalence
+NOBRIDGE_ITS=engine-hints   # an engine without the default bridge network: the error's way out
 HOST_ENGINE=unix:///var/run/docker.sock
 STARTED=()
 stop_all() {
@@ -19,22 +20,21 @@ stop_all() {
   done
 }
 trap stop_all EXIT
-start() {   # prints the engine's DOCKER_HOST
-  local host
-  if [ "$1" = podman ]; then host=$(bash .ci/podman.sh start); else host=$(bash .ci/engines.sh start "$1"); fi
-  STARTED+=("$1")
-  echo "$host"
-}
 declare -A HOSTS
-for e in "${ENGINES[@]}"; do HOSTS[$e]=$(start "$e"); done
+start() {   # records the engine's DOCKER_HOST (not in a subshell: STARTED must reach the EXIT trap)
+  STARTED+=("$1")
+  if [ "$1" = podman ]; then HOSTS[$1]=$(bash .ci/podman.sh start); else HOSTS[$1]=$(bash .ci/engines.sh start "$1"); fi
+}
+for e in "${ENGINES[@]}"; do start "$e"; done
 # the containerd store is compared with overlay2 (same Docker), the others with the host engine
-if [ -n "${HOSTS[d26-containerd]:-}" ] && [ -z "${HOSTS[d26-overlay2]:-}" ]; then HOSTS[d26-overlay2]=$(start d26-overlay2); fi
+if [ -n "${HOSTS[d26-containerd]:-}" ] && [ -z "${HOSTS[d26-overlay2]:-}" ]; then start d26-overlay2; fi
 
 declare -A RESULT SECONDS_TAKEN
 for e in "${ENGINES[@]}"; do
   host=${HOSTS[$e]}
   case "$e" in
     podman) its=$PODMAN_ITS; ns=(); reference=$HOST_ENGINE ;;
+    d26-nobridge) its=$NOBRIDGE_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
     d26-containerd) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]} ;;
     *) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
   esac

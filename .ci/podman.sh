@@ -55,10 +55,15 @@ stop() {
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   kill -9 "$pid" 2>/dev/null || true
-  for p in /proc/[0-9]*; do
-    if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q -- "$STATE_DIR/runroot"; then
-      kill "${p#/proc/}" 2>/dev/null || true
-    fi
+  # (and Podman 4.3's "container cleanup --exec" processes, which linger after exec sessions): TERM, then KILL
+  ours() {
+    for p in /proc/[0-9]*; do
+      if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q -- "$STATE_DIR/runroot"; then echo "${p#/proc/}"; fi
+    done
+  }
+  for sig in TERM KILL; do
+    for p in $(ours); do kill -"$sig" "$p" 2>/dev/null || true; done
+    sleep 1
   done
   # containers/storage keeps its overlay directory bind-mounted on itself: release it
   while mount | grep -q " $STATE_DIR/root/overlay "; do umount "$STATE_DIR/root/overlay" || break; done

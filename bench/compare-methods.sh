@@ -4,6 +4,7 @@
 # (bench/reference/Dockerfile.handwritten, built directly by the engine's BuildKit), side by side in one
 # run, REPS times each; prints medians, spreads, ratios and the disk each cold build added.
 # Usage: bash bench/compare-methods.sh [REPS]   (needs the engine and base image: bash .ci/ensure-engine.sh)
+# Another engine: DOCKER_HOST=... BENCH_DATA_ROOT=<its data dirs> (bench/engines.sh does this per engine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${1:-3}"
@@ -11,7 +12,7 @@ D=/usr/bin/docker
 REF=bench/reference
 HAB=$REF/src/main/habitat
 PORT=19418
-mvn -B -ntp -q install -DskipTests -Dinvoker.skip
+mvn -B -ntp -q ${BENCH_OFFLINE:+-o} install -DskipTests -Dinvoker.skip
 
 # A few MB of deterministic data (generated, not committed).
 if [ ! -f "$HAB/data/blob-3.bin" ]; then
@@ -62,7 +63,8 @@ clean() {
   $D volume rm -f habitat-git-cache > /dev/null 2>&1 || true
   $D builder prune -af > /dev/null
 }
-disk() { du -sb /var/lib/docker 2>/dev/null | cut -f1; }
+DATA_ROOT="${BENCH_DATA_ROOT:-/var/lib/docker}"
+disk() { du -sbc $DATA_ROOT 2>/dev/null | tail -1 | cut -f1; }
 context_bytes() { # what the last plugin build sent as context (report.json; 0 when no request was sent)
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("context", {}).get("bytesSent", 0))' $REF/target/habitat/bench-reference/report.json
 }
@@ -98,7 +100,7 @@ for rep in $(seq 1 "$REPS"); do
 done
 clean
 
-echo "engine: $($D version --format '{{.Server.Version}}'), $(nproc) cores, $REPS repetitions (wall time in s; the plugin's include Maven's start)"
+echo "engine: $($D version --format '{{.Server.Version}}') at ${DOCKER_HOST:-the default socket}, store $($D info --format '{{.Driver}}'), $(nproc) cores, $REPS repetitions (wall time in s; the plugin's include Maven's start)"
 printf '%-8s %-12s %8s %14s\n' case method median spread
 for c in cold noop change script; do
   for method in $METHODS; do
@@ -114,7 +116,7 @@ for method in buildkit docker-exec; do
   echo "no-op goal time (report.json, excludes Maven's start), $method: $(echo ${T[$method,goal]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') s"
 done
 for method in $METHODS; do
-  echo "disk added by a cold build (du /var/lib/docker: snapshots/images + build cache), $method: $(echo ${T[$method,disk]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {printf "%.1f MB", a[int((NR+1)/2)]/1e6}')"
+  echo "disk added by a cold build (du $DATA_ROOT: snapshots/images + build cache), $method: $(echo ${T[$method,disk]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {printf "%.1f MB", a[int((NR+1)/2)]/1e6}')"
 done
 for c in cold noop change script; do
   echo "context bytes sent, $c, buildkit: $(echo ${B[buildkit,$c]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') (the habitat directory and copied files hold $(du -sb "$HAB" | cut -f1) bytes)"

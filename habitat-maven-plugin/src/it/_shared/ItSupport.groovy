@@ -259,11 +259,16 @@ class ItSupport {
 
     /** The tree listing of an image on another engine ({@code env} names it: DOCKER_HOST). */
     List<String> treeOn(Map<String, String> env, String image) {
-        def script = new File(basedir, '../../../src/it/_shared/dump-tree.sh').canonicalPath
-        def r = run(['/usr/bin/docker', 'run', '--rm', '-u', '0', '--entrypoint', '/bin/sh', '-v',
-                     "${script}:/habitat-dump-tree.sh:ro".toString(), image, '/habitat-dump-tree.sh'], null, env)
-        assert r.rc == 0 : r.out
-        r.out.readLines()
+        // the script goes in on stdin, not as a bind mount: an engine in its own mount namespace (the matrix's),
+        // a remote one or Podman's VM does not see this machine's paths
+        def script = new File(basedir, '../../../src/it/_shared/dump-tree.sh').canonicalFile
+        def pb = new ProcessBuilder(['/usr/bin/docker', 'run', '-i', '--rm', '-u', '0', '--entrypoint', '/bin/sh', image, '-s'])
+                .redirectErrorStream(true).redirectInput(script)
+        pb.environment().putAll(env)
+        def p = pb.start()
+        def out = p.inputStream.text
+        assert p.waitFor() == 0 : out
+        out.readLines()
     }
 
     /** The parts of an image config both build methods must agree on. */

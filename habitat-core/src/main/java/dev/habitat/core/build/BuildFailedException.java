@@ -15,10 +15,17 @@ public final class BuildFailedException extends RuntimeException {
     private final List<String> lastLines;
     private final String where;
     private final String engineError;
+    private final String wayOut;
 
     public BuildFailedException(Phase phase, String stage, String where, String command, Integer exitCode,
                                 List<String> lastLines, String engineError) {
-        super(message(phase, stage, where, command, exitCode, lastLines, engineError));
+        this(phase, stage, where, command, exitCode, lastLines, engineError, null);
+    }
+
+    private BuildFailedException(Phase phase, String stage, String where, String command, Integer exitCode,
+                                 List<String> lastLines, String engineError, String wayOut) {
+        super(message(phase, stage, where, command, exitCode, lastLines, engineError)
+                + (wayOut == null ? "" : "\n  way out: " + wayOut));
         this.phase = phase;
         this.stage = stage;
         this.command = command;
@@ -26,12 +33,20 @@ public final class BuildFailedException extends RuntimeException {
         this.lastLines = List.copyOf(lastLines);
         this.where = where;
         this.engineError = engineError;
+        this.wayOut = wayOut;
+    }
+
+    /** The same failure with the way out of an engine difference (see EngineHints) added to its message. */
+    public BuildFailedException withWayOut(String hint) {
+        BuildFailedException h = new BuildFailedException(phase, stage, where, command, exitCode, lastLines, engineError, hint);
+        h.setStackTrace(getStackTrace());
+        return h;
     }
 
     /** The same failure with {@code mask} applied to every text a step or the engine produced. */
     public BuildFailedException masked(java.util.function.UnaryOperator<String> mask) {
         BuildFailedException m = new BuildFailedException(phase, stage, mask.apply(where), mask.apply(command), exitCode,
-                lastLines.stream().map(mask).toList(), mask.apply(engineError));
+                lastLines.stream().map(mask).toList(), mask.apply(engineError), wayOut);
         m.setStackTrace(getStackTrace());
         return m;
     }

@@ -4,6 +4,7 @@ import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.engine.ContextTransfer;
 import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.EngineHints;
 import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PhaseHash;
@@ -137,10 +138,20 @@ public final class HabitatBuilder {
                 if (e.phase() != null) {
                     results.add(new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null));
                 }
-                report(outDir, config.name(), t0, false, results, options.secrets().mask(e.getMessage()), contextSent.total(), progress);
-                throw e;
+                BuildFailedException failure = EngineHints.forFailure(e.getMessage(), engine.info()).map(e::withWayOut).orElse(e);
+                report(outDir, config.name(), t0, false, results, options.secrets().mask(failure.getMessage()),
+                        contextSent.total(), progress);
+                throw failure;
             } catch (RuntimeException e) {
-                if (e instanceof EngineUnavailableException || engine.responds()) {
+                if (e instanceof EngineUnavailableException) {
+                    throw e;
+                }
+                if (engine.responds()) {
+                    Optional<String> wayOut = EngineHints.forFailure(DockerEngine.rootCause(e), engine.info());
+                    if (wayOut.isPresent()) {
+                        throw new IllegalStateException("habitat: building " + SegmentJob.lastOf(segment).tagSuffix() + " failed: "
+                                + DockerEngine.rootCause(e) + "\n  way out: " + wayOut.get(), e);
+                    }
                     throw e;
                 }
                 // The engine went away mid-build: BuildKit cancels a build whose client is gone, and a commit
