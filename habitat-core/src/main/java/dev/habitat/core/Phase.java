@@ -62,7 +62,10 @@ public enum Phase {
         return Arrays.stream(values()).filter(p -> p.phaseName.equals(name)).findFirst();
     }
 
-    /** Accepts an id ({@code 6}), a name ({@code files}) or a tag suffix ({@code 6-files}). */
+    /**
+     * The one parser of phase names, for parameters and config alike: an id ({@code 6}), a name
+     * ({@code files}) or a tag suffix ({@code 6-files}), in any case.
+     */
     public static Optional<Phase> parse(String idOrName) {
         if (idOrName == null) {
             return Optional.empty();
@@ -76,10 +79,48 @@ public enum Phase {
         return Optional.empty();
     }
 
-    /** Like {@link #parse} but fails with the list of valid phases. */
+    /** Like {@link #parse} but fails with the nearest phase name, if one is close, and the list of valid phases. */
     public static Phase require(String idOrName, String what) {
         return parse(idOrName).orElseThrow(() -> new IllegalArgumentException(
-                "Unknown " + what + " phase '" + idOrName + "'. Valid phases: " + validList()));
+                "Unknown " + what + " phase '" + idOrName + "'." + didYouMean(idOrName).map(p -> " Did you mean '" + p + "'?")
+                        .orElse("") + " Valid phases: " + validList()));
+    }
+
+    /** The phase name nearest to a misspelt one (at most two edits away), e.g. {@code fils} -> {@code files}. */
+    public static Optional<String> didYouMean(String misspelt) {
+        if (misspelt == null || misspelt.isBlank()) {
+            return Optional.empty();
+        }
+        String s = misspelt.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\d+-", "");
+        String best = null;
+        int bestDistance = 3;
+        for (Phase p : values()) {
+            int d = editDistance(s, p.phaseName);
+            if (d < bestDistance) {
+                best = p.phaseName;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int swap = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + swap);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     public static String validList() {

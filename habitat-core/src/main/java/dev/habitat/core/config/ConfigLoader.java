@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -434,13 +435,14 @@ public final class ConfigLoader {
                     if (dur != null) {
                         perPhase = dur;
                     }
-                } else if (Phase.byName(e.key()).isPresent()) {
+                } else if (Phase.parse(e.key()).isPresent()) {
                     if (dur != null) {
-                        byPhase.put(e.key(), dur);
+                        byPhase.put(Phase.parse(e.key()).get().phaseName(), dur);
                     }
                 } else {
                     problems.add(ConfigProblem.error(e.keyLocation(), path, "'" + e.key() + "' is not a phase name",
-                            "use 'per-phase' or one of: " + String.join(", ", Phase.names())));
+                            Phase.didYouMean(e.key()).map(n -> "did you mean " + n + "? ").orElse("")
+                                    + "use 'per-phase' or one of: " + String.join(", ", Phase.names())));
                 }
             }
             timeouts = new Timeouts(perPhase, byPhase);
@@ -751,12 +753,13 @@ public final class ConfigLoader {
                 return null;
             }
             String v = s.text().trim();
-            if (Phase.byName(v).isPresent()) {
-                return v;
+            Optional<Phase> phase = Phase.parse(v);
+            if (phase.isPresent()) {
+                return phase.get().phaseName();
             }
-            String hint = Phase.parse(v).map(p -> "hooks name phases by name: write " + key + ": " + p.phaseName())
-                    .orElse("use one of: " + String.join(", ", Phase.names())
-                            + ("setup".equals(v) ? " ('setup' was renamed to 'scripts')" : ""));
+            String hint = "setup".equals(v) ? "use one of: " + String.join(", ", Phase.names()) + " ('setup' was renamed to 'scripts')"
+                    : Phase.didYouMean(v).map(n -> "did you mean " + key + ": " + n + "? Phases: " + String.join(", ", Phase.names()))
+                            .orElse("use one of: " + String.join(", ", Phase.names()));
             error(s, path + "." + key, "'" + v + "' is not a phase", hint);
             return null;
         }

@@ -27,6 +27,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void hooksAndTimeoutsNamePhasesAsParametersDo() {
+        HabitatConfig c = fx().write("habitat/config.yaml", """
+                name: hooks
+                base_image: debian:bookworm
+                env:
+                  - USER=dev
+                  - WORKDIR=/workspace
+                scripts:
+                  - before: Repos
+                    commands: [echo a]
+                  - before: 7-repos
+                    commands: [echo b]
+                  - after: "6"
+                    commands: [echo c]
+                timeout:
+                  9-Scripts: 5m
+                """).load();
+        assertEquals(List.of("repos", "repos"), c.scripts().stream().limit(2).map(ScriptSpec::before).toList());
+        assertEquals("files", c.scripts().get(2).after());
+        assertEquals(java.time.Duration.ofMinutes(5), c.timeouts().forPhase("scripts").orElseThrow());
+    }
+
+    @Test
     void loadsEveryKeyOfTheOriginalFormat() {
         HabitatConfig c = fx().write("habitat/a.txt", "a").write("habitat/Notes.md", "n").write("habitat/config.yaml", """
                 name: full
@@ -205,7 +228,7 @@ class ConfigLoaderTest {
                 scripts:
                   - after: setup
                     commands: [echo]
-                  - before: "6"
+                  - before: "fils"
                     commands: [echo]
                 entry:
                   tty: "yes"
@@ -218,7 +241,7 @@ class ConfigLoaderTest {
         assertTrue(all.contains(":13:11: repos[0].path: repos path must be an absolute path"), all);
         assertTrue(all.contains(":15:12: scripts[0].after: 'setup' is not a phase"), all);
         assertTrue(all.contains("'setup' was renamed to 'scripts'"), all);
-        assertTrue(all.contains("scripts[1].before: '6' is not a phase. Fix: hooks name phases by name: write before: files"), all);
+        assertTrue(all.contains("scripts[1].before: 'fils' is not a phase. Fix: did you mean before: files?"), all);
         assertTrue(all.contains(":20:8: entry.tty: must be a boolean"), all);
     }
 
