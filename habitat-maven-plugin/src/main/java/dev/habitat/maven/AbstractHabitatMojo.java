@@ -7,7 +7,9 @@ import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PlannedHabitat;
 import java.io.File;
 import java.nio.file.Path;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -31,14 +33,54 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
     @Parameter(property = "habitat.skip", defaultValue = "false")
     protected boolean skip;
 
+    @Parameter(defaultValue = "${session}", readonly = true)
+    protected MavenSession session;
+
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+    protected MojoExecution mojoExecution;
+
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
+        checkGivenProperties();
         if (skip) {
             getLog().info("habitat: skipped (habitat.skip=true)");
             return;
         }
         PlannedHabitat habitat = load();
         run(habitat);
+    }
+
+    /** -Dhabitat.* values are checked on every goal; see {@link GivenProperties}. */
+    private void checkGivenProperties() throws MojoFailureException {
+        if (session == null || mojoExecution == null) {
+            return;
+        }
+        var descriptor = mojoExecution.getMojoDescriptor();
+        java.util.Set<String> mine = propertiesOf(java.util.List.of(descriptor));
+        java.util.Set<String> known = propertiesOf(descriptor.getPluginDescriptor().getMojos());
+        java.util.Map<String, String> given = new java.util.HashMap<>();
+        session.getUserProperties().forEach((k, v) -> given.put(String.valueOf(k), String.valueOf(v)));
+        var findings = new GivenProperties(descriptor.getGoal(), mine, known).check(given);
+        findings.warnings().forEach(w -> getLog().warn("habitat: " + w));
+        if (!findings.errors().isEmpty()) {
+            throw new MojoFailureException("habitat: " + String.join("\nhabitat: ", findings.errors()));
+        }
+    }
+
+    private static java.util.Set<String> propertiesOf(java.util.List<org.apache.maven.plugin.descriptor.MojoDescriptor> mojos) {
+        java.util.Set<String> properties = new java.util.HashSet<>();
+        for (var mojo : mojos) {
+            if (mojo.getParameters() == null) {
+                continue;
+            }
+            for (var p : mojo.getParameters()) {
+                String expression = p.getExpression();
+                if (expression != null && expression.startsWith("${habitat.") && expression.endsWith("}")) {
+                    properties.add(expression.substring(2, expression.length() - 1));
+                }
+            }
+        }
+        return properties;
     }
 
     protected abstract void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException;

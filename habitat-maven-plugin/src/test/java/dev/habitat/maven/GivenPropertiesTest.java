@@ -1,0 +1,38 @@
+package dev.habitat.maven;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class GivenPropertiesTest {
+    private static final Set<String> KNOWN = Set.of("habitat.target", "habitat.rebuildFrom", "habitat.buildMethod",
+            "habitat.config", "habitat.format", "habitat.migrate.mode", "habitat.skip");
+    private final GivenProperties generate = new GivenProperties("generate-dockerfile", Set.of("habitat.config", "habitat.skip"), KNOWN);
+
+    @Test
+    void badValuesOfBuildPropertiesFailOnEveryGoal() {
+        var f = generate.check(Map.of("habitat.target", "fils", "habitat.buildMethod", "dockerexec"));
+        assertEquals(2, f.errors().size(), f.toString());
+        assertTrue(f.errors().get(0).startsWith("-Dhabitat.buildMethod=dockerexec: not a build method; use one of auto, buildkit, docker-exec"),
+                f.errors().get(0));
+        assertTrue(f.errors().get(1).startsWith("-Dhabitat.target=fils: not a phase. Did you mean 'files'?"), f.errors().get(1));
+    }
+
+    @Test
+    void goodValuesTheGoalDoesNotReadAreWarnings() {
+        var f = generate.check(Map.of("habitat.target", "6-Files", "habitat.config", "x.yaml", "user.name", "me"));
+        assertEquals(List.of(), f.errors());
+        assertEquals(List.of("-Dhabitat.target is not used by habitat:generate-dockerfile, ignored"), f.warnings());
+    }
+
+    @Test
+    void unknownNamesGetTheNearestKnownOne() {
+        var f = generate.check(Map.of("habitat.buildmethod", "auto", "habitat.nothing.like.it", "1"));
+        assertEquals(List.of("-Dhabitat.buildmethod is not a habitat property, ignored (did you mean -Dhabitat.buildMethod?)",
+                "-Dhabitat.nothing.like.it is not a habitat property, ignored"), f.warnings());
+    }
+}
