@@ -18,4 +18,16 @@ assert repos.stages[0].operations[0].contains('echo hook')
 assert json.phases.find { it.name == 'verify' }.snapshot == null
 assert json.phases.find { it.name == 'final' }.snapshot == 'habitat-it-phases:12-final'
 assert log.contains('stage repos-before')
+
+// with -q the JSON alone is printed, on standard output: it can be piped. Maven 3.8's own console writes a
+// color reset (ESC[0m) there as it starts and ends (Maven 3.9 does not): only those are left out here.
+def pb = new ProcessBuilder(['mvn', '-B', '-o', '-q', "-Dmaven.repo.local=${localRepositoryPath}".toString(),
+                             'habitat:show-phases', '-Dhabitat.format=json']).directory(basedir)
+def p = pb.start()
+def out = p.inputStream.text
+def err = p.errorStream.text
+assert p.waitFor() == 0 : err
+def withoutMavensResets = out.replace('\u001B[0m', '')
+assert new JsonSlurper().parseText(withoutMavensResets) == json : "stdout is the JSON listing and nothing else:\n${out}"
+assert !withoutMavensResets.contains('[INFO]') && withoutMavensResets.trim().startsWith('{') && withoutMavensResets.trim().endsWith('}')
 true

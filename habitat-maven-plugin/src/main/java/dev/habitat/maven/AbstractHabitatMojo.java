@@ -108,9 +108,18 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
         }
     }
 
-    /** Logs a listing line by line, and writes it to {@code file} too when one is given. */
-    protected void emit(String listing, java.io.File file) throws MojoExecutionException {
-        listing.lines().forEach(getLog()::info);
+    /**
+     * Logs a text listing line by line; a JSON listing goes to standard output as it is, so that
+     * {@code mvn -q ... -Dhabitat.format=json | python3 -m json.tool} works (as maven-help-plugin's forceStdout).
+     * Written to {@code file} too when one is given.
+     */
+    protected void emit(String listing, java.io.File file, boolean json) throws MojoExecutionException {
+        if (json) {
+            System.out.println(listing.strip());
+            System.out.flush();
+        } else {
+            listing.lines().forEach(getLog()::info);
+        }
         if (file != null) {
             try {
                 java.nio.file.Files.createDirectories(file.toPath().toAbsolutePath().getParent());

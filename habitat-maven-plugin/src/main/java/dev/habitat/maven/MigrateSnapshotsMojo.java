@@ -76,7 +76,7 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
             }
             var result = mode.equals("report") ? report : migration.report(name, repository, hashes);
             String text = format.equals("json") ? result.json() : result.text();
-            emit(text, output);
+            emit(text, output, "json".equals(format));
         } catch (EngineUnavailableException | IllegalStateException e) {
             throw new MojoExecutionException(prefixed(e.getMessage()), e);
         } catch (BuildFailedException e) {

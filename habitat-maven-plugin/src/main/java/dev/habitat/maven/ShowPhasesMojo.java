@@ -27,6 +27,6 @@ public class ShowPhasesMojo extends AbstractHabitatMojo {
             case "json" -> PhaseListing.json(habitat);
             default -> throw new MojoFailureException("habitat.format must be text or json, not '" + format + "'");
         };
-        emit(listing, output);
+        emit(listing, output, "json".equals(format));
     }
 }

@@ -40,8 +40,7 @@ final class SegmentTracker implements BuildEvents {
     private final Map<String, Instant> started = new HashMap<>();
     private final Map<String, Instant> completed = new HashMap<>();
     private final Map<String, String> errors = new LinkedHashMap<>();
-    private final Map<String, Deque<String>> lines = new HashMap<>();
-    private final Map<String, StringBuilder> partial = new HashMap<>();
+    private final StepOutputTail output = new StepOutputTail(KEEP_LINES);
     private final Set<Phase> announced = EnumSet.noneOf(Phase.class);
     private final Set<Phase> done = EnumSet.noneOf(Phase.class);
     private final java.util.function.Consumer<Phase> phaseDone;
@@ -112,16 +111,7 @@ final class SegmentTracker implements BuildEvents {
         }
         for (BuildKitStatus.VertexLog log : status.logs()) {
             Step step = steps.get(log.vertex());
-            StringBuilder buf = partial.computeIfAbsent(log.vertex(), k -> new StringBuilder()).append(log.text());
-            int nl;
-            while ((nl = buf.indexOf("\n")) >= 0) {
-                String line = buf.substring(0, nl).replace("\r", "");
-                buf.delete(0, nl + 1);
-                Deque<String> keep = lines.computeIfAbsent(log.vertex(), k -> new ArrayDeque<>());
-                keep.addLast(line);
-                if (keep.size() > KEEP_LINES) {
-                    keep.removeFirst();
-                }
+            for (String line : output.add(log)) {
                 if (step != null) {
                     progress.output(step.stage().phase(), step.stage().name(), line);
                 }
@@ -217,8 +207,9 @@ final class SegmentTracker implements BuildEvents {
         return errors.get(step.digest());
     }
 
+    /** The step's last lines in the order the engine read them. */
     List<String> lastLines(Step step) {
-        return new ArrayList<>(lines.getOrDefault(step.digest(), new ArrayDeque<>()));
+        return output.last(step.digest());
     }
 
 }

@@ -16,7 +16,8 @@ public record BuildKitStatus(List<Vertex> vertexes, List<VertexLog> logs) {
     public record Vertex(String digest, List<String> inputs, String name, boolean cached, Instant started,
                          Instant completed, String error) {}
 
-    public record VertexLog(String vertex, int stream, byte[] message) {
+    /** A chunk of a step's output: stream 1 stdout, 2 stderr; {@code at} when the engine read it (may be null). */
+    public record VertexLog(String vertex, Instant at, int stream, byte[] message) {
         public String text() {
             return new String(message, StandardCharsets.UTF_8);
         }
@@ -69,6 +70,7 @@ public record BuildKitStatus(List<Vertex> vertexes, List<VertexLog> logs) {
 
     private static VertexLog log(ProtoWire.Reader w) {
         String vertex = null;
+        Instant at = null;
         int stream = 0;
         byte[] msg = new byte[0];
         while (w.more()) {
@@ -77,12 +79,13 @@ public record BuildKitStatus(List<Vertex> vertexes, List<VertexLog> logs) {
             int type = (int) (key & 7);
             switch (field) {
                 case 1 -> vertex = w.string(type);
+                case 2 -> at = timestamp(w, type);
                 case 3 -> stream = type == 0 ? (int) w.varint() : skipAndZero(w, type);
                 case 4 -> msg = type == 2 ? w.bytes() : skipAndEmpty(w, type);
                 default -> w.skip(type);
             }
         }
-        return new VertexLog(vertex, stream, msg);
+        return new VertexLog(vertex, at, stream, msg);
     }
 
     private static Instant timestamp(ProtoWire.Reader outer, int type) {
