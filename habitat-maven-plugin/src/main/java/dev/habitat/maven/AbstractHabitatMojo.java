@@ -104,7 +104,10 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
                     getLog().warn(p.format());
                 }
             }
-            throw new MojoFailureException(e.getMessage());
+            // each problem was logged once above, located; the failure only counts them
+            long errors = e.problems().stream().filter(ConfigProblem::isError).count();
+            throw new MojoFailureException("Invalid habitat config (" + errors + (errors == 1 ? " error" : " errors")
+                    + ", listed above)");
         }
     }
 

@@ -50,13 +50,9 @@ public final class YamlReader {
             return root;
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
-            String msg = e.getOriginalMessage();
-            // SnakeYAML messages carry their own multi-line context; keep the first line only.
-            int nl = msg.indexOf('\n');
-            String first = (nl > 0 ? msg.substring(0, nl) : msg).trim();
-            throw ConfigException.single(loc == null ? Location.ofFile(file) : at(file, loc), "",
-                    "YAML syntax error: " + first,
-                    "fix the YAML syntax at this line (indentation, a missing ':' or an unclosed quote are common causes)");
+            YamlSyntax syntax = YamlSyntax.explain(e.getOriginalMessage(), loc == null ? 1 : loc.getLineNr(),
+                    loc == null ? 1 : loc.getColumnNr());
+            throw ConfigException.single(new Location(file, syntax.line(), syntax.column()), "", syntax.message(), syntax.fix());
         } catch (IOException e) {
             throw ConfigException.single(Location.ofFile(file), "", "cannot read the file: " + e.getMessage(),
                     "check that the file exists and is readable");

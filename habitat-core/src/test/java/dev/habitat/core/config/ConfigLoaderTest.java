@@ -290,7 +290,8 @@ class ConfigLoaderTest {
     void yamlSyntaxErrorIsLocated() {
         List<String> errs = errors("name: a\nenv:\n  - USER=u\n - WORKDIR=/w\n");
         assertEquals(1, errs.size(), errs.toString());
-        assertTrue(errs.get(0).matches(".*config\\.yaml:4:\\d+: YAML syntax error: .*"), errs.get(0));
+        assertTrue(errs.get(0).matches(".*config\\.yaml:4:2: line 4 is indented differently from the lines of the block"
+                + " that starts at line 1\\. Fix: indent it with spaces to the same column as its siblings"), errs.get(0));
     }
 
     @Test
