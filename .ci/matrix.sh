@@ -38,6 +38,7 @@ for e in "${ENGINES[@]}"; do
     d26-containerd) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]} ;;
     *) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
   esac
+  its=${HABITAT_MATRIX_ITS:-$its}   # e.g. HABITAT_MATRIX_ITS=secrets,build-failures to rerun a few
   echo "[matrix] $e at $host: $its (reference engine $reference)"
   t0=$(date +%s)
   if DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" "${ns[@]}" \

@@ -181,13 +181,29 @@ class ItSupport {
         savedImages([tag]).contains(text)
     }
 
-    /** {@code docker save} of the images (their layers as plain tars), as bytes in a string for searching. */
+    /**
+     * {@code docker save} of the images, every layer as plain bytes in a string for searching: the containerd
+     * image store saves layers gzip-compressed as they are stored, so compressed blobs are inflated first.
+     */
     String savedImages(List<String> tags) {
         def tar = new File(basedir, 'target/images-save.tar')
+        def dir = new File(basedir, 'target/images-save')
+        dir.deleteDir()
+        dir.mkdirs()
         docker(['save', '-o', tar.path] + tags)
-        def saved = new String(tar.bytes, 'ISO-8859-1')
+        def untar = run(['tar', '-xf', tar.path, '-C', dir.path])
+        assert untar.rc == 0 : untar.out
+        def out = new StringBuilder()
+        dir.eachFileRecurse(groovy.io.FileType.FILES) { f ->
+            byte[] head = new byte[2]
+            f.withInputStream { it.read(head) }
+            byte[] bytes = (head[0] == (byte) 0x1f && head[1] == (byte) 0x8b)
+                    ? new java.util.zip.GZIPInputStream(new FileInputStream(f)).withCloseable { it.bytes } : f.bytes
+            out.append(new String(bytes, 'ISO-8859-1'))
+        }
         tar.delete()
-        saved
+        dir.deleteDir()
+        out.toString()
     }
 
     /** {@code root/<name>.git} with one commit of {@code files}, pushed from a work tree at {@code work}. */

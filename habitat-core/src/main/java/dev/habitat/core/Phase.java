@@ -88,39 +88,8 @@ public enum Phase {
 
     /** The phase name nearest to a misspelt one (at most two edits away), e.g. {@code fils} -> {@code files}. */
     public static Optional<String> didYouMean(String misspelt) {
-        if (misspelt == null || misspelt.isBlank()) {
-            return Optional.empty();
-        }
-        String s = misspelt.trim().toLowerCase(Locale.ROOT).replaceFirst("^\\d+-", "");
-        String best = null;
-        int bestDistance = 3;
-        for (Phase p : values()) {
-            int d = editDistance(s, p.phaseName);
-            if (d < bestDistance) {
-                best = p.phaseName;
-                bestDistance = d;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int swap = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + swap);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return misspelt == null ? Optional.empty()
+                : Spelling.nearest(misspelt.trim().replaceFirst("^\\d+-", ""), names(), 2);
     }
 
     public static String validList() {

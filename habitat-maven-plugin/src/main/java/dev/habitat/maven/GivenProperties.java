@@ -1,6 +1,7 @@
 package dev.habitat.maven;
 
 import dev.habitat.core.Phase;
+import dev.habitat.core.Spelling;
 import dev.habitat.core.build.BuildMethods;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,10 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
                 continue;
             }
             String problem = problemWith(key, e.getValue());
-            if (problem != null) {
+            if (problem != null && (key.equals("habitat.target") || key.equals("habitat.rebuildFrom"))) {
+                // the goal that reads it says it the same way
+                errors.add(requirePhaseMessage(key, e.getValue()));
+            } else if (problem != null) {
                 errors.add("-D" + key + "=" + e.getValue() + ": " + problem);
             } else if (!readByGoal.contains(key)) {
                 warnings.add("-D" + key + " is not used by habitat:" + goal + ", ignored");
@@ -45,7 +49,8 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
         String v = value == null ? "" : value.trim();
         return switch (key) {
             case "habitat.target", "habitat.rebuildFrom" -> v.isEmpty() || Phase.parse(v).isPresent() ? null
-                    : "not a phase." + Phase.didYouMean(v).map(n -> " Did you mean '" + n + "'?").orElse("") + " Valid phases: " + Phase.validList();
+                    : "not a phase." + Phase.didYouMean(v).map(n -> " Did you mean '" + n + "'?").orElse("")
+                    + " Valid phases: " + Phase.validList();
             case "habitat.buildMethod" -> v.isEmpty() || BuildMethods.NAMES.contains(v) ? null
                     : "not a build method; use one of " + String.join(", ", BuildMethods.NAMES);
             case "habitat.format" -> v.equals("text") || v.equals("json") ? null : "use text or json";
@@ -55,27 +60,16 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
         };
     }
 
-    private java.util.Optional<String> nearest(String key) {
-        String best = null;
-        int bestDistance = 4;
-        for (String k : known) {
-            int d = distance(key.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
+    private static String requirePhaseMessage(String key, String value) {
+        try {
+            Phase.require(value, key.substring("habitat.".length()));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
-        return java.util.Optional.ofNullable(best);
     }
 
-    private static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            for (int j = 0; j <= b.length(); j++) {
-                d[i][j] = i == 0 ? j : j == 0 ? i : Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1),
-                        d[i - 1][j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-        }
-        return d[a.length()][b.length()];
+    private java.util.Optional<String> nearest(String key) {
+        return Spelling.nearest(key, known, 3);
     }
 }

@@ -19,7 +19,7 @@ class GivenPropertiesTest {
         assertEquals(2, f.errors().size(), f.toString());
         assertTrue(f.errors().get(0).startsWith("-Dhabitat.buildMethod=dockerexec: not a build method; use one of auto, buildkit, docker-exec"),
                 f.errors().get(0));
-        assertTrue(f.errors().get(1).startsWith("-Dhabitat.target=fils: not a phase. Did you mean 'files'?"), f.errors().get(1));
+        assertTrue(f.errors().get(1).startsWith("Unknown target phase 'fils'. Did you mean 'files'? Valid phases: 1-base"), f.errors().get(1));
     }
 
     @Test

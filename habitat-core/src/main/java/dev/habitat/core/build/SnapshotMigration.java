@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
+import dev.habitat.core.engine.BuildSession;
 import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.ImageInfo;
+import dev.habitat.core.engine.SessionRefusedException;
+import dev.habitat.core.engine.SyncedDir;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.render.DockerfileRenderer;
 import dev.habitat.core.render.DockerfileSyntax;
@@ -143,28 +146,51 @@ public final class SnapshotMigration {
             }
             String dockerfile = "FROM " + e.tag() + "\nLABEL " + Snapshots.LABEL_METHOD + "=" + DockerfileSyntax.quotedLiteral(BuildKitMethod.NAME)
                     + " " + LABEL_ADOPTED + "=" + DockerfileSyntax.quotedLiteral("docker-exec") + "\n";
-            Path tar = workDir.resolve(".adopt-" + java.util.UUID.randomUUID() + ".tar");
+            relabel(e.tag(), dockerfile.getBytes(StandardCharsets.UTF_8), workDir);
+            progress.info("habitat: adopted " + e.tag() + " (docker-exec snapshot, valid) for BuildKit builds");
+            adopted.add(e.tag());
+        }
+        return adopted;
+    }
+
+    /**
+     * A LABEL-only build of {@code tag} onto itself. The Dockerfile goes through a BuildKit session (the
+     * containerd image store cannot read a tar body context); a tar body only where the engine refuses sessions.
+     */
+    private void relabel(String tag, byte[] dockerfile, Path workDir) {
+        Path tar = null;
+        BuildSession session = null;
+        try {
+            Files.createDirectories(workDir);
             try {
-                Files.createDirectories(workDir);
-                ContextTar.write(workDir, List.of(), Map.of("Dockerfile", dockerfile.getBytes(StandardCharsets.UTF_8)), tar);
-                BuildOutcome out = engine.build(new BuildRequest(tar, null, List.of(e.tag()), Map.of(), Map.of(), null, false, null, null),
-                        status -> { });
-                if (out.failed()) {
-                    throw new IllegalStateException("cannot relabel " + e.tag() + ": " + out.error());
-                }
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            } finally {
+                session = BuildSession.open(engine.sessionEndpoint(), "habitat-adopt", BuildSession.sharedKey("adopt", workDir),
+                        secret -> null, Map.of(
+                                BuildKitMethod.CONTEXT_DIR, SyncedDir.of(BuildKitMethod.CONTEXT_DIR, workDir, List.of(), Map.of()),
+                                BuildKitMethod.DOCKERFILE_DIR, SyncedDir.of(BuildKitMethod.DOCKERFILE_DIR, workDir, List.of(),
+                                        Map.of("Dockerfile", dockerfile))));
+            } catch (SessionRefusedException refused) {
+                tar = workDir.resolve(".adopt-" + java.util.UUID.randomUUID() + ".tar");
+                ContextTar.write(workDir, List.of(), Map.of("Dockerfile", dockerfile), tar);
+            }
+            BuildOutcome out = engine.build(new BuildRequest(tar, null, List.of(tag), Map.of(), Map.of(), null, false, null,
+                    session == null ? null : session.id()), status -> { });
+            if (out.failed()) {
+                throw new IllegalStateException("cannot relabel " + tag + ": " + out.error());
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+            if (tar != null) {
                 try {
                     Files.deleteIfExists(tar);
                 } catch (IOException ignored) {
                     // temp file in target/
                 }
             }
-            progress.info("habitat: adopted " + e.tag() + " (docker-exec snapshot, valid) for BuildKit builds");
-            adopted.add(e.tag());
         }
-        return adopted;
     }
 
     /** Removes the habitat's snapshots made by this plugin or the original tool; never anything else. */

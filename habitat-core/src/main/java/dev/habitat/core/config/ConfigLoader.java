@@ -170,7 +170,12 @@ public final class ConfigLoader {
                     String hint = "debug".equals(e.key()) && prefix.isEmpty()
                             ? "'debug' was only planned in the original tool and does nothing: remove it"
                             : Suggestions.forUnknownKey(e.key(), known);
-                    problems.add(ConfigProblem.warning(e.keyLocation(), path, "unknown key, ignored", hint));
+                    if (Suggestions.nearMiss(e.key(), known).isPresent() && !hint.contains("was renamed")) {
+                        // a typo of a known key would silently drop its section: that is an error
+                        problems.add(ConfigProblem.error(e.keyLocation(), path, "unknown key", hint));
+                    } else {
+                        problems.add(ConfigProblem.warning(e.keyLocation(), path, "unknown key, ignored", hint));
+                    }
                 }
             }
         }
@@ -328,7 +333,7 @@ public final class ConfigLoader {
             readVolumes(layer, doc);
             readScripts(layer, doc);
             readVerify(layer, doc);
-            readTests(layer, doc);
+            readTests(layer, doc, dir);
         }
 
         void readBase(MapNode doc, Path dir) {
@@ -706,13 +711,19 @@ public final class ConfigLoader {
                     (p, origin) -> verify.add(new VerifySpec(p, origin)));
         }
 
-        void readTests(Layer layer, MapNode doc) {
+        void readTests(Layer layer, MapNode doc, Path dir) {
             ListNode list = list(doc, "tests");
             if (list == null) {
                 return;
             }
-            pathList(layer, list, "tests", "must be the path of a test script", "write - tests/check.sh",
-                    (p, origin) -> tests.add(new TestSpec(p, origin)));
+            pathList(layer, list, "tests", "must be the path of a test script", "write - tests/check.sh", (p, origin) -> {
+                // a relative test path names a file of the layer's directory (copied with it): it must exist
+                if (dir != null && !p.startsWith("/") && !Files.exists(dir.resolve(p))) {
+                    problems.add(ConfigProblem.error(origin.location(), origin.keyPath(), "test script not found: " + dir.resolve(p),
+                            "create it, or give its path relative to " + dir));
+                }
+                tests.add(new TestSpec(p, origin));
+            });
         }
 
         /** A list of one-line path strings, each expanded and handed over with its origin. */

@@ -1,7 +1,9 @@
 package dev.habitat.core.config;
 
+import dev.habitat.core.Spelling;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 
 /** Did-you-mean for unknown keys: renamed keys of the original tool first, then the nearest known key. */
 final class Suggestions {
@@ -28,38 +30,15 @@ final class Suggestions {
         if (renamed != null && known.contains(renamed)) {
             return "'" + key + "' was renamed to '" + renamed + "': rename the key";
         }
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(key.toLowerCase(), k.toLowerCase());
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        if (best != null && bestDistance <= Math.max(1, Math.min(3, key.length() / 3))) {
-            return "did you mean '" + best + "'?";
+        Optional<String> near = nearMiss(key, known);
+        if (near.isPresent()) {
+            return "did you mean '" + near.get() + "'?";
         }
         return "remove it, or use one of: " + String.join(", ", known);
     }
 
-    /** Levenshtein distance; keys are short. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+    /** A known key a few edits from {@code key} (a typo, not another word): such a key is an error, not ignored. */
+    static Optional<String> nearMiss(String key, Collection<String> known) {
+        return Spelling.nearest(key, known, Math.max(1, Math.min(3, key.length() / 3)));
     }
 }

@@ -51,7 +51,8 @@ class ConfigLoaderTest {
 
     @Test
     void loadsEveryKeyOfTheOriginalFormat() {
-        HabitatConfig c = fx().write("habitat/a.txt", "a").write("habitat/Notes.md", "n").write("habitat/config.yaml", """
+        HabitatConfig c = fx().write("habitat/a.txt", "a").write("habitat/Notes.md", "n").write("habitat/tests/t.sh", "t")
+                .write("habitat/config.yaml", """
                 name: full
                 description: every key
                 base_image: debian:bookworm
@@ -126,7 +127,7 @@ class ConfigLoaderTest {
 
     @Test
     void systemAndSharedLayersApplyInLayerOrder() {
-        HabitatConfig c = fx()
+        HabitatConfig c = fx().write("system/tests/sys.sh", "s")
                 .write("system/config.yaml", """
                         env:
                           - SYSTEM_PATH=/habitat/system
@@ -307,13 +308,26 @@ class ConfigLoaderTest {
                 repositories: []
                 setup: []
                 debug: true
-                scirpts: []
+                frobnicate: yes
                 """).load();
         String all = c.warnings().stream().map(ConfigProblem::format).collect(Collectors.joining("\n"));
         assertTrue(all.contains(":6:1: repositories: unknown key, ignored. Fix: 'repositories' was renamed to 'repos'"), all);
         assertTrue(all.contains("setup: unknown key, ignored. Fix: 'setup' was renamed to 'scripts'"), all);
         assertTrue(all.contains("debug: unknown key, ignored. Fix: 'debug' was only planned"), all);
-        assertTrue(all.contains("scirpts: unknown key, ignored. Fix: did you mean 'scripts'?"), all);
+        assertTrue(all.contains("frobnicate: unknown key, ignored. Fix: remove it, or use one of:"), all);
+    }
+
+    @Test
+    void aMisspeltKeyIsAnErrorNotASilentlyDroppedSection() {
+        String all = String.join("\n", errors(Fixture.MINIMAL + "scirpts:\n  - commands: [echo]\n"));
+        assertTrue(all.contains("scirpts: unknown key. Fix: did you mean 'scripts'?"), all);
+    }
+
+    @Test
+    void aTestScriptThatDoesNotExistIsAnError() {
+        String all = String.join("\n", errors(Fixture.MINIMAL + "tests:\n  - tests/smoke.sh\n  - /opt/in-image/check.sh\n"));
+        assertTrue(all.contains(":7:5: tests[0]: test script not found: ") && all.contains("tests/smoke.sh. Fix: create it"), all);
+        assertEquals(1, all.lines().count(), "an absolute path is in the image, not checked: " + all);
     }
 
     @Test

@@ -43,7 +43,7 @@ class PhaseHasherTest {
             """;
 
     private Fixture fixture() {
-        return new Fixture(dir).write("habitat/f", "f").write("habitat/d/x", "x").write("habitat/d/sub/y", "y")
+        return new Fixture(dir).write("habitat/f", "f").write("habitat/t.sh", "t").write("habitat/u.sh", "u").write("habitat/d/x", "x").write("habitat/d/sub/y", "y")
                 .write("habitat/hooked", "h").write("habitat/.habignore", "*.tmp\n");
     }
 
@@ -74,7 +74,7 @@ class PhaseHasherTest {
     void deterministicAndIndependentOfWhereTheHabitatLives(@TempDir Path other) throws IOException {
         Map<Phase, PhaseHash> a = hashes(BASE);
         assertEquals(a, hashes(BASE));
-        Fixture moved = new Fixture(other).write("habitat/f", "f").write("habitat/d/x", "x").write("habitat/d/sub/y", "y")
+        Fixture moved = new Fixture(other).write("habitat/f", "f").write("habitat/t.sh", "t").write("habitat/u.sh", "u").write("habitat/d/x", "x").write("habitat/d/sub/y", "y")
                 .write("habitat/hooked", "h").write("habitat/.habignore", "*.tmp\n").write("habitat/config.yaml", BASE);
         assertEquals(changed(a, moved.plan().hashes()), EnumSet.noneOf(Phase.class));
     }

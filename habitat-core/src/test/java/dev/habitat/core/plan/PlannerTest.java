@@ -118,7 +118,7 @@ class PlannerTest {
 
     @Test
     void testsRunFromTheirLayerDirectoryAndVerifyListsEveryPath() {
-        StageGraph g = new Fixture(dir).write("habitat/config.yaml", Fixture.MINIMAL + """
+        StageGraph g = new Fixture(dir).write("habitat/tests/a.sh", "a").write("habitat/config.yaml", Fixture.MINIMAL + """
                   - LOCAL_PATH=/h/local
                 tests: [tests/a.sh, /abs/b.sh]
                 verify-fs:
