@@ -14,6 +14,7 @@ ROOTFS="$CACHE_DIR/trixie-docker"
 BASE_IMAGE="${HABITAT_TEST_BASE_IMAGE:-habitat-test-base:bookworm}"
 DOCKER=/usr/bin/docker
 log() { echo "[engines] $*" >&2; }
+. "$(dirname "$0")/engine-lib.sh"
 
 ensure_rootfs() {
   [ -x "$ROOTFS/usr/sbin/dockerd" ] && return 0
@@ -72,16 +73,9 @@ start() {
         --data-root "/var/lib/habitat-$NAME" --exec-root "$ST/exec" --pidfile "$ST/dockerd.pid" \
         --host "unix://$ST/docker.sock"
     ' habitat-engine "$ROOTFS" "$st" "$name" > "$CACHE_DIR/$name.log" 2>&1 &
-    for _ in $(seq 1 120); do
-      DOCKER_HOST="unix://$sock" "$DOCKER" version >/dev/null 2>&1 && break
-      sleep 0.5
-    done
-    DOCKER_HOST="unix://$sock" "$DOCKER" version >/dev/null 2>&1 || { log "$name did not answer"; tail -30 "$CACHE_DIR/$name.log" >&2; exit 1; }
+    wait_for_engine "$sock" "$CACHE_DIR/$name.log" "$name"
   fi
-  if ! DOCKER_HOST="unix://$sock" "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-    log "loading $BASE_IMAGE into $name"
-    "$DOCKER" -H unix:///var/run/docker.sock save "$BASE_IMAGE" | DOCKER_HOST="unix://$sock" "$DOCKER" load >/dev/null
-  fi
+  load_base_image "$sock"
   log "$name: Docker $(DOCKER_HOST="unix://$sock" "$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'),\
  store $(DOCKER_HOST="unix://$sock" "$DOCKER" info --format '{{.Driver}}')"
   echo "unix://$sock"

@@ -11,6 +11,7 @@ BASE_IMAGE="${HABITAT_TEST_BASE_IMAGE:-habitat-test-base:bookworm}"
 SOCK="$STATE_DIR/podman.sock"
 DOCKER=/usr/bin/docker
 log() { echo "[podman] $*" >&2; }
+. "$(dirname "$0")/engine-lib.sh"
 
 podman_cmd() {
   CONTAINERS_CONF="$STATE_DIR/containers.conf" podman --root "$STATE_DIR/root" --runroot "$STATE_DIR/runroot" "$@"
@@ -32,16 +33,9 @@ CONF
     rm -f "$SOCK"
     podman_cmd system service --time=0 "unix://$SOCK" > "$STATE_DIR/service.log" 2>&1 &
     echo $! > "$STATE_DIR/service.pid"
-    for _ in $(seq 1 60); do
-      DOCKER_HOST="unix://$SOCK" "$DOCKER" version >/dev/null 2>&1 && break
-      sleep 0.5
-    done
-    DOCKER_HOST="unix://$SOCK" "$DOCKER" version >/dev/null 2>&1 || { log "the service did not answer"; tail -20 "$STATE_DIR/service.log" >&2; exit 1; }
+    wait_for_engine "$SOCK" "$STATE_DIR/service.log" "the Podman service"
   fi
-  if ! DOCKER_HOST="unix://$SOCK" "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-    log "loading $BASE_IMAGE"
-    "$DOCKER" -H unix:///var/run/docker.sock save "$BASE_IMAGE" | DOCKER_HOST="unix://$SOCK" "$DOCKER" load >/dev/null
-  fi
+  load_base_image "$SOCK"
   log "engine: Podman $(DOCKER_HOST="unix://$SOCK" "$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
   echo "unix://$SOCK"
 }
