@@ -37,6 +37,25 @@ public final class HabIgnore {
         }
     }
 
+    /**
+     * The rules of {@code dir/.habignore} followed by {@code extra} patterns of the plugin's own (a layer's
+     * config file, which reaches the image in the final phase); null when there are none.
+     */
+    public static HabIgnore of(Path dir, java.util.List<String> extra) {
+        HabIgnore own = of(dir);
+        if (extra.isEmpty()) {
+            return own;
+        }
+        String text = (own == null ? "" : own.text() + "\n") + String.join("\n", extra) + "\n";
+        try (InputStream in = new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            IgnoreNode n = new IgnoreNode();
+            n.parse(in);
+            return new HabIgnore(n, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ignore rules of " + dir, e);
+        }
+    }
+
     /** @param relativePath path below the directory, '/' separated */
     public boolean ignored(String relativePath, boolean directory) {
         Boolean r = node.checkIgnored(relativePath, directory);

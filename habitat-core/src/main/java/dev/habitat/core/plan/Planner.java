@@ -237,7 +237,11 @@ public final class Planner {
                     continue;
                 }
                 String ctx = "layers/" + layer.getKey().label();
-                ops.add(new Operation.Copy(new CopySource.HostTree(dir, ctx, null, HabIgnore.of(dir), target), target, null,
+                // the layer's config file is left out here and copied in the final phase: a config edit then
+                // rebuilds only the phases it changes, not everything from files on
+                List<String> leaveOut = layerConfigFile(c, layer.getKey()).filter(f -> dir.equals(f.getParent()))
+                        .map(f -> List.of("/" + f.getFileName())).orElse(List.of());
+                ops.add(new Operation.Copy(new CopySource.HostTree(dir, ctx, null, HabIgnore.of(dir, leaveOut), target), target, null,
                         "copy the " + layer.getKey().label() + " directory to " + target));
             }
         }
@@ -338,9 +342,44 @@ public final class Planner {
 
     private List<Operation> finalOps(HabitatConfig c) {
         String command = c.entry().command();
-        return List.of(new Operation.SetUser(c.user()), new Operation.SetWorkdir(c.workdir()),
+        List<Operation> ops = new ArrayList<>(layerConfigCopies(c));
+        ops.addAll(List.of(new Operation.SetUser(c.user()), new Operation.SetWorkdir(c.workdir()),
                 new Operation.SetEntrypoint(List.of(GeneratedFiles.ENTRYPOINT)),
-                new Operation.SetCmd(command == null ? List.of("/bin/bash") : List.of("/bin/bash", "-c", command)));
+                new Operation.SetCmd(command == null ? List.of("/bin/bash") : List.of("/bin/bash", "-c", command))));
+        return ops;
+    }
+
+    /** The config file of a layer: the habitat's own file, or config.yaml of system/ and shared/ when present. */
+    private static java.util.Optional<Path> layerConfigFile(HabitatConfig c, Layer layer) {
+        if (layer == Layer.HABITAT) {
+            return java.util.Optional.ofNullable(c.habitatFile());
+        }
+        Path dir = c.layerDirs().get(layer);
+        return dir == null || !Files.isRegularFile(dir.resolve("config.yaml")) ? java.util.Optional.empty()
+                : java.util.Optional.of(dir.resolve("config.yaml"));
+    }
+
+    /** Each copied layer's config file, into its place in the copied directory (left out of the files phase). */
+    private List<Operation> layerConfigCopies(HabitatConfig c) {
+        List<Operation> ops = new ArrayList<>();
+        if (c.entry().bypassHabitatConstruction()) {
+            return ops;
+        }
+        for (Map.Entry<Layer, String> layer : Map.of(Layer.SYSTEM, "SYSTEM_PATH", Layer.SHARED, "SHARED_PATH",
+                Layer.HABITAT, "LOCAL_PATH").entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            Path dir = c.layerDirs().get(layer.getKey());
+            String target = c.env().get(layer.getValue());
+            var file = layerConfigFile(c, layer.getKey()).filter(f -> dir != null && dir.equals(f.getParent()));
+            if (file.isEmpty() || target == null || !target.startsWith("/")
+                    || HabIgnore.of(dir) != null && HabIgnore.of(dir).ignored(file.get().getFileName().toString(), false)) {
+                continue;
+            }
+            String name = file.get().getFileName().toString();
+            String dest = target.endsWith("/") ? target + name : target + "/" + name;
+            ops.add(new Operation.Copy(new CopySource.HostTree(file.get(), "layers/" + layer.getKey().label() + "-config/" + name,
+                    null, null, dest), dest, null, "copy the " + layer.getKey().label() + " config to " + dest));
+        }
+        return ops;
     }
 
     /** The PATH an image without one gets, so that {@code PATH=${PATH}:/x} never loses the standard dirs. */

@@ -100,9 +100,11 @@ class PhaseHasherTest {
     }
 
     @Test
-    void theHabitatDirectoryCopiedToLocalPathCarriesConfigYamlSoAnyConfigEditReachesFiles() {
+    void aConfigEditRebuildsOnlyThePhasesItChangesThoughConfigYamlIsCopiedToLocalPath() {
         String local = BASE.replace("  - WORKDIR=/workspace\n", "  - WORKDIR=/workspace\n  - LOCAL_PATH=/h/local\n");
-        assertEquals(EnumSet.range(Phase.FILES, Phase.FINAL), changed(hashes(local), hashes(local.replace("command: bash", "command: zsh"))));
+        assertEquals(EnumSet.of(Phase.FINAL), changed(hashes(local), hashes(local.replace("command: bash", "command: zsh"))),
+                "config.yaml reaches LOCAL_PATH in the final phase: an entry edit rebuilds 12-final only");
+        assertEquals(EnumSet.range(Phase.SCRIPTS, Phase.FINAL), changed(hashes(local), hashes(local.replace("echo main", "echo other"))));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.habitat.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.Fixture;
@@ -129,6 +130,21 @@ class PlannerTest {
         assertEquals(List.of("cd '/h/local' && bash 'tests/a.sh'", "bash '/abs/b.sh'"), t.commands());
         Operation.RunScript v = (Operation.RunScript) g.lastStageOf(Phase.VERIFY).operations().get(0);
         assertTrue(v.commands().get(0).contains("check \"$HOME\"'/x'\ncheck '/y z'\n"), v.commands().get(0));
+    }
+
+    @Test
+    void theHabitatsConfigFileReachesLocalPathInTheFinalPhaseNotWithTheFiles() {
+        StageGraph g = new Fixture(dir).write("habitat/notes.txt", "n").write("habitat/config.yaml", Fixture.MINIMAL + """
+                  - LOCAL_PATH=/h/local
+                """).plan().graph();
+        Operation.Copy layer = (Operation.Copy) g.lastStageOf(Phase.FILES).operations().stream()
+                .filter(o -> o instanceof Operation.Copy c && c.dest().equals("/h/local")).findFirst().orElseThrow();
+        var tree = (CopySource.HostTree) layer.source();
+        assertTrue(tree.ignore().ignored("config.yaml", false), "left out of the files phase");
+        assertFalse(tree.ignore().ignored("notes.txt", false));
+        Operation.Copy config = (Operation.Copy) g.lastStageOf(Phase.FINAL).operations().get(0);
+        assertEquals("/h/local/config.yaml", config.dest());
+        assertEquals(dir.resolve("habitat/config.yaml"), ((CopySource.HostTree) config.source()).path());
     }
 
     @Test
