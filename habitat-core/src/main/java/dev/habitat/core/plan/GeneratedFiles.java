@@ -49,7 +49,8 @@ public final class GeneratedFiles {
     public static String runner() {
         return """
                 #!/bin/bash
-                # Runs the commands of one habitat script step in order; each is judged by its exit code.
+                # Runs the commands of one habitat script step in order; each is judged by its exit code. The
+                # failure line goes to stdout: after the command's own output there (BuildKit orders each stream).
                 HOME="$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6)"
                 export HOME="${HOME:-/}"
                 dir="$(dirname "$0")"
@@ -59,7 +60,7 @@ public final class GeneratedFiles {
                   bash -c 'if [ -f /etc/profile.d/habitat-env.sh ]; then . /etc/profile.d/habitat-env.sh; fi; . "$0"' "$cmd"
                   rc=$?
                   if [ "$rc" -ne 0 ]; then
-                    echo "habitat: command $n failed with exit code $rc" >&2
+                    echo "habitat: command $n failed with exit code $rc"
                     exit "$rc"
                   fi
                 done
