@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
     static final Set<String> TOP_KEYS = new LinkedHashSet<>(List.of("name", "description", "base_image", "image",
             "env", "files", "volumes", "repos", "tools", "scripts", "verify-fs", "tests", "entry", "timeout",
-            "network", "build_method", "container", "claude"));
+            "network", "build_method", "base_users", "container", "claude"));
     private static final Set<String> FILE_KEYS = Set.of("src", "dest", "mode", "owner", "description", "before", "after");
     private static final Set<String> SCRIPT_KEYS = Set.of("run_as", "commands", "before", "after", "description", "secrets");
     private static final Set<String> REPO_KEYS = Set.of("url", "path", "branch", "shallow", "access", "owner", "auth");
@@ -125,6 +125,7 @@ public final class ConfigLoader {
         for (Map.Entry<Layer, MapNode> d : docs.entrySet()) {
             a.readLayer(d.getKey(), d.getValue(), files.get(d.getKey()).getParent());
         }
+        a.checkOwnersAreUsers();
         if (problems.stream().anyMatch(ConfigProblem::isError)) {
             throw new ConfigException(problems);
         }
@@ -150,6 +151,29 @@ public final class ConfigLoader {
         final List<VolumeSpec> volumes = new ArrayList<>();
         final List<RepoSpec> repos = new ArrayList<>();
         final List<ScriptSpec> scripts = new ArrayList<>();
+        /** Users the base image brings (base_users), which an owner may name besides the config's own. */
+        final Set<String> baseUsers = new LinkedHashSet<>();
+        /** Each owner given (files, repos), checked once every layer is read: the users it may name are known then. */
+        final List<OwnerUse> owners = new ArrayList<>();
+
+        record OwnerUse(String user, Scalar at, String path) {}
+
+        /** An owner must be root, USER, a run_as user (the users phase creates them) or one of base_users. */
+        void checkOwnersAreUsers() {
+            Set<String> users = new LinkedHashSet<>();
+            users.add(env.getOrDefault("USER", "root"));
+            scripts.forEach(sc -> users.add(sc.runAs()));
+            users.add("root");
+            Set<String> allowed = new LinkedHashSet<>(users);
+            allowed.addAll(baseUsers);
+            for (OwnerUse o : owners) {
+                if (!allowed.contains(o.user())) {
+                    String near = dev.habitat.core.Spelling.nearest(o.user(), allowed, 2).map(n -> "did you mean '" + n + "'? ").orElse("");
+                    error(o.at(), o.path(), "'" + o.user() + "' is not a user of this habitat (" + String.join(", ", users) + ")",
+                            near + "a user the base image brings, or a script creates, goes in base_users: [" + o.user() + "]");
+                }
+            }
+        }
         final List<VerifySpec> verify = new ArrayList<>();
         final List<TestSpec> tests = new ArrayList<>();
 
@@ -334,6 +358,7 @@ public final class ConfigLoader {
             readScripts(layer, doc);
             readVerify(layer, doc);
             readTests(layer, doc, dir);
+            readBaseUsers(doc);
         }
 
         void readBase(MapNode doc, Path dir) {
@@ -794,6 +819,24 @@ public final class ConfigLoader {
             if (parts.length > 2 || !ACCOUNT.matcher(parts[0]).matches()
                     || parts.length == 2 && !ACCOUNT.matcher(parts[1]).matches()) {
                 error(at, path, "'" + owner + "' is not a user or user:group", "write e.g. owner: node or owner: node:staff");
+            } else {
+                owners.add(new OwnerUse(parts[0], at, path));
+            }
+        }
+
+        /** base_users: names of users the base image brings, for owners (a list of account names). */
+        void readBaseUsers(MapNode doc) {
+            ListNode list = list(doc, "base_users");
+            if (list == null) {
+                return;
+            }
+            for (int i = 0; i < list.items().size(); i++) {
+                YamlNode item = list.items().get(i);
+                if (item instanceof Scalar sc && ACCOUNT.matcher(sc.text().trim()).matches()) {
+                    baseUsers.add(sc.text().trim());
+                } else {
+                    error(item, "base_users[" + i + "]", "must be a user name", "write e.g. base_users: [node, postgres]");
+                }
             }
         }
 

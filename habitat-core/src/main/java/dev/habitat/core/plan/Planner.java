@@ -352,7 +352,7 @@ public final class Planner {
     /** The config file of a layer: the habitat's own file, or config.yaml of system/ and shared/ when present. */
     private static java.util.Optional<Path> layerConfigFile(HabitatConfig c, Layer layer) {
         if (layer == Layer.HABITAT) {
-            return java.util.Optional.ofNullable(c.habitatFile());
+            return java.util.Optional.ofNullable(c.configFile());
         }
         Path dir = c.layerDirs().get(layer);
         return dir == null || !Files.isRegularFile(dir.resolve("config.yaml")) ? java.util.Optional.empty()

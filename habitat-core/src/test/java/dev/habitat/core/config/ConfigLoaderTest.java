@@ -175,6 +175,7 @@ class ConfigLoaderTest {
     void dotSlashResolvesAgainstTheRootAndTildeAgainstTheHostHome() {
         HabitatConfig c = fx().write("conf/x.conf", "x").write("home/.gitconfig", "g")
                 .write("habitat/config.yaml", Fixture.MINIMAL + """
+                        base_users: [alice]
                         files:
                           - src: ./conf/x.conf
                             dest: /etc/x.conf
@@ -321,6 +322,23 @@ class ConfigLoaderTest {
     void aMisspeltKeyIsAnErrorNotASilentlyDroppedSection() {
         String all = String.join("\n", errors(Fixture.MINIMAL + "scirpts:\n  - commands: [echo]\n"));
         assertTrue(all.contains("scirpts: unknown key. Fix: did you mean 'scripts'?"), all);
+    }
+
+    @Test
+    void anOwnerMustBeAUserOfTheHabitatOrListedInBaseUsers() {
+        fx().write("habitat/f", "x");
+        String all = String.join("\n", errors(Fixture.MINIMAL + "files:\n  - src: f\n    dest: /f\n    owner: devv\n"));
+        assertTrue(all.contains(":9:12: files[0].owner: 'devv' is not a user of this habitat (dev, root). Fix: did you mean 'dev'?"), all);
+        assertTrue(all.contains("goes in base_users: [devv]"), all);
+        HabitatConfig ok = fx().write("habitat/config.yaml", Fixture.MINIMAL + """
+                base_users: [postgres]
+                files:
+                  - {src: f, dest: /f, owner: "postgres:postgres"}
+                  - {src: f, dest: /g, owner: builder}
+                scripts:
+                  - {run_as: builder, commands: [echo]}
+                """).load();
+        assertEquals(List.of("postgres:postgres", "builder"), ok.files().stream().map(FileSpec::owner).toList());
     }
 
     @Test

@@ -87,8 +87,10 @@ class ContextStagerTest {
         PlannedHabitat h = PlannedHabitat.load(f.loader(), dir, Path.of("config.yaml"), dir.resolve("target"),
                 dev.habitat.core.plan.ExternalInputs.none());
         BuildContext ctx = new ContextStager().stage(h.graph(), h.hashes(), dir.resolve("target/habitat/demo"), dir.resolve("target"));
-        assertTrue(Files.exists(ctx.directory().resolve("layers/habitat/config.yaml")));
         assertFalse(Files.exists(ctx.directory().resolve("layers/habitat/target")));
+        // the config file is staged for the final phase, not with the habitat directory
+        assertFalse(Files.exists(ctx.directory().resolve("layers/habitat/config.yaml")));
+        assertTrue(Files.exists(ctx.directory().resolve("layers/habitat-config/config.yaml")));
     }
 
     @Test
