@@ -12,7 +12,13 @@ def ids1 = support.snapshotIds(name)
 assert ids1['8-tools'] != null : '8-tools stays'
 assert ids1['9-scripts'] == null && ids1['12-final'] == null
 
-def r2 = support.mvn(['habitat:build', '-Dhabitat.config=src/main/habitat/fixed.yaml'], 'build-2.log')
+// the user edits config.yaml (each variant is copied over it): the file itself reaches the image in the final
+// phase only, so an edit starts at the first phase whose inputs it changes
+def edit = { String variant ->
+    new File(basedir, 'src/main/habitat/config.yaml').text = new File(basedir, "src/main/habitat/${variant}").text
+}
+edit('fixed.yaml')
+def r2 = support.mvn(['habitat:build'], 'build-2.log')
 assert r2.rc == 0 : r2.out
 assert r2.out.contains('first stale phase is 9-scripts')
 assert r2.out.contains('resuming from snapshot habitat-it-failures:8-tools')
@@ -20,7 +26,8 @@ assert !r2.out.contains('[8-tools] started')
 def ids2 = support.snapshotIds(name)
 assert ids2['8-tools'] == ids1['8-tools'] && ids2['12-final'] != null
 
-def r3 = support.mvn(['habitat:build', '-Dhabitat.config=src/main/habitat/failing-test.yaml'], 'build-3.log')
+edit('failing-test.yaml')
+def r3 = support.mvn(['habitat:build'], 'build-3.log')
 assert r3.rc != 0
 assert r3.out.contains('habitat: phase 11-test (stage test, tests: 2 script(s) as dev) failed with exit code 1')
 assert r3.out.contains("command: cd '/habitat/local' && bash 'tests/fail.sh'")
@@ -29,12 +36,14 @@ def ids3 = support.snapshotIds(name)
 assert ids3['12-final'] == null : 'a failing test leaves no final snapshot'
 assert ids3['9-scripts'] == ids2['9-scripts']
 
-def r4 = support.mvn(['habitat:build', '-Dhabitat.config=src/main/habitat/fixed.yaml', '-Dhabitat.dockerHost=unix:///nonexistent/docker.sock'], 'build-4.log')
+edit('fixed.yaml')
+def r4 = support.mvn(['habitat:build', '-Dhabitat.dockerHost=unix:///nonexistent/docker.sock'], 'build-4.log')
 assert r4.rc != 0
 assert r4.out.contains('No Docker engine answers at unix:///nonexistent/docker.sock')
 assert r4.out.contains('-Dhabitat.dockerHost=')
 // the config's timeout stops a hanging script, naming the phase
-def r5 = support.mvn(['habitat:build', '-Dhabitat.config=src/main/habitat/slow.yaml'], 'build-5.log')
+edit('slow.yaml')
+def r5 = support.mvn(['habitat:build'], 'build-5.log')
 assert r5.rc != 0
 assert r5.out.contains('habitat: phase 9-scripts (stage scripts, scripts[0] [dev] echo first command fine, timed out after 3s (the config\'s timeout for scripts)) failed with exit code 124') : r5.out
 support.removeSnapshots(name)

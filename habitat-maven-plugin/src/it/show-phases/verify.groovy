@@ -21,7 +21,7 @@ assert log.contains('stage repos-before')
 
 // with -q the JSON alone is printed, on standard output: it can be piped. Maven 3.8's own console writes a
 // color reset (ESC[0m) there as it starts and ends (Maven 3.9 does not): only those are left out here.
-def pb = new ProcessBuilder(['mvn', '-B', '-o', '-q', "-Dmaven.repo.local=${localRepositoryPath}".toString(),
+def pb = new ProcessBuilder(['mvn', '-B', '-o', '-q', '-llr', "-Dmaven.repo.local=${localRepositoryPath}".toString(),
                              'habitat:show-phases', '-Dhabitat.format=json']).directory(basedir)
 def p = pb.start()
 def out = p.inputStream.text
