@@ -126,6 +126,7 @@ public final class ConfigLoader {
             a.readLayer(d.getKey(), d.getValue(), files.get(d.getKey()).getParent());
         }
         a.checkOwnersAreUsers();
+        a.checkTestsReachTheImage();
         if (problems.stream().anyMatch(ConfigProblem::isError)) {
             throw new ConfigException(problems);
         }
@@ -749,6 +750,34 @@ public final class ConfigLoader {
                 }
                 tests.add(new TestSpec(p, origin));
             });
+        }
+
+        /**
+         * A relative test path is run from its layer's directory in the image, which is there only when the layer's
+         * *_PATH variable places it (and entry.bypass_habitat_construction does not skip the copy).
+         */
+        void checkTestsReachTheImage() {
+            for (TestSpec t : tests) {
+                if (t.path().startsWith("/")) {
+                    continue;
+                }
+                String variable = switch (t.origin().layer()) {
+                    case SYSTEM -> "SYSTEM_PATH";
+                    case SHARED -> "SHARED_PATH";
+                    case HABITAT -> "LOCAL_PATH";
+                };
+                String target = env.get(variable);
+                if (entry.bypassHabitatConstruction()) {
+                    problems.add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "'" + t.path()
+                            + "' is not in the image: entry.bypass_habitat_construction skips copying its directory",
+                            "give the test's path in the image (absolute), or copy it with files"));
+                } else if (target == null || !target.startsWith("/")) {
+                    problems.add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "'" + t.path()
+                            + "' reaches the image only with its directory, and " + variable + " does not place it",
+                            "define " + variable + " in env, e.g. - " + variable + "=/habitat/" + (variable.equals("LOCAL_PATH") ? "local"
+                                    : t.origin().layer().label())));
+                }
+            }
         }
 
         /** A list of one-line path strings, each expanded and handed over with its origin. */

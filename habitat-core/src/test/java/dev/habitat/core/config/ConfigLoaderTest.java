@@ -60,6 +60,7 @@ class ConfigLoaderTest {
                   - USER=node
                   - WORKDIR=/workspace
                   - E=a=b=c
+                  - LOCAL_PATH=/habitat/local
                 files:
                   - src: a.txt
                     dest: ~/a.txt
@@ -342,9 +343,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRelativeTestNeedsItsDirectoryInTheImage() {
+        fx().write("habitat/tests/smoke.sh", "true");
+        String all = String.join("\n", errors(Fixture.MINIMAL + "tests:\n  - tests/smoke.sh\n"));
+        assertTrue(all.contains(":7:5: tests[0]: 'tests/smoke.sh' reaches the image only with its directory, and LOCAL_PATH does not"
+                + " place it. Fix: define LOCAL_PATH in env, e.g. - LOCAL_PATH=/habitat/local"), all);
+        String bypass = String.join("\n", errors(Fixture.MINIMAL + "  - LOCAL_PATH=/h\ntests:\n  - tests/smoke.sh\n"
+                + "entry:\n  bypass_habitat_construction: true\n"));
+        assertTrue(bypass.contains("entry.bypass_habitat_construction skips copying its directory"), bypass);
+    }
+
+    @Test
     void aTestScriptThatDoesNotExistIsAnError() {
-        String all = String.join("\n", errors(Fixture.MINIMAL + "tests:\n  - tests/smoke.sh\n  - /opt/in-image/check.sh\n"));
-        assertTrue(all.contains(":7:5: tests[0]: test script not found: ") && all.contains("tests/smoke.sh. Fix: create it"), all);
+        String all = String.join("\n", errors(Fixture.MINIMAL + "  - LOCAL_PATH=/h\ntests:\n  - tests/smoke.sh\n  - /opt/in-image/check.sh\n"));
+        assertTrue(all.contains(":8:5: tests[0]: test script not found: ") && all.contains("tests/smoke.sh. Fix: create it"), all);
         assertEquals(1, all.lines().count(), "an absolute path is in the image, not checked: " + all);
     }
 

@@ -37,7 +37,7 @@ class PhaseHasherTest {
               - {commands: [echo early], after: workdir}
             verify-fs:
               required_files: [/f]
-            tests: [t.sh]
+            tests: [/opt/t.sh]
             entry:
               command: bash
             """;
@@ -90,7 +90,7 @@ class PhaseHasherTest {
         assertChangeRebuildsFrom(Phase.TOOLS, BASE, BASE.replace("node: 20", "node: 22"));
         assertChangeRebuildsFrom(Phase.SCRIPTS, BASE, BASE.replace("echo main", "echo other"));
         assertChangeRebuildsFrom(Phase.VERIFY, BASE, BASE.replace("required_files: [/f]", "required_files: [/f, /d]"));
-        assertChangeRebuildsFrom(Phase.TEST, BASE, BASE.replace("tests: [t.sh]", "tests: [u.sh]"));
+        assertChangeRebuildsFrom(Phase.TEST, BASE, BASE.replace("tests: [/opt/t.sh]", "tests: [/opt/u.sh]"));
         assertChangeRebuildsFrom(Phase.FINAL, BASE, BASE.replace("command: bash", "command: zsh"));
     }
 
