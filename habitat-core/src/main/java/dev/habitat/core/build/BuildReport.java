@@ -30,6 +30,9 @@ public record BuildReport(String habitat, String method, Instant started, Instan
                           List<PhaseResult> phases, Map<String, Long> sizes, String failure, ContextTransfer context) {
     public static final String JSON_FILE = "report.json";
     public static final String HTML_FILE = "report.html";
+    /** The last build that ran something, kept when later runs find the habitat up to date. */
+    public static final String LAST_BUILD_HTML = "last-build.html";
+    public static final String LAST_BUILD_JSON = "last-build.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public BuildReport {
@@ -41,9 +44,20 @@ public record BuildReport(String habitat, String method, Instant started, Instan
     public Path write(Path directory) {
         try {
             Files.createDirectories(directory);
-            replace(directory.resolve(JSON_FILE), JSON.writeValueAsString(json()));
+            boolean lastBuildKept = upToDate && Files.exists(directory.resolve(LAST_BUILD_HTML));
+            ObjectNode json = json();
+            if (lastBuildKept) {
+                json.put("lastBuild", LAST_BUILD_JSON);
+            }
+            String page = html(lastBuildKept);
+            replace(directory.resolve(JSON_FILE), JSON.writeValueAsString(json));
             Path html = directory.resolve(HTML_FILE);
-            replace(html, html());
+            replace(html, page);
+            if (!upToDate) {
+                // an up-to-date run replaces report.*, never the report of the last build that ran
+                replace(directory.resolve(LAST_BUILD_JSON), JSON.writeValueAsString(json));
+                replace(directory.resolve(LAST_BUILD_HTML), page);
+            }
             return html;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the build report in " + directory + ": " + e.getMessage(), e);
@@ -88,6 +102,10 @@ public record BuildReport(String habitat, String method, Instant started, Instan
     }
 
     String html() {
+        return html(false);
+    }
+
+    private String html(boolean linkLastBuild) {
         StringBuilder b = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>habitat ").append(esc(habitat)).append(" build</title><style>")
                 .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:left}")
@@ -99,6 +117,10 @@ public record BuildReport(String habitat, String method, Instant started, Instan
                 .append(esc(started.toString())).append("</p>\n");
         if (failure != null) {
             b.append("<pre style=\"color:#c0392b\">").append(esc(failure)).append("</pre>\n");
+        }
+        if (linkLastBuild) {
+            b.append("<p>Nothing was built in this run. The last build that ran: <a href=\"").append(LAST_BUILD_HTML)
+                    .append("\">").append(LAST_BUILD_HTML).append("</a>.</p>\n");
         }
         b.append(timeline()).append("\n<table><tr><th>phase</th><th>status</th><th class=\"num\">seconds</th>")
                 .append("<th>snapshot</th><th>image</th><th class=\"num\">size (MB)</th><th>stages</th></tr>\n");

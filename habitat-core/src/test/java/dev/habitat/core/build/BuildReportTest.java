@@ -39,6 +39,21 @@ class BuildReportTest {
     }
 
     @Test
+    void anUpToDateRunKeepsTheLastBuildsReportAndLinksIt() throws Exception {
+        report().write(dir);
+        String built = Files.readString(dir.resolve(BuildReport.LAST_BUILD_HTML));
+        assertTrue(built.contains("clone-0"), "the last build's own report");
+        PhaseResult snap = new PhaseResult(Phase.FINAL, PhaseResult.Status.SNAPSHOT, Duration.ZERO, "sha256:aa", "habitat-x:12-final");
+        new BuildReport("x<y>", "buildkit", at(20), at(21), true, List.of(snap), Map.of(), null, null).write(dir);
+        assertEquals(built, Files.readString(dir.resolve(BuildReport.LAST_BUILD_HTML)), "kept as it was");
+        String now = Files.readString(dir.resolve(BuildReport.HTML_FILE));
+        assertTrue(now.contains("up to date") && now.contains("<a href=\"last-build.html\">"), now);
+        var json = new ObjectMapper().readTree(dir.resolve(BuildReport.JSON_FILE).toFile());
+        assertTrue(json.path("upToDate").asBoolean());
+        assertEquals("last-build.json", json.path("lastBuild").asText());
+    }
+
+    @Test
     void jsonHasEveryPhaseWithTimesSizesAndStages() throws Exception {
         report().write(dir);
         JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("report.json")));
