@@ -35,11 +35,8 @@ final class MavenBuildProgress implements BuildProgress {
         String line = "habitat: [" + r.phase().tagSuffix() + "] " + r.status().label() + " in "
                 + String.format("%.1fs", r.duration().toMillis() / 1000.0)
                 + (r.snapshot() != null && r.status() != PhaseResult.Status.FAILED ? " -> " + r.snapshot() : "");
-        if (r.status() == PhaseResult.Status.FAILED) {
-            log.error(line);
-        } else {
-            log.info(line);
-        }
+        // a failed phase is a progress line too: the failure itself is printed once, by Maven, as the goal's error
+        log.info(line);
     }
 
     @Override
