@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.habitat.core.Phase;
 import dev.habitat.core.engine.ContextTransfer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -92,6 +93,10 @@ public record BuildReport(String habitat, String method, Instant started, Instan
             if (r.snapshot() != null && sizes.containsKey(r.snapshot())) {
                 p.put("sizeBytes", sizes.get(r.snapshot()));
             }
+            Long added = addedBytes().get(r.phase());
+            if (added != null) {
+                p.put("addedBytes", added);
+            }
             ArrayNode stages = p.putArray("stages");
             for (StageTiming s : r.stages()) {
                 stages.addObject().put("stage", s.stage()).put("start", s.start().toString()).put("end", s.end().toString())
@@ -103,6 +108,28 @@ public record BuildReport(String habitat, String method, Instant started, Instan
 
     String html() {
         return html(false);
+    }
+
+    /**
+     * What each snapshot adds to the one before it (its own layers), where both sizes are known: the image
+     * size of a snapshot includes every earlier phase. The first snapshot adds its whole size.
+     */
+    Map<Phase, Long> addedBytes() {
+        Map<Phase, Long> added = new java.util.EnumMap<>(Phase.class);
+        Long previous = null;
+        boolean first = true;
+        for (PhaseResult r : phases) {
+            Long size = r.snapshot() == null ? null : sizes.get(r.snapshot());
+            if (r.snapshot() == null) {
+                continue;
+            }
+            if (size != null && (first || previous != null)) {
+                added.put(r.phase(), first ? size : Math.max(0, size - previous));
+            }
+            previous = size;
+            first = false;
+        }
+        return added;
     }
 
     private String html(boolean linkLastBuild) {
@@ -122,21 +149,32 @@ public record BuildReport(String habitat, String method, Instant started, Instan
             b.append("<p>Nothing was built in this run. The last build that ran: <a href=\"").append(LAST_BUILD_HTML)
                     .append("\">").append(LAST_BUILD_HTML).append("</a>.</p>\n");
         }
-        b.append(timeline()).append("\n<table><tr><th>phase</th><th>status</th><th class=\"num\">seconds</th>")
-                .append("<th>snapshot</th><th>image</th><th class=\"num\">size (MB)</th><th>stages</th></tr>\n");
+        b.append(timeline()).append(LEGEND).append("\n<table><tr><th>phase</th><th>status</th><th class=\"num\">seconds</th>")
+                .append("<th>snapshot</th><th>image</th><th class=\"num\">image size (MB)</th><th class=\"num\">added (MB)</th>")
+                .append("<th>stages</th></tr>\n");
+        Map<Phase, Long> added = addedBytes();
         for (PhaseResult r : phases) {
             Long size = r.snapshot() == null ? null : sizes.get(r.snapshot());
             b.append("<tr><td>").append(esc(r.phase().tagSuffix())).append("</td><td>").append(r.status().label())
                     .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%.1f", seconds(r.duration())))
                     .append("</td><td>").append(esc(r.snapshot() == null ? "" : r.snapshot())).append("</td><td>")
                     .append(esc(r.imageId() == null ? "" : shortId(r.imageId()))).append("</td><td class=\"num\">")
-                    .append(size == null ? "" : String.format(Locale.ROOT, "%.1f", size / 1e6)).append("</td><td>");
+                    .append(size == null ? "" : String.format(Locale.ROOT, "%.1f", size / 1e6)).append("</td><td class=\"num\">")
+                    .append(added.containsKey(r.phase()) ? String.format(Locale.ROOT, "%.1f", added.get(r.phase()) / 1e6) : "")
+                    .append("</td><td>");
             List<String> names = new ArrayList<>();
             r.stages().forEach(s -> names.add(s.stage() + (s.cached() ? " (cached)" : "")));
             b.append(esc(String.join(", ", names))).append("</td></tr>\n");
         }
         return b.append("</table>\n</body></html>\n").toString();
     }
+
+    /** What the bar colours mean (the same classes as the bars). */
+    private static final String LEGEND = "\n<p class=\"legend\">"
+            + "<svg width=\"12\" height=\"12\"><rect class=\"built\" width=\"12\" height=\"12\"/></svg> built "
+            + "<svg width=\"12\" height=\"12\"><rect class=\"cached\" width=\"12\" height=\"12\"/></svg> cached (BuildKit's cache) "
+            + "<svg width=\"12\" height=\"12\"><rect class=\"failed\" width=\"12\" height=\"12\"/></svg> failed "
+            + "<svg width=\"12\" height=\"12\"><rect class=\"snapshot\" width=\"12\" height=\"12\"/></svg> snapshot reused</p>";
 
     /** One bar per stage that ran (per phase when a phase has no stage timings), on a shared time axis. */
     private String timeline() {

@@ -54,6 +54,25 @@ class BuildReportTest {
     }
 
     @Test
+    void eachSnapshotShowsWhatItAddsBesideTheImageSizeAndTheTimelineHasALegend() throws Exception {
+        PhaseResult base = new PhaseResult(Phase.BASE, PhaseResult.Status.SNAPSHOT, Duration.ZERO, "sha256:01", "habitat-x:1-base");
+        PhaseResult files = new PhaseResult(Phase.FILES, PhaseResult.Status.BUILT, Duration.ofSeconds(1), "sha256:02", "habitat-x:6-files");
+        PhaseResult test = new PhaseResult(Phase.TEST, PhaseResult.Status.BUILT, Duration.ofSeconds(1), null, null);
+        PhaseResult fin = new PhaseResult(Phase.FINAL, PhaseResult.Status.BUILT, Duration.ofSeconds(1), "sha256:03", "habitat-x:12-final");
+        BuildReport r = new BuildReport("x", "buildkit", T0, at(3), false, List.of(base, files, test, fin),
+                Map.of("habitat-x:1-base", 100_000_000L, "habitat-x:6-files", 104_000_000L, "habitat-x:12-final", 104_000_100L), null, null);
+        assertEquals(Map.of(Phase.BASE, 100_000_000L, Phase.FILES, 4_000_000L, Phase.FINAL, 100L), r.addedBytes(),
+                "a test phase makes no snapshot and adds nothing");
+        r.write(dir);
+        var json = new ObjectMapper().readTree(dir.resolve(BuildReport.JSON_FILE).toFile());
+        assertEquals(4_000_000L, json.get("phases").get(1).get("addedBytes").asLong());
+        assertFalse(json.get("phases").get(2).has("addedBytes"));
+        String html = Files.readString(dir.resolve(BuildReport.HTML_FILE));
+        assertTrue(html.contains("<th class=\"num\">added (MB)</th>") && html.contains("<td class=\"num\">4.0</td>"), html);
+        assertTrue(html.contains("class=\"legend\"") && html.contains("snapshot reused"), html);
+    }
+
+    @Test
     void jsonHasEveryPhaseWithTimesSizesAndStages() throws Exception {
         report().write(dir);
         JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("report.json")));
@@ -80,7 +99,8 @@ class BuildReportTest {
     void htmlDrawsOneBarPerStageOnTheTimelineAndEscapesText() throws Exception {
         Path html = report().write(dir);
         String page = Files.readString(html);
-        assertEquals(3, page.split("<rect ", -1).length - 1, "one bar per stage that ran");
+        String timeline = page.substring(0, page.indexOf("class=\"legend\""));
+        assertEquals(3, timeline.split("<rect ", -1).length - 1, "one bar per stage that ran (the legend aside)");
         // clone-0 starts at 1 s of 10 s: x = 170 + 900 * 0.1; clone-1 overlaps it (parallel stages)
         assertTrue(page.contains("<rect class=\"built\" x=\"260.0\" y=\"2\" width=\"270.0\""), page);
         assertTrue(page.contains("<rect class=\"cached\" x=\"278.0\""), page);
