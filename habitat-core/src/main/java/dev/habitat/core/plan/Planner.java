@@ -232,8 +232,9 @@ public final class Planner {
                 }
                 String target = c.env().get(layer.getValue());
                 if (target == null || !target.startsWith("/")) {
-                    warnings.add(layer.getValue() + " is not defined (as an absolute path) in env, so " + dir
-                            + " is not copied into the habitat");
+                    warnings.add(c.configFile() + ": env: " + layer.getValue() + " is not defined (as an absolute path), so "
+                            + dir + " is not copied into the habitat. Fix: define it, e.g. - " + layer.getValue() + "=/habitat/"
+                            + (layer.getKey() == Layer.HABITAT ? "local" : layer.getKey().label()) + ", if the image needs those files");
                     continue;
                 }
                 String ctx = "layers/" + layer.getKey().label();

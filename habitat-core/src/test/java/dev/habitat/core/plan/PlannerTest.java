@@ -114,7 +114,8 @@ class PlannerTest {
     void undefinedLayerPathIsAWarningNotASilentSkip() {
         StageGraph g = new Fixture(dir).write("shared/config.yaml", "env: [A=1]\n").write("habitat/config.yaml", Fixture.MINIMAL)
                 .plan().graph();
-        assertTrue(g.warnings().stream().anyMatch(w -> w.startsWith("SHARED_PATH is not defined")), g.warnings().toString());
+        assertTrue(g.warnings().stream().anyMatch(w -> w.startsWith(dir.resolve("habitat/config.yaml") + ": env: SHARED_PATH is not defined")
+                && w.contains("Fix: define it, e.g. - SHARED_PATH=/habitat/shared")), g.warnings().toString());
     }
 
     @Test
