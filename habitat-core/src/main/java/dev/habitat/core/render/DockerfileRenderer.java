@@ -114,9 +114,16 @@ public final class DockerfileRenderer {
         } else if (op instanceof Operation.RunScript s) {
             user = switchUser(s.user(), user, out);
             out.append("# ").append(oneLine(s.summary())).append('\n');
+            // every command in the comment, and the script named in the RUN line (the runner ignores the name):
+            // docker history and the build output tell the scripts apart
+            for (String command : s.commands()) {
+                String line = oneLine(command.strip());
+                out.append("#   $ ").append(line.length() > 160 ? line.substring(0, 157) + "..." : line).append('\n');
+            }
             out.append("RUN ").append(secretMounts(s.secrets(), "0444"))
                     .append("--mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
-                    .append(' ').append(String.join(" ", s.runnerArgv(SCRIPT_MOUNT))).append('\n');
+                    .append(' ').append(String.join(" ", s.runnerArgv(SCRIPT_MOUNT))).append(' ')
+                    .append(Shell.quote(scriptName(s))).append('\n');
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
             user = switchUser("root", user, out);
             out.append("# ").append(oneLine(c.summary())).append(" (in the home of ").append(c.homeUser()).append(")\n");
@@ -356,6 +363,12 @@ public final class DockerfileRenderer {
             throw new IllegalStateException("internal command spans lines: " + command);
         }
         return command;
+    }
+
+    /** The script's name in its step's RUN line: the config key it comes from (scripts[0], tests, verify-fs). */
+    static String scriptName(Operation.RunScript s) {
+        String first = s.summary().strip().split("\\s+", 2)[0];
+        return first.endsWith(":") ? first.substring(0, first.length() - 1) : first;
     }
 
     private static String oneLine(String text) {

@@ -71,14 +71,16 @@ class DockerfileRendererTest {
         assertTrue(df.contains("RUN mkdir -p '/work space/it'\\''s \"here\"' && chown 'dev:' '/work space/it'\\''s \"here\"'\n"), df);
         assertTrue(df.contains("CMD [\"/bin/bash\", \"-c\", \"echo \\\"hi\\\" && exit 3\"]\n"), df);
         assertFalse(df.contains("\nRUN rm -rf /"), "script text lives in a staged file, not in the Dockerfile");
-        assertTrue(df.contains("RUN --mount=type=bind,source=scripts/scripts/0,target=/run/habitat/script bash /run/habitat/script/run.sh"), df);
+        assertTrue(df.contains("RUN --mount=type=bind,source=scripts/scripts/0,target=/run/habitat/script bash /run/habitat/script/run.sh"
+                + " 'scripts[0]'\n"), df);
+        assertTrue(df.contains("\n#   $ echo 'single' \"double\" $x `y` RUN rm -rf /\n"), "each command, on one line, in the step's comment: " + df);
     }
 
     @Test
     void usersSwitchForScriptsAndStagesEndAsRoot() {
         String df = render(Fixture.MINIMAL + "scripts:\n  - {run_as: dev, commands: [whoami]}\n");
         String scripts = df.substring(df.indexOf("FROM tools AS scripts"), df.indexOf("FROM scripts AS verify"));
-        assertTrue(scripts.matches("(?s).*USER dev\n# scripts\\[0] \\[dev] whoami\nRUN --mount.*\nUSER root\nLABEL.*"), scripts);
+        assertTrue(scripts.matches("(?s).*USER dev\n# scripts\\[0] \\[dev] whoami\n#   \\$ whoami\nRUN --mount.*\nUSER root\nLABEL.*"), scripts);
         String fin = df.substring(df.indexOf("FROM test AS final"));
         assertTrue(fin.contains("USER dev\nWORKDIR /workspace\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"/bin/bash\"]\n"), fin);
     }
