@@ -52,7 +52,7 @@ stop() {
   # (and Podman 4.3's "container cleanup --exec" processes, which linger after exec sessions): TERM, then KILL
   ours() {
     for p in /proc/[0-9]*; do
-      if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q -- "$STATE_DIR/runroot"; then echo "${p#/proc/}"; fi
+      if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -q -- "$STATE_DIR/runroot"; then echo "${p#/proc/}"; fi
     done
   }
   for sig in TERM KILL; do
