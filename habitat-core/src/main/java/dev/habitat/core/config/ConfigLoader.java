@@ -761,11 +761,8 @@ public final class ConfigLoader {
                 if (t.path().startsWith("/")) {
                     continue;
                 }
-                String variable = switch (t.origin().layer()) {
-                    case SYSTEM -> "SYSTEM_PATH";
-                    case SHARED -> "SHARED_PATH";
-                    case HABITAT -> "LOCAL_PATH";
-                };
+                Layer layer = t.origin().layer();
+                String variable = layer.pathVariable();
                 String target = env.get(variable);
                 if (entry.bypassHabitatConstruction()) {
                     problems.add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "'" + t.path()
@@ -774,8 +771,7 @@ public final class ConfigLoader {
                 } else if (target == null || !target.startsWith("/")) {
                     problems.add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "'" + t.path()
                             + "' reaches the image only with its directory, and " + variable + " does not place it",
-                            "define " + variable + " in env, e.g. - " + variable + "=/habitat/" + (variable.equals("LOCAL_PATH") ? "local"
-                                    : t.origin().layer().label())));
+                            "define " + variable + " in env, e.g. - " + variable + "=" + layer.examplePath()));
                 }
             }
         }

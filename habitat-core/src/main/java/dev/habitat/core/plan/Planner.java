@@ -224,26 +224,24 @@ public final class Planner {
     private List<Operation> files(HabitatConfig c, List<String> warnings) {
         List<Operation> ops = new ArrayList<>();
         if (!c.entry().bypassHabitatConstruction()) {
-            for (Map.Entry<Layer, String> layer : Map.of(Layer.SYSTEM, "SYSTEM_PATH", Layer.SHARED, "SHARED_PATH",
-                    Layer.HABITAT, "LOCAL_PATH").entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
-                Path dir = c.layerDirs().get(layer.getKey());
+            for (Layer layer : Layer.values()) {
+                Path dir = c.layerDirs().get(layer);
                 if (dir == null) {
                     continue;
                 }
-                String target = c.env().get(layer.getValue());
-                if (target == null || !target.startsWith("/")) {
-                    warnings.add(c.configFile() + ": env: " + layer.getValue() + " is not defined (as an absolute path), so "
-                            + dir + " is not copied into the habitat. Fix: define it, e.g. - " + layer.getValue() + "=/habitat/"
-                            + (layer.getKey() == Layer.HABITAT ? "local" : layer.getKey().label()) + ", if the image needs those files");
+                String target = layerTarget(c, layer);
+                if (target == null) {
+                    warnings.add(c.configFile() + ": env: " + layer.pathVariable() + " is not defined (as an absolute path), so "
+                            + dir + " is not copied into the habitat. Fix: define it, e.g. - " + layer.pathVariable() + "="
+                            + layer.examplePath() + ", if the image needs those files");
                     continue;
                 }
-                String ctx = "layers/" + layer.getKey().label();
+                String ctx = "layers/" + layer.label();
                 // the layer's config file is left out here and copied in the final phase: a config edit then
                 // rebuilds only the phases it changes, not everything from files on
-                List<String> leaveOut = layerConfigFile(c, layer.getKey()).filter(f -> dir.equals(f.getParent()))
-                        .map(f -> List.of("/" + f.getFileName())).orElse(List.of());
+                List<String> leaveOut = layerConfigFile(c, layer).map(f -> List.of("/" + f.getFileName())).orElse(List.of());
                 ops.add(new Operation.Copy(new CopySource.HostTree(dir, ctx, null, HabIgnore.of(dir, leaveOut), target), target, null,
-                        "copy the " + layer.getKey().label() + " directory to " + target));
+                        "copy the " + layer.label() + " directory to " + target));
             }
         }
         List<FileSpec> files = c.files();
@@ -332,13 +330,14 @@ public final class Planner {
 
     /** Test paths are relative to their layer's directory as copied into the image (BUG-33 fixed). */
     private static String testBase(HabitatConfig c, Layer layer) {
-        String var = switch (layer) {
-            case SYSTEM -> "SYSTEM_PATH";
-            case SHARED -> "SHARED_PATH";
-            case HABITAT -> "LOCAL_PATH";
-        };
-        String dir = c.entry().bypassHabitatConstruction() ? null : c.env().get(var);
-        return dir != null && dir.startsWith("/") ? dir : c.workdir();
+        String dir = c.entry().bypassHabitatConstruction() ? null : layerTarget(c, layer);
+        return dir != null ? dir : c.workdir();
+    }
+
+    /** Where the layer's directory goes in the image: its *_PATH when that is absolute, else null (not copied). */
+    private static String layerTarget(HabitatConfig c, Layer layer) {
+        String target = c.env().get(layer.pathVariable());
+        return target != null && target.startsWith("/") ? target : null;
     }
 
     private List<Operation> finalOps(HabitatConfig c) {
@@ -350,7 +349,7 @@ public final class Planner {
         return ops;
     }
 
-    /** The config file of a layer: the habitat's own file, or config.yaml of system/ and shared/ when present. */
+    /** The config file of a layer, in its directory: the habitat's own file, or config.yaml of system/ and shared/. */
     private static java.util.Optional<Path> layerConfigFile(HabitatConfig c, Layer layer) {
         if (layer == Layer.HABITAT) {
             return java.util.Optional.ofNullable(c.configFile());
@@ -366,19 +365,21 @@ public final class Planner {
         if (c.entry().bypassHabitatConstruction()) {
             return ops;
         }
-        for (Map.Entry<Layer, String> layer : Map.of(Layer.SYSTEM, "SYSTEM_PATH", Layer.SHARED, "SHARED_PATH",
-                Layer.HABITAT, "LOCAL_PATH").entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
-            Path dir = c.layerDirs().get(layer.getKey());
-            String target = c.env().get(layer.getValue());
-            var file = layerConfigFile(c, layer.getKey()).filter(f -> dir != null && dir.equals(f.getParent()));
-            if (file.isEmpty() || target == null || !target.startsWith("/")
-                    || HabIgnore.of(dir) != null && HabIgnore.of(dir).ignored(file.get().getFileName().toString(), false)) {
+        for (Layer layer : Layer.values()) {
+            Path dir = c.layerDirs().get(layer);
+            String target = layerTarget(c, layer);
+            var file = layerConfigFile(c, layer);
+            if (dir == null || target == null || file.isEmpty()) {
                 continue;
             }
             String name = file.get().getFileName().toString();
+            HabIgnore ignore = HabIgnore.of(dir);
+            if (ignore != null && ignore.ignored(name, false)) {
+                continue;
+            }
             String dest = target.endsWith("/") ? target + name : target + "/" + name;
-            ops.add(new Operation.Copy(new CopySource.HostTree(file.get(), "layers/" + layer.getKey().label() + "-config/" + name,
-                    null, null, dest), dest, null, "copy the " + layer.getKey().label() + " config to " + dest));
+            ops.add(new Operation.Copy(new CopySource.HostTree(file.get(), "layers/" + layer.label() + "-config/" + name,
+                    null, null, dest), dest, null, "copy the " + layer.label() + " config to " + dest));
         }
         return ops;
     }
