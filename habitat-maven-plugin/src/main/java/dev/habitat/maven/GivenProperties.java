@@ -31,12 +31,9 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
                 warnings.add("-D" + key + " is not a habitat property, ignored" + nearest(key).map(n -> " (did you mean -D" + n + "?)").orElse(""));
                 continue;
             }
-            String problem = problemWith(key, e.getValue());
-            if (problem != null && (key.equals("habitat.target") || key.equals("habitat.rebuildFrom"))) {
-                // the goal that reads it says it the same way
-                errors.add(requirePhaseMessage(key, e.getValue()));
-            } else if (problem != null) {
-                errors.add("-D" + key + "=" + e.getValue() + ": " + problem);
+            String error = errorIn(key, e.getValue());
+            if (error != null) {
+                errors.add(error);
             } else if (!readByGoal.contains(key)) {
                 warnings.add("-D" + key + " is not used by habitat:" + goal + ", ignored");
             }
@@ -44,13 +41,18 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
         return new Findings(errors, warnings);
     }
 
-    /** What is wrong with a value, or null. */
-    static String problemWith(String key, String value) {
+    /** The error line for a bad value, or null. A phase is refused in the words of the goal that reads it. */
+    static String errorIn(String key, String value) {
         String v = value == null ? "" : value.trim();
-        return switch (key) {
-            case "habitat.target", "habitat.rebuildFrom" -> v.isEmpty() || Phase.parse(v).isPresent() ? null
-                    : "not a phase." + Phase.didYouMean(v).map(n -> " Did you mean '" + n + "'?").orElse("")
-                    + " Valid phases: " + Phase.validList();
+        if ((key.equals("habitat.target") || key.equals("habitat.rebuildFrom")) && !v.isEmpty()) {
+            try {
+                Phase.require(v, key.substring("habitat.".length()));
+                return null;
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
+        String problem = switch (key) {
             case "habitat.buildMethod" -> v.isEmpty() || BuildMethods.NAMES.contains(v) ? null
                     : "not a build method; use one of " + String.join(", ", BuildMethods.NAMES);
             case "habitat.format" -> v.equals("text") || v.equals("json") ? null : "use text or json";
@@ -58,15 +60,7 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
                     : "use report, adopt, rebuild or remove";
             default -> null;
         };
-    }
-
-    private static String requirePhaseMessage(String key, String value) {
-        try {
-            Phase.require(value, key.substring("habitat.".length()));
-            return null;
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
+        return problem == null ? null : "-D" + key + "=" + value + ": " + problem;
     }
 
     private java.util.Optional<String> nearest(String key) {
