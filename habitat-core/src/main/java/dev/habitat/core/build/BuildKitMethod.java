@@ -161,6 +161,12 @@ public final class BuildKitMethod implements BuildMethod {
         return results;
     }
 
+    /** The local sources a build request names: {@code context} (the roots of the directory) and the Dockerfile. */
+    static Map<String, SyncedDir> sessionDirs(Path contextDir, java.util.Collection<String> roots, byte[] dockerfile) {
+        return Map.of(CONTEXT_DIR, SyncedDir.of(CONTEXT_DIR, contextDir, roots, Map.of()),
+                DOCKERFILE_DIR, SyncedDir.of(DOCKERFILE_DIR, contextDir, List.of(), Map.of("Dockerfile", dockerfile)));
+    }
+
     /**
      * The session that serves this job's context (the staged roots and the rendered Dockerfile) and secrets,
      * keyed by the habitat so the engine sends only what changed since its last build. Null when the engine
@@ -168,9 +174,7 @@ public final class BuildKitMethod implements BuildMethod {
      */
     private BuildSession openSession(SegmentJob job, Set<String> roots, byte[] dockerfile, BuildProgress progress) {
         Path contextDir = job.context().directory();
-        Map<String, SyncedDir> dirs = Map.of(
-                CONTEXT_DIR, SyncedDir.of(CONTEXT_DIR, contextDir, roots, Map.of()),
-                DOCKERFILE_DIR, SyncedDir.of(DOCKERFILE_DIR, contextDir, List.of(), Map.of("Dockerfile", dockerfile)));
+        Map<String, SyncedDir> dirs = sessionDirs(contextDir, roots, dockerfile);
         try {
             BuildSession session = BuildSession.open(engine.sessionEndpoint(), job.graph().config().name(),
                     BuildSession.sharedKey(job.graph().config().name(), contextDir), job.secrets()::lookup, dirs);

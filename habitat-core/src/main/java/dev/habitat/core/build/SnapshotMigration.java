@@ -10,7 +10,6 @@ import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.engine.SessionRefusedException;
-import dev.habitat.core.engine.SyncedDir;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.render.DockerfileRenderer;
 import dev.habitat.core.render.DockerfileSyntax;
@@ -164,10 +163,7 @@ public final class SnapshotMigration {
             Files.createDirectories(workDir);
             try {
                 session = BuildSession.open(engine.sessionEndpoint(), "habitat-adopt", BuildSession.sharedKey("adopt", workDir),
-                        secret -> null, Map.of(
-                                BuildKitMethod.CONTEXT_DIR, SyncedDir.of(BuildKitMethod.CONTEXT_DIR, workDir, List.of(), Map.of()),
-                                BuildKitMethod.DOCKERFILE_DIR, SyncedDir.of(BuildKitMethod.DOCKERFILE_DIR, workDir, List.of(),
-                                        Map.of("Dockerfile", dockerfile))));
+                        secret -> null, BuildKitMethod.sessionDirs(workDir, List.of(), dockerfile));
             } catch (SessionRefusedException refused) {
                 tar = workDir.resolve(".adopt-" + java.util.UUID.randomUUID() + ".tar");
                 ContextTar.write(workDir, List.of(), Map.of("Dockerfile", dockerfile), tar);
