@@ -1,5 +1,8 @@
-# Shared by engines.sh and podman.sh (sourced): waiting for a started engine, and giving it the base image.
-# Expects DOCKER (the docker.io client), BASE_IMAGE and a log function.
+# Shared by engines.sh and podman.sh (sourced): where the tests' engines keep their state, the docker.io client,
+# the base image, waiting for a started engine, and giving it the base image. Expects a log function.
+CACHE_DIR="${HABITAT_CACHE_DIR:-/var/cache/habitat-test}"
+BASE_IMAGE="${HABITAT_TEST_BASE_IMAGE:-habitat-test-base:bookworm}"
+DOCKER=/usr/bin/docker
 
 # wait_for_engine SOCKET LOGFILE NAME: up to 60 s for the engine to answer; its log's tail when it does not
 wait_for_engine() {

@@ -9,12 +9,9 @@
 # Tests that serve something to a build (git servers) run inside that namespace (nsenter --net=...), where
 # 127.0.0.1 is the engine's loopback too (build steps use network host there).
 set -euo pipefail
-CACHE_DIR="${HABITAT_CACHE_DIR:-/var/cache/habitat-test}"
-ROOTFS="$CACHE_DIR/trixie-docker"
-BASE_IMAGE="${HABITAT_TEST_BASE_IMAGE:-habitat-test-base:bookworm}"
-DOCKER=/usr/bin/docker
 log() { echo "[engines] $*" >&2; }
 . "$(dirname "$0")/engine-lib.sh"
+ROOTFS="$CACHE_DIR/trixie-docker"
 
 ensure_rootfs() {
   [ -x "$ROOTFS/usr/sbin/dockerd" ] && return 0

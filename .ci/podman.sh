@@ -6,12 +6,10 @@
 #   bash .ci/podman.sh start   -> prints the DOCKER_HOST to use
 #   bash .ci/podman.sh stop
 set -euo pipefail
-STATE_DIR="${HABITAT_PODMAN_DIR:-/var/cache/habitat-test/podman}"
-BASE_IMAGE="${HABITAT_TEST_BASE_IMAGE:-habitat-test-base:bookworm}"
-SOCK="$STATE_DIR/podman.sock"
-DOCKER=/usr/bin/docker
 log() { echo "[podman] $*" >&2; }
 . "$(dirname "$0")/engine-lib.sh"
+STATE_DIR="${HABITAT_PODMAN_DIR:-$CACHE_DIR/podman}"
+SOCK="$STATE_DIR/podman.sock"
 
 podman_cmd() {
   CONTAINERS_CONF="$STATE_DIR/containers.conf" podman --root "$STATE_DIR/root" --runroot "$STATE_DIR/runroot" "$@"
