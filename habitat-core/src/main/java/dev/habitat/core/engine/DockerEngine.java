@@ -156,7 +156,7 @@ public final class DockerEngine implements AutoCloseable {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException) {
                 String certs = address.tls() ? "the certificates in " + address.certPath() : "no client certificate";
-                throw new EngineUnavailableException("The TLS connection to the engine at " + host() + " (" + address.source()
+                return new EngineUnavailableException("The TLS connection to the engine at " + host() + " (" + address.source()
                         + ") failed with " + certs + ": " + rootCause(t) + ". Check that ca.pem there is the CA that signed "
                         + "the engine's certificate and that the engine trusts cert.pem (DOCKER_CERT_PATH).", e);
             }
