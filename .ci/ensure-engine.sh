@@ -3,7 +3,9 @@
 # Idempotent: every slow step is skipped when its result is already there.
 #   - installs Debian's docker.io (engine 20.10, BuildKit built in), debootstrap and git when missing, and what
 #     the engine matrix (.ci/matrix.sh) needs: openssl (the TLS IT's certificates), iproute2 (the second
-#     engines' namespaces) and podman
+#     engines' namespaces), podman, and for the registry IT Debian's docker-registry (distribution 2.8),
+#     htpasswd (apache2-utils: the registry's bcrypt password file) and socat (the registry's forwarder into
+#     a second engine's network namespace)
 #   - starts dockerd when `docker info` fails
 #   - builds habitat-test-base:bookworm with debootstrap + docker import when it is missing
 set -euo pipefail
@@ -22,6 +24,9 @@ command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v ip >/dev/null || need_pkgs+=(iproute2)
 command -v nsenter >/dev/null || need_pkgs+=(util-linux)
 command -v podman >/dev/null || need_pkgs+=(podman)
+[ -x /usr/bin/docker-registry ] || need_pkgs+=(docker-registry)
+command -v htpasswd >/dev/null || need_pkgs+=(apache2-utils)
+command -v socat >/dev/null || need_pkgs+=(socat)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive

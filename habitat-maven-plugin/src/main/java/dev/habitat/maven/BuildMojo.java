@@ -7,6 +7,17 @@ import dev.habitat.core.build.BuildMethods;
 import dev.habitat.core.build.HabitatBuilder;
 import dev.habitat.core.build.BuildOptions;
 import dev.habitat.core.build.BuildSummary;
+import dev.habitat.core.build.Secrets;
+import dev.habitat.core.build.Sharing;
+import dev.habitat.core.registry.DockerConfigCredentials;
+import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryAuth;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.PlannedHabitat;
@@ -43,13 +54,34 @@ public class BuildMojo extends AbstractEngineMojo {
     @Parameter(property = "habitat.buildMethod")
     private String buildMethod;
 
+    /**
+     * A name for the final image, {@code registry/namespace/name:tag} (tag {@code latest} when left out), given
+     * besides its snapshot tag; pushed with {@code habitat.push}.
+     */
+    @Parameter(property = "habitat.image")
+    private String image;
+
+    /**
+     * Where the habitat's snapshots are shared, a repository prefix such as {@code 127.0.0.1:5000/team}; overrides
+     * the config's {@code registry}. A build pulls the newest snapshot the registry has for the current hashes
+     * when it is newer than the newest local one, and with {@code habitat.push} pushes the snapshots.
+     */
+    @Parameter(property = "habitat.registry")
+    private String registry;
+
+    /** Push the snapshots to the registry and the image to its name's registry once the build ends well. */
+    @Parameter(property = "habitat.push", defaultValue = "false")
+    private boolean push;
+
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException {
         BuildOptions options;
         try {
+            Sharing sharing = sharing(habitat.config().registry());
+            Secrets secrets = resolveSecrets(habitat.config()).with(registryPasswords(sharing));
             options = new BuildOptions(Phase.require(target, "target"),
                     rebuildFrom == null || rebuildFrom.isBlank() ? null : Phase.require(rebuildFrom, "rebuildFrom"),
-                    rebuild, networkOrNull(), verbose, outputDirectory.toPath(), resolveSecrets(habitat.config()));
+                    rebuild, networkOrNull(), verbose, outputDirectory.toPath(), secrets, sharing);
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage());
         }
@@ -74,5 +106,42 @@ public class BuildMojo extends AbstractEngineMojo {
         } catch (IllegalStateException | UncheckedIOException e) {
             throw new MojoExecutionException(prefixed(e.getMessage()), e);
         }
+    }
+
+    /** The registry and image to share through, with the credentials of their hosts resolved now. */
+    private Sharing sharing(String configRegistry) {
+        String prefix = registry != null && !registry.isBlank() ? registry : configRegistry;
+        ImageReference registryRef = prefix == null ? null : ImageReference.parse(prefix, false);
+        ImageReference imageRef = image == null || image.isBlank() ? null : ImageReference.parse(image, true);
+        if (push && registryRef == null && imageRef == null) {
+            throw new IllegalArgumentException("habitat.push is set but there is nothing to push to: give -Dhabitat.registry="
+                    + "<host:port/namespace> for the snapshots or -Dhabitat.image=<host:port/namespace/name:tag> for the image");
+        }
+        Set<String> hosts = new LinkedHashSet<>();
+        if (registryRef != null) {
+            hosts.add(registryRef.host());
+        }
+        if (imageRef != null) {
+            hosts.add(imageRef.host());
+        }
+        Map<String, RegistryAuth> auths = RegistryCredentials.resolve(hosts, settings, settingsDecrypter,
+                DockerConfigCredentials.ofThisProcess(getLog()::debug));
+        auths.values().forEach(a -> getLog().debug("habitat: " + a));
+        return new Sharing(registryRef, imageRef, push, host -> auths.getOrDefault(host, RegistryAuth.anonymous(host)));
+    }
+
+    /** Registry passwords and tokens, so the log masking hides them like the habitat's own secrets. */
+    private static List<Secrets.Secret> registryPasswords(Sharing sharing) {
+        List<Secrets.Secret> out = new ArrayList<>();
+        for (ImageReference ref : new ImageReference[] {sharing.registry(), sharing.image()}) {
+            if (ref != null) {
+                RegistryAuth auth = sharing.credentials().apply(ref.host());
+                if (auth.secret() != null) {
+                    out.add(new Secrets.Secret("registry " + ref.host(), auth.secret().getBytes(StandardCharsets.UTF_8), auth.username(),
+                            auth.source()));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -56,11 +56,25 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
             case "habitat.buildMethod" -> v.isEmpty() || BuildMethods.NAMES.contains(v) ? null
                     : "not a build method; use one of " + String.join(", ", BuildMethods.NAMES);
             case "habitat.format" -> v.equals("text") || v.equals("json") ? null : "use text or json";
+            case "habitat.push" -> v.isEmpty() || v.equals("true") || v.equals("false") ? null : "use true or false";
+            case "habitat.image", "habitat.registry" -> refProblem(v, key.equals("habitat.image"));
             case "habitat.migrate.mode" -> Set.of("report", "adopt", "rebuild", "remove").contains(v) ? null
                     : "use report, adopt, rebuild or remove";
             default -> null;
         };
         return problem == null ? null : "-D" + key + "=" + value + ": " + problem;
+    }
+
+    private static String refProblem(String value, boolean tagAllowed) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            dev.habitat.core.registry.ImageReference.parse(value, tagAllowed);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     private java.util.Optional<String> nearest(String key) {

@@ -100,6 +100,19 @@ final class SecretResolver {
     }
 
     private Secrets.Secret fromSettings(String id) {
+        Server decrypted = decryptedServer(settings, decrypter, id);
+        if (decrypted == null) {
+            return null;
+        }
+        String password = decrypted.getPassword();
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("settings.xml server '" + id + "' has no <password>: put the token there");
+        }
+        return new Secrets.Secret(id, password.getBytes(StandardCharsets.UTF_8), decrypted.getUsername(), "settings.xml server " + id);
+    }
+
+    /** The settings.xml {@code <server>} of that id with its password decrypted as Maven does, or null when there is none. */
+    static Server decryptedServer(Settings settings, SettingsDecrypter decrypter, String id) {
         Server server = settings == null ? null : settings.getServer(id);
         if (server == null) {
             return null;
@@ -110,11 +123,6 @@ final class SecretResolver {
                 throw new IllegalArgumentException("settings.xml server '" + id + "' cannot be decrypted: " + p.getMessage());
             }
         }
-        Server decrypted = result.getServer();
-        String password = decrypted.getPassword();
-        if (password == null || password.isEmpty()) {
-            throw new IllegalArgumentException("settings.xml server '" + id + "' has no <password>: put the token there");
-        }
-        return new Secrets.Secret(id, password.getBytes(StandardCharsets.UTF_8), decrypted.getUsername(), "settings.xml server " + id);
+        return result.getServer();
     }
 }

@@ -9,7 +9,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GivenPropertiesTest {
-    private static final Set<String> KNOWN = Set.of("habitat.target", "habitat.rebuildFrom", "habitat.buildMethod",
+    private static final Set<String> KNOWN = Set.of("habitat.target", "habitat.rebuildFrom", "habitat.buildMethod", "habitat.push",
+            "habitat.registry", "habitat.image",
             "habitat.config", "habitat.format", "habitat.migrate.mode", "habitat.skip");
     private final GivenProperties generate = new GivenProperties("generate-dockerfile", Set.of("habitat.config", "habitat.skip"), KNOWN);
 
@@ -34,5 +35,13 @@ class GivenPropertiesTest {
         var f = generate.check(Map.of("habitat.buildmethod", "auto", "habitat.nothing.like.it", "1"));
         assertEquals(List.of("-Dhabitat.buildmethod is not a habitat property, ignored (did you mean -Dhabitat.buildMethod?)",
                 "-Dhabitat.nothing.like.it is not a habitat property, ignored"), f.warnings());
+    }
+
+    @Test
+    void registryPropertiesAreCheckedBeforeAnyEngineCall() {
+        var f = generate.check(Map.of("habitat.push", "yes", "habitat.registry", "127.0.0.1:5000/team:v1", "habitat.image", "127.0.0.1:5000/team/dev:1"));
+        assertEquals(2, f.errors().size(), f.toString());
+        assertTrue(f.errors().get(0).startsWith("-Dhabitat.push=yes: use true or false"), f.errors().get(0));
+        assertTrue(f.errors().get(1).startsWith("-Dhabitat.registry=127.0.0.1:5000/team:v1: the registry repository prefix"), f.errors().get(1));
     }
 }

@@ -12,16 +12,20 @@ import java.nio.file.Path;
  * @param network     network mode of build steps ({@code host} reaches servers on 127.0.0.1), or null
  * @param outputDirectory where the habitat's context and reports go ({@code target/habitat})
  * @param secrets     values of the secrets the config uses (repo {@code auth}, script {@code secrets})
+ * @param sharing     the registry and image name, and whether to push
  */
 public record BuildOptions(Phase target, Phase rebuildFrom, boolean rebuildAll, String network, boolean verbose,
-                           Path outputDirectory, Secrets secrets) {
+                           Path outputDirectory, Secrets secrets, Sharing sharing) {
     public BuildOptions(Phase target, Phase rebuildFrom, boolean rebuildAll, String network, boolean verbose, Path outputDirectory) {
-        this(target, rebuildFrom, rebuildAll, network, verbose, outputDirectory, Secrets.none());
+        this(target, rebuildFrom, rebuildAll, network, verbose, outputDirectory, Secrets.none(), Sharing.none());
     }
 
     public BuildOptions {
         if (secrets == null) {
             secrets = Secrets.none();
+        }
+        if (sharing == null) {
+            sharing = Sharing.none();
         }
         if (target == null) {
             target = Phase.FINAL;

@@ -6,6 +6,9 @@ import dev.habitat.core.engine.ContextTransfer;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.EngineHints;
 import dev.habitat.core.engine.EngineUnavailableException;
+import dev.habitat.core.engine.ImageTransfer;
+import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryAuth;
 import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.plan.PhaseHasher;
@@ -89,11 +92,21 @@ public final class HabitatBuilder {
         Phase resumeLimit = options.rebuildFrom() == null ? target : options.rebuildFrom().previous();
         Optional<Phase> resume = options.rebuildAll() || resumeLimit == null ? Optional.empty() : snapshots.newestValid(resumeLimit);
         Path outDir = options.outputDirectory().resolve(config.name());
+        SharedSnapshots shared = sharedSnapshots(config, hashes, options.sharing(), progress);
+        Set<Phase> pulled = Set.of();
+        if (shared != null && !options.rebuildAll() && resumeLimit != null && resume.orElse(null) != resumeLimit) {
+            SharedSnapshots.Pulled fromRegistry = shared.pullNewer(resumeLimit, resume, snapshots);
+            if (fromRegistry.newest().isPresent()) {
+                resume = fromRegistry.newest();
+                pulled = fromRegistry.phases();
+            }
+        }
         if (resume.isPresent() && resume.get() == target) {
             progress.info("habitat: " + snapshots.tag(target) + " is up to date; nothing to build");
-            BuildSummary summary = new BuildSummary(config.name(), reused(snapshots, target), true, Duration.between(t0, Instant.now()),
-                    snapshots.tag(target));
+            BuildSummary summary = new BuildSummary(config.name(), reused(snapshots, target, pulled), true,
+                    Duration.between(t0, Instant.now()), snapshots.tag(target));
             report(outDir, config.name(), t0, true, summary.phases(), null, null, progress);
+            share(shared, snapshots, summary, options.sharing(), progress);
             return summary;
         }
         Phase start = resume.map(r -> Phase.values()[r.ordinal() + 1]).orElse(Phase.BASE);
@@ -109,7 +122,7 @@ public final class HabitatBuilder {
                 .ifPresent(r -> progress.info("habitat: " + snapshots.tag(r) + " was made by the "
                         + snapshots.image(r).get().labels().get(Snapshots.LABEL_METHOD) + " method; its hashes match, so this "
                         + method.name() + " build starts from it instead of rebuilding the phases before it"));
-        List<PhaseResult> results = new ArrayList<>(start == Phase.BASE ? List.of() : reused(snapshots, start.previous()));
+        List<PhaseResult> results = new ArrayList<>(start == Phase.BASE ? List.of() : reused(snapshots, start.previous(), pulled));
 
         BuildContext context = new ContextStager().stage(graph, hashes, outDir, options.outputDirectory());
         ContextStager.largeContextWarning(context.bytes()).ifPresent(progress::warn);
@@ -174,7 +187,53 @@ public final class HabitatBuilder {
         }
         BuildSummary summary = new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), finalImage);
         report(outDir, config.name(), t0, false, results, null, contextSent.total(), progress);
+        share(shared, snapshots, summary, options.sharing(), progress);
         return summary;
+    }
+
+    /** The registry side of a build, or null when no registry is set (the Mojo parameter wins over the config key). */
+    private SharedSnapshots sharedSnapshots(HabitatConfig config, Map<Phase, PhaseHash> hashes, Sharing sharing, BuildProgress progress) {
+        ImageReference registry = sharing.registry() != null ? sharing.registry()
+                : config.registry() == null ? null : ImageReference.parse(config.registry(), false);
+        return registry == null ? null : new SharedSnapshots(engine, registry, config.imageRepository(), hashes, sharing.credentials(), progress);
+    }
+
+    /**
+     * After a build that ended well: with push, the snapshots it made or reused go to the registry (those it pulled
+     * are there already); the final image gets the user's name, and with push goes to that name's registry.
+     */
+    private void share(SharedSnapshots shared, Snapshots snapshots, BuildSummary summary, Sharing sharing, BuildProgress progress) {
+        if (sharing.push() && shared != null) {
+            List<Phase> toPush = summary.phases().stream()
+                    .filter(r -> r.phase().snapshotted() && r.status() != PhaseResult.Status.PULLED && r.status() != PhaseResult.Status.FAILED)
+                    .map(PhaseResult::phase).toList();
+            if (!toPush.isEmpty()) {
+                progress.info("habitat: pushing " + toPush.size() + " snapshot(s) to " + shared.host());
+                shared.push(toPush, snapshots);
+            }
+        }
+        if (sharing.image() == null) {
+            return;
+        }
+        if (summary.finalImage() == null || !summary.finalImage().equals(snapshots.tag(Phase.FINAL))) {
+            progress.warn("habitat: the build stopped before " + Phase.FINAL.tagSuffix() + ", so " + sharing.image() + " was not tagged");
+            return;
+        }
+        String name = sharing.image().tag() == null ? sharing.image().withTag("latest").name() : sharing.image().name();
+        engine.tag(summary.finalImage(), name);
+        progress.info("habitat: tagged " + summary.finalImage() + " as " + name);
+        if (sharing.push()) {
+            RegistryAuth auth = sharing.credentials().apply(sharing.image().host());
+            ImageTransfer.TransferResult r = engine.push(name, auth);
+            if (r.kind() == ImageTransfer.TransferResult.Kind.UNAUTHORIZED) {
+                throw SharedSnapshots.refused(auth, r);
+            }
+            if (!r.ok()) {
+                throw new SharedSnapshots.RegistryException("habitat: pushing " + name + " to the registry " + sharing.image().host()
+                        + " failed: " + r.message() + ". The image and the snapshots stay valid locally: run the build again to push.");
+            }
+            progress.info("habitat: pushed " + name);
+        }
     }
 
     /** Writes report.json and report.html and says where; a report that cannot be written only warns. */
@@ -221,12 +280,12 @@ public final class HabitatBuilder {
         return out;
     }
 
-    /** Phases up to {@code last}, reported as reused from their snapshots. */
-    private static List<PhaseResult> reused(Snapshots snapshots, Phase last) {
+    /** Phases up to {@code last}, reported as reused from their snapshots, or as pulled when the registry gave them. */
+    private static List<PhaseResult> reused(Snapshots snapshots, Phase last, Set<Phase> pulled) {
         List<PhaseResult> out = new ArrayList<>();
         for (Phase p : Phase.values()) {
             if (p.id() <= last.id()) {
-                out.add(new PhaseResult(p, PhaseResult.Status.SNAPSHOT, Duration.ZERO,
+                out.add(new PhaseResult(p, pulled.contains(p) ? PhaseResult.Status.PULLED : PhaseResult.Status.SNAPSHOT, Duration.ZERO,
                         snapshots.image(p).map(i -> i.id()).orElse(null), p.snapshotted() ? snapshots.tag(p) : null));
             }
         }

@@ -26,6 +26,8 @@ public record PhaseResult(Phase phase, Status status, Duration duration, String 
         CACHED,
         /** A valid snapshot was reused; nothing was sent to the engine for it. */
         SNAPSHOT,
+        /** Its snapshot was pulled from the registry, its hashes checked; nothing was built. */
+        PULLED,
         /** It failed. */
         FAILED;
 

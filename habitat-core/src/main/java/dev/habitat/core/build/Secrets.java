@@ -66,6 +66,13 @@ public final class Secrets {
         return new Secrets(map);
     }
 
+    /** These secrets and {@code more} (values a build must mask though no step uses them, such as registry passwords). */
+    public Secrets with(Collection<Secret> more) {
+        Map<String, Secret> map = new LinkedHashMap<>(byId);
+        more.forEach(s -> map.putIfAbsent(s.id(), s));
+        return new Secrets(map);
+    }
+
     public static Secrets none() {
         return new Secrets(Map.of());
     }

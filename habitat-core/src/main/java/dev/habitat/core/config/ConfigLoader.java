@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
     static final Set<String> TOP_KEYS = new LinkedHashSet<>(List.of("name", "description", "base_image", "image",
             "env", "files", "volumes", "repos", "tools", "scripts", "verify-fs", "tests", "entry", "timeout",
-            "network", "build_method", "base_users", "container", "claude"));
+            "network", "build_method", "registry", "base_users", "container", "claude"));
     private static final Set<String> FILE_KEYS = Set.of("src", "dest", "mode", "owner", "description", "before", "after");
     private static final Set<String> SCRIPT_KEYS = Set.of("run_as", "commands", "before", "after", "description", "secrets");
     private static final Set<String> REPO_KEYS = Set.of("url", "path", "branch", "shallow", "access", "owner", "auth");
@@ -148,6 +148,7 @@ public final class ConfigLoader {
         Timeouts timeouts = Timeouts.none();
         String network;
         String buildMethod;
+        String registry;
         final List<FileSpec> fileSpecs = new ArrayList<>();
         final List<VolumeSpec> volumes = new ArrayList<>();
         final List<RepoSpec> repos = new ArrayList<>();
@@ -354,12 +355,25 @@ public final class ConfigLoader {
             if (habitat) {
                 readRepos(doc);
             }
+            readRegistry(doc);
             readFiles(layer, doc, dir);
             readVolumes(layer, doc);
             readScripts(layer, doc);
             readVerify(layer, doc);
             readTests(layer, doc, dir);
             readBaseUsers(doc);
+        }
+
+        /** {@code registry}: in any layer (a team sets it once in shared/), a later layer's wins. */
+        void readRegistry(MapNode doc) {
+            Scalar reg = string(doc, "registry", "registry");
+            if (reg != null) {
+                try {
+                    registry = dev.habitat.core.registry.ImageReference.parse(expand(reg.text()), false).name();
+                } catch (IllegalArgumentException e) {
+                    error(reg, "registry", e.getMessage(), "write a repository prefix such as registry: 127.0.0.1:5000/team");
+                }
+            }
         }
 
         void readBase(MapNode doc, Path dir) {
@@ -798,7 +812,7 @@ public final class ConfigLoader {
         HabitatConfig build(Map<Layer, Path> layerDirs) {
             List<ConfigProblem> warnings = problems.stream().filter(p -> !p.isError()).toList();
             return new HabitatConfig(name, description, base, env, fileSpecs, volumes, repos, tools, scripts, verify,
-                    tests, entry, timeouts, network, buildMethod, root, habitatFile.getParent(), habitatFile, layerDirs,
+                    tests, entry, timeouts, network, buildMethod, registry, root, habitatFile.getParent(), habitatFile, layerDirs,
                     warnings);
         }
 

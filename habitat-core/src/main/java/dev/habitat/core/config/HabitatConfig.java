@@ -30,6 +30,7 @@ public record HabitatConfig(
         Timeouts timeouts,
         String network,
         String buildMethod,
+        String registry,
         Path root,
         Path habitatDir,
         Path configFile,

@@ -23,13 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import dev.habitat.core.registry.RegistryAuth;
 
 /**
  * The Docker engine, reached through its API with docker-java (never a {@code docker} CLI). BuildKit
  * builds go through the raw {@code POST /build?version=2} with docker-java's low-level HTTP client,
  * since docker-java has no BuildKit support; the response stream is decoded here.
  */
-public final class DockerEngine implements AutoCloseable {
+public final class DockerEngine implements AutoCloseable, ImageTransfer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EngineAddress address;
@@ -181,6 +182,7 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
+    @Override
     public Optional<ImageInfo> inspectImage(String ref) {
         try {
             InspectImageResponse r = client.inspectImageCmd(ref).exec();
@@ -410,6 +412,7 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     /** Removes a tag (the image goes when it was its last tag); a missing tag is not an error. */
+    @Override
     public void removeTag(String ref) {
         try {
             client.removeImageCmd(ref).withForce(false).exec();
@@ -493,6 +496,69 @@ public final class DockerEngine implements AutoCloseable {
             throw new UncheckedIOException("the build stream from " + host() + " broke: " + e.getMessage(), e);
         }
         return new BuildOutcome(imageId, error);
+    }
+
+    /**
+     * {@code POST /images/create?fromImage=}: a missing tag is an HTTP 404, a registry the engine cannot reach or
+     * that refuses the credentials an HTTP 500, each with the engine's message; errors after the pull started come
+     * in the stream. The bytes are the sum of each layer's download size.
+     */
+    @Override
+    public TransferResult pull(String ref, RegistryAuth auth) {
+        int colon = ref.lastIndexOf(':');
+        boolean tagged = colon > ref.lastIndexOf('/');
+        String path = "/images/create?fromImage=" + enc(tagged ? ref.substring(0, colon) : ref) + "&tag=" + enc(tagged ? ref.substring(colon + 1) : "latest");
+        return transfer(path, auth, "Downloading");
+    }
+
+    /** {@code POST /images/{name}/push?tag=}: failures come in the stream of an HTTP 200. */
+    @Override
+    public TransferResult push(String ref, RegistryAuth auth) {
+        int colon = ref.lastIndexOf(':');
+        boolean tagged = colon > ref.lastIndexOf('/');
+        String path = "/images/" + (tagged ? ref.substring(0, colon) : ref) + "/push" + (tagged ? "?tag=" + enc(ref.substring(colon + 1)) : "");
+        return transfer(path, auth, "Pushing");
+    }
+
+    private TransferResult transfer(String path, RegistryAuth auth, String progressStatus) {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.POST).path(path)
+                .putHeader("X-Registry-Auth", auth.header()).build();
+        try (DockerHttpClient.Response resp = http.execute(req)) {
+            if (resp.getStatusCode() / 100 != 2) {
+                String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim();
+                String message = body;
+                try {
+                    message = JSON.readTree(body).path("message").asText(body);
+                } catch (IOException e) {
+                    // not JSON: keep the body as it is
+                }
+                return TransferResult.failed(resp.getStatusCode(), message);
+            }
+            Map<String, Long> layerBytes = new java.util.HashMap<>();
+            try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(resp.getBody())) {
+                while (it.hasNext()) {
+                    JsonNode n = it.next();
+                    if (n.has("errorDetail") || n.has("error")) {
+                        return TransferResult.failed(200, n.path("errorDetail").path("message").asText(n.path("error").asText()));
+                    }
+                    long total = n.path("progressDetail").path("total").asLong(0);
+                    if (progressStatus.equals(n.path("status").asText()) && total > 0) {
+                        layerBytes.merge(n.path("id").asText(), total, Math::max);
+                    }
+                }
+            }
+            return TransferResult.done(layerBytes.values().stream().mapToLong(Long::longValue).sum());
+        } catch (IOException e) {
+            return TransferResult.failed(0, "the engine's answer broke: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void tag(String image, String ref) {
+        int colon = ref.lastIndexOf(':');
+        boolean tagged = colon > ref.lastIndexOf('/');
+        client.tagImageCmd(image, tagged ? ref.substring(0, colon) : ref, tagged ? ref.substring(colon + 1) : "latest").exec();
     }
 
     /** Asks the engine to stop a running build (Ctrl-C, a failing Maven build). Best effort. */

@@ -127,6 +127,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void registryIsARepositoryPrefixCheckedWhereItIsWritten() {
+        HabitatConfig c = fx().write("shared/config.yaml", "registry: 127.0.0.1:5000/team\n")
+                .write("habitat/config.yaml", Fixture.MINIMAL).load();
+        assertEquals("127.0.0.1:5000/team", c.registry(), "a team sets it once, in the shared layer");
+        List<String> errs = errors(Fixture.MINIMAL + "registry: 127.0.0.1:5000/Team:latest\n");
+        assertEquals(1, errs.size(), errs.toString());
+        assertTrue(errs.get(0).contains("registry") && errs.get(0).contains("ends with a tag ':latest'")
+                && errs.get(0).contains("registry: 127.0.0.1:5000/team"), errs.get(0));
+    }
+
+    @Test
     void systemAndSharedLayersApplyInLayerOrder() {
         HabitatConfig c = fx().write("system/tests/sys.sh", "s")
                 .write("system/config.yaml", """

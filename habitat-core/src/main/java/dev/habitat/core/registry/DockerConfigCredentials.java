@@ -1,0 +1,188 @@
+package dev.habitat.core.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Registry credentials where {@code docker login} keeps them: {@code $DOCKER_CONFIG/config.json} (default
+ * {@code ~/.docker/config.json}). For a host, in the docker CLI's order: its {@code credHelpers} entry, else
+ * the {@code credsStore}, through the helper program {@code docker-credential-<name> get} when it is on the
+ * PATH (the credential-helper protocol: the host on stdin, {@code {"Username","Secret"}} on stdout), else
+ * its {@code auths} entry ({@code auth} = base64 of user:password, or {@code identitytoken}).
+ */
+public final class DockerConfigCredentials {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The key {@code docker login} uses for Docker Hub. */
+    private static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
+
+    private final Map<String, String> env;
+    private final Consumer<String> debug;
+
+    /** @param env the process environment (DOCKER_CONFIG, HOME, PATH); debug: why an entry was skipped */
+    public DockerConfigCredentials(Map<String, String> env, Consumer<String> debug) {
+        this.env = Map.copyOf(env);
+        this.debug = debug;
+    }
+
+    public static DockerConfigCredentials ofThisProcess(Consumer<String> debug) {
+        return new DockerConfigCredentials(System.getenv(), debug);
+    }
+
+    public Path configFile() {
+        String dir = env.get("DOCKER_CONFIG");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir, "config.json");
+        }
+        return Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".docker", "config.json");
+    }
+
+    /** The credentials for {@code host}, or empty when the file, the helper and the entry have none. */
+    public Optional<RegistryAuth> lookup(String host) {
+        Path file = configFile();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        JsonNode config;
+        try {
+            config = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            debug.accept("cannot read " + file + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        String helper = config.path("credHelpers").path(host).asText(null);
+        if (helper == null && ImageReference.DOCKER_HUB.equals(host)) {
+            helper = config.path("credHelpers").path(DOCKER_HUB_KEY).asText(null);
+        }
+        if (helper != null) {
+            Optional<RegistryAuth> fromHelper = fromHelper(helper, host, file + " credHelpers");
+            if (fromHelper.isPresent()) {
+                return fromHelper;
+            }
+        }
+        String store = config.path("credsStore").asText(null);
+        if (store != null && !store.isBlank()) {
+            Optional<RegistryAuth> fromStore = fromHelper(store, host, file + " credsStore");
+            if (fromStore.isPresent()) {
+                return fromStore;
+            }
+        }
+        JsonNode auths = config.path("auths");
+        for (String key : keysFor(host)) {
+            JsonNode entry = auths.path(key);
+            if (entry.isObject()) {
+                Optional<RegistryAuth> auth = fromEntry(entry, host, file + " auths \"" + key + "\"");
+                if (auth.isPresent()) {
+                    return auth;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The keys {@code docker login} may have written for a host. */
+    static List<String> keysFor(String host) {
+        List<String> keys = new ArrayList<>(List.of(host, "https://" + host, "http://" + host, "https://" + host + "/v1/",
+                "https://" + host + "/v2/"));
+        if (ImageReference.DOCKER_HUB.equals(host)) {
+            keys.add(0, DOCKER_HUB_KEY);
+            keys.add("index.docker.io");
+        }
+        return keys;
+    }
+
+    private Optional<RegistryAuth> fromEntry(JsonNode entry, String host, String source) {
+        String token = entry.path("identitytoken").asText(null);
+        String auth = entry.path("auth").asText(null);
+        if (auth != null && !auth.isBlank()) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                debug.accept(source + ": its auth is not base64");
+                return Optional.empty();
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                debug.accept(source + ": its auth is not user:password");
+                return Optional.empty();
+            }
+            return Optional.of(new RegistryAuth(host, decoded.substring(0, colon), decoded.substring(colon + 1), token, source));
+        }
+        String user = entry.path("username").asText(null);
+        if (user != null) {
+            return Optional.of(new RegistryAuth(host, user, entry.path("password").asText(""), token, source));
+        }
+        return token == null ? Optional.empty() : Optional.of(new RegistryAuth(host, null, null, token, source));
+    }
+
+    /** Runs {@code docker-credential-<name> get}; empty when the helper is missing or has nothing for the host. */
+    private Optional<RegistryAuth> fromHelper(String name, String host, String source) {
+        Optional<Path> program = onPath("docker-credential-" + name);
+        if (program.isEmpty()) {
+            debug.accept(source + " names docker-credential-" + name + ", which is not on the PATH");
+            return Optional.empty();
+        }
+        String serverUrl = ImageReference.DOCKER_HUB.equals(host) ? DOCKER_HUB_KEY : host;
+        try {
+            Process p = new ProcessBuilder(program.get().toString(), "get").redirectErrorStream(false).start();
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] out;
+            try (InputStream stdout = p.getInputStream()) {
+                out = stdout.readAllBytes();
+            }
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                debug.accept(program.get() + " did not answer within 30 s");
+                return Optional.empty();
+            }
+            if (p.exitValue() != 0) {
+                debug.accept(program.get() + " has no credentials for " + serverUrl);
+                return Optional.empty();
+            }
+            JsonNode answer = JSON.readTree(out);
+            String user = answer.path("Username").asText(null);
+            String secret = answer.path("Secret").asText(null);
+            if (secret == null || secret.isEmpty()) {
+                return Optional.empty();
+            }
+            String from = source + " (" + program.get().getFileName() + ")";
+            return Optional.of("<token>".equals(user) ? new RegistryAuth(host, null, null, secret, from)
+                    : new RegistryAuth(host, user, secret, null, from));
+        } catch (IOException e) {
+            debug.accept(program.get() + " failed: " + e.getMessage());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Path> onPath(String program) {
+        String path = env.getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, program);
+                if (Files.isExecutable(candidate)) {
+                    return Optional.of(candidate);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
