@@ -12,6 +12,8 @@ ENGINES=("$@")
 DOCKER_ITS=build-lifecycle,exec-equivalence,secrets,build-failures,killed-builds,migrate-snapshots,remote-tls,engine-equivalence
 PODMAN_ITS=build-lifecycle,exec-equivalence,build-failures,engine-equivalence
 NOBRIDGE_ITS=engine-hints   # an engine without the default bridge network: the error's way out
+# the host engine and Docker 26 share a habitat through a registry (overlay2 on both: the same base image id)
+REGISTRY_ITS=registry-sharing
 HOST_ENGINE=unix:///var/run/docker.sock
 STARTED=()
 stop_all() {
@@ -36,12 +38,14 @@ for e in "${ENGINES[@]}"; do
     podman) its=$PODMAN_ITS; ns=(); reference=$HOST_ENGINE ;;
     d26-nobridge) its=$NOBRIDGE_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
     d26-containerd) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]} ;;
-    *) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
+    *) its=$DOCKER_ITS,$REGISTRY_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
   esac
   its=${HABITAT_MATRIX_ITS:-$its}   # e.g. HABITAT_MATRIX_ITS=secrets,build-failures to rerun a few
   echo "[matrix] $e at $host: $its (reference engine $reference)"
   t0=$(date +%s)
-  if DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" "${ns[@]}" \
+  # HABITAT_IT_REFERENCE_NETNS: the network namespace of the host engine, this shell's (registry-sharing forwards
+  # its registry into it)
+  if DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" HABITAT_IT_REFERENCE_NETNS=/proc/$$/ns/net "${ns[@]}" \
       mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir="it-$e" -Dinvoker.test="$its"; then
     RESULT[$e]=passed
   else

@@ -223,14 +223,14 @@ class ItSupport {
      * A unix socket at {@code path} that forwards every connection to the engine's socket, so a test can
      * cut the engine off mid-build ({@code kill}) without stopping the engine other builds use.
      */
-    Map engineProxy(String path) {
+    Map engineProxy(String path, Integer gid = null) {
         new File(path).parentFile.mkdirs()
         new File(path).delete()
         def server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
         server.bind(java.net.UnixDomainSocketAddress.of(path))
-        // same group as the engine's socket: the habitat's docker group id comes from the socket it is given
+        // the habitat's docker group id comes from the socket it is given: the engine's socket's group, unless told
         java.nio.file.Files.setAttribute(java.nio.file.Path.of(path), 'unix:gid',
-                java.nio.file.Files.getAttribute(java.nio.file.Path.of(engineSocket()), 'unix:gid'))
+                gid != null ? gid : java.nio.file.Files.getAttribute(java.nio.file.Path.of(engineSocket()), 'unix:gid'))
         def open = Collections.synchronizedList([])
         def pump = { from, to ->
             Thread.start {
@@ -401,6 +401,13 @@ class ItSupport {
          connections: { forwarder.accepted.get() }]
     }
 
+    /** A registry with basic auth both engines reach at 127.0.0.1:port (see TestRegistry); stopped with the servers. */
+    TestRegistry registry(File dir, String user, String password) {
+        def r = new TestRegistry(dir, user, password)
+        closeables << r
+        r
+    }
+
     void stopServers() {
         servers.each { it.destroy() }
         closeables.each { it.close() }
@@ -480,4 +487,210 @@ class TlsForwarder implements Closeable {
     }
 
     void close() { server.close() }
+}
+
+/**
+ * Debian's docker-registry (distribution 2.8) with htpasswd basic auth, its storage under {@code dir}, and the
+ * way both engines reach it at the same address, 127.0.0.1:{@code port}:
+ * <ul>
+ * <li>in this process's network namespace (the run's engine's), a gate on 127.0.0.1:port forwards to the
+ * registry's own port; the test can stop it ({@link #down}: connections refused) or cut it after some bytes
+ * sent to the registry ({@link #cutAfter}: a push broken mid-way);</li>
+ * <li>when the reference engine lives in another network namespace (HABITAT_IT_REFERENCE_NETNS names it), socat
+ * listens on its 127.0.0.1:port
+ * and forwards over a unix socket to the gate (engines treat 127.0.0.0/8 registries as insecure: plain HTTP).</li>
+ * </ul>
+ * Every process is stopped by its pid ({@link #close}).
+ */
+class TestRegistry implements Closeable {
+    final String user
+    final String password
+    int port
+    int backendPort
+    Process registry
+    Process hostForwarder
+    java.nio.channels.ServerSocketChannel gate
+    java.nio.channels.ServerSocketChannel unixListener
+    final List<java.nio.channels.SocketChannel> open = Collections.synchronizedList([])
+    final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong()
+    volatile long cutAt = Long.MAX_VALUE
+    volatile boolean refusing
+
+    TestRegistry(File dir, String user, String password) {
+        this.user = user
+        this.password = password
+        dir.mkdirs()
+        backendPort = freePort()
+        def htpasswd = ItSupport.run(['htpasswd', '-Bbn', user, password])
+        assert htpasswd.rc == 0 : htpasswd.out
+        new File(dir, 'htpasswd').text = htpasswd.out.trim() + '\n'
+        new File(dir, 'config.yml').text = """\
+            version: 0.1
+            log:
+              level: warn
+            storage:
+              filesystem:
+                rootdirectory: ${new File(dir, 'data').path}
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:${backendPort}
+            auth:
+              htpasswd:
+                realm: habitat-it
+                path: ${new File(dir, 'htpasswd').path}
+            """.stripIndent()
+        registry = new ProcessBuilder(['timeout', '3600', '/usr/bin/docker-registry', 'serve', new File(dir, 'config.yml').path])
+                .redirectErrorStream(true).redirectOutput(new File(dir, 'registry.log')).start()
+        waitFor { api('GET', '/v2/').code == 200 }
+        openGate(dir)
+    }
+
+    static int freePort() {
+        new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
+    }
+
+    private static void waitFor(Closure<Boolean> ready) {
+        for (int i = 0; i < 100; i++) {
+            try {
+                if (ready()) return
+            } catch (IOException ignored) {
+            }
+            Thread.sleep(100)
+        }
+        assert false : 'the registry did not answer'
+    }
+
+    private void openGate(File dir) {
+        // the reference engine's network namespace, as .ci/matrix.sh names it (the shell that started this Maven)
+        String referenceNetns = System.getenv('HABITAT_IT_REFERENCE_NETNS')
+        boolean ownNamespace = referenceNetns && java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of('/proc/self/ns/net')) !=
+                java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(referenceNetns))
+        for (int attempt = 0; attempt < 5; attempt++) {
+            gate = java.nio.channels.ServerSocketChannel.open()
+            gate.bind(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), 0))
+            port = ((InetSocketAddress) gate.localAddress).port
+            serve(gate) { openBackend() }
+            if (!ownNamespace) return
+            def socketPath = new File(dir, 'gate.sock')
+            socketPath.delete()
+            unixListener = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
+            unixListener.bind(java.net.UnixDomainSocketAddress.of(socketPath.path))
+            serve(unixListener) { java.nio.channels.SocketChannel.open(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), port)) }
+            hostForwarder = new ProcessBuilder(['timeout', '3600', 'nsenter', "--net=${referenceNetns}".toString(), 'socat',
+                    "TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork".toString(), "UNIX-CONNECT:${socketPath.path}".toString()])
+                    .redirectErrorStream(true).redirectOutput(new File(dir, "socat-${port}.log")).start()
+            Thread.sleep(500)
+            if (hostForwarder.alive) return
+            // the port is taken in the host's namespace: another one
+            [gate, unixListener].each { it.close() }
+        }
+        assert false : 'no port was free in both network namespaces'
+    }
+
+    private java.nio.channels.SocketChannel openBackend() {
+        if (refusing) throw new IOException('the gate is down')
+        java.nio.channels.SocketChannel.open(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), backendPort))
+    }
+
+    /** Accepts on {@code server} and pipes each connection both ways to what {@code connect} opens. */
+    private void serve(java.nio.channels.ServerSocketChannel server, Closure<java.nio.channels.SocketChannel> connect) {
+        Thread.startDaemon {
+            try {
+                while (true) {
+                    def client = server.accept()
+                    try {
+                        def upstream = connect()
+                        open << client << upstream
+                        pump(client, upstream, true)
+                        pump(upstream, client, false)
+                    } catch (IOException refused) {
+                        client.close()
+                    }
+                }
+            } catch (IOException closed) {
+            }
+        }
+    }
+
+    private void pump(java.nio.channels.SocketChannel from, java.nio.channels.SocketChannel to, boolean toRegistry) {
+        Thread.startDaemon {
+            def buf = java.nio.ByteBuffer.allocate(65536)
+            try {
+                while (from.read(buf) >= 0) {
+                    buf.flip()
+                    if (toRegistry && sent.addAndGet(buf.remaining()) > cutAt) {
+                        down()
+                        return
+                    }
+                    while (buf.hasRemaining()) to.write(buf)
+                    buf.clear()
+                }
+            } catch (IOException ignored) {
+            } finally {
+                [from, to].each { try { it.close() } catch (IOException ignored) {} }
+            }
+        }
+    }
+
+    /** Closes every open connection and refuses new ones until {@link #up}. */
+    void down() {
+        refusing = true
+        new ArrayList(open).each { try { it.close() } catch (IOException ignored) {} }
+        open.clear()
+    }
+
+    void up() {
+        cutAt = Long.MAX_VALUE
+        refusing = false
+    }
+
+    /** Lets {@code bytes} more through to the registry, then cuts every connection (a push broken mid-way). */
+    void cutAfter(long bytes) {
+        cutAt = sent.get() + bytes
+    }
+
+    /** A registry API call straight to the registry (not through the gate), with basic auth. */
+    Map api(String method, String path, String accept = null) {
+        def c = (HttpURLConnection) new URL("http://127.0.0.1:${backendPort}${path}").openConnection()
+        c.requestMethod = method
+        c.setRequestProperty('Authorization', 'Basic ' + Base64.encoder.encodeToString("${user}:${password}".toString().getBytes('UTF-8')))
+        if (accept) c.setRequestProperty('Accept', accept)
+        int code = c.responseCode
+        def text = code < 400 && method != 'HEAD' ? c.inputStream.text : ''
+        [code: code, text: text]
+    }
+
+    /** The tags of a repository in the registry (none when the repository does not exist). */
+    List<String> tags(String repository) {
+        def r = api('GET', "/v2/${repository}/tags/list")
+        r.code == 404 ? [] : (new groovy.json.JsonSlurper().parseText(r.text).tags ?: []).sort()
+    }
+
+    /**
+     * The tags whose image is not whole: the manifest, or a blob it names (config and layers), missing. The
+     * registry links a tag only when its manifest is put, and refuses a manifest whose blobs it lacks.
+     */
+    List<String> incompleteTags(String repository) {
+        def accept = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json'
+        tags(repository).findAll { tag ->
+            def m = api('GET', "/v2/${repository}/manifests/${tag}", accept)
+            if (m.code != 200) return true
+            def manifest = new groovy.json.JsonSlurper().parseText(m.text)
+            def digests = [manifest.config.digest] + manifest.layers*.digest
+            digests.any { api('HEAD', "/v2/${repository}/blobs/${it}").code != 200 }
+        }
+    }
+
+    @Override
+    void close() {
+        down()
+        [gate, unixListener].each { try { it?.close() } catch (IOException ignored) {} }
+        [hostForwarder, registry].each { p ->
+            if (p != null) {
+                p.destroy()
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly()
+            }
+        }
+    }
 }

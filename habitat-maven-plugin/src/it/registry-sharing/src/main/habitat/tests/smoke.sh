@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+grep -q shared "$HOME/.config/app.conf"
+test "$(cat "$HOME/built.txt")" = "built as dev"

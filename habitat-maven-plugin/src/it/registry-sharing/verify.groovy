@@ -1,0 +1,121 @@
+// A builds and pushes; B, empty, pulls everything and builds nothing, and its final image is A's (same id, same
+// tree); a file change on B rebuilds from 6-files only and B pushes; A then pulls B's newer snapshots. Then the
+// faults: refused credentials (one line, nothing pushed), an unreachable registry (pull: a warning and a local
+// build; push: the goal fails, the local snapshots stay valid), a push cut mid-way (no tag names a partial image;
+// the next push completes it).
+def support = context.get('support')
+String reference = context.get('reference')
+def registry = context.get('registry')
+String host = context.get('host')
+def onA = [DOCKER_HOST: reference]
+def onB = [DOCKER_HOST: context.get('hostB'), DOCKER_CONFIG: context.get('dockerConfig')]
+def name = 'it-shared'
+def repo = "team/habitat-${name}".toString()
+def fin = "habitat-${name}:12-final".toString()
+def appConf = new File(basedir, 'src/main/habitat/files/app.conf')
+def phases = ['1-base', '2-users', '3-env', '4-workdir', '5-habitat', '6-files', '7-repos', '8-tools', '9-scripts', '10-verify', '11-test', '12-final']
+// each phase's status in the build's report.json
+def statuses = { -> new groovy.json.JsonSlurper().parse(new File(basedir, "target/habitat/${name}/report.json")).phases.collectEntries { [(it.phase): it.status] } }
+def build = { String log, Map env, List<String> extra = [] ->
+    def r = support.mvn(['habitat:build', '-s', context.get('settingsGood')] + extra, log, env)
+    assert !r.out.contains('shared-s3cret') : "${log}: the registry password is never printed"
+    r
+}
+try {
+    // A builds from scratch and pushes every snapshot
+    def a1 = build('a1-build-push.log', onA, ['-Dhabitat.push'])
+    assert a1.rc == 0 : a1.out
+    assert a1.out.contains("at ${reference}")
+    assert statuses().values().every { it == 'built' || it == 'cached' } : statuses()
+    def pushed = registry.tags(repo)
+    assert pushed.size() == 10 : pushed
+    assert pushed.every { it ==~ /\d+-[a-z]+-[0-9a-f]{16}/ } : "content-addressed tags <phase>-<hash>: ${pushed}"
+    assert registry.incompleteTags(repo).isEmpty()
+
+    // B, with no snapshot of the habitat, pulls the final snapshot and the earlier ones: nothing is built
+    assert support.snapshotIds(name).values().every { it == null } : 'B starts empty'
+    def b1 = build('b1-pull.log', onB)
+    assert b1.rc == 0 : b1.out
+    assert b1.out.contains("habitat: pulled 12-final from ${host}/${repo}:12-final-") : b1.out
+    assert b1.out.contains('is up to date; nothing to build')
+    assert !(b1.out =~ /\] (started|built|cached)/) : 'zero phases built'
+    assert statuses() == phases.collectEntries { [(it): 'pulled'] } : statuses()
+    assert support.imageId(fin) == support.dockerWith(onA, ['image', 'inspect', '-f', '{{.Id}}', fin]) : 'the very image A built'
+    def treeA = support.treeOn(onA, fin)
+    assert treeA.size() > 1000
+    assert support.tree(fin) == treeA
+    assert support.snapshotIds(name).values().every { it != null } : 'every snapshot exists on B, each from the registry'
+    assert support.docker(['images', '--format', '{{.Repository}}']).readLines().every { !it.startsWith(host) } : 'no registry names left on B'
+
+    // a file change on B rebuilds from 6-files only, and B pushes the new snapshots
+    // (the run's time in it: BuildKit's cache on B may hold the states of an earlier run of this IT)
+    appConf.text = "shared = 2 (changed on B at ${System.nanoTime()})\n"
+    def b2 = build('b2-change-push.log', onB, ['-Dhabitat.push'])
+    assert b2.rc == 0 : b2.out
+    def s2 = statuses()
+    assert phases.take(5).every { s2[it] == 'snapshot' } : s2
+    assert phases.drop(5).every { s2[it] == 'built' || s2[it] == 'cached' } : s2
+    assert s2['6-files'] == 'built'
+    assert b2.out.contains("habitat: pushed 6-files -> ${host}/${repo}:6-files-")
+    assert registry.tags(repo).size() == 15 : 'five new states (6-files to 9-scripts and 12-final) beside the first ten'
+
+    // A pulls B's newer snapshots: 6-files and later come from the registry, 1-5 are A's own
+    def a2 = build('a2-pull.log', onA)
+    assert a2.rc == 0 : a2.out
+    def sA = statuses()
+    assert phases.take(5).every { sA[it] == 'snapshot' } && phases.drop(5).every { sA[it] == 'pulled' } : sA
+    assert support.treeOn(onA, fin) == support.tree(fin)
+    assert support.dockerWith(onA, ['run', '--rm', fin]).contains('changed on B')
+
+    // refused credentials: one line naming the registry and the settings.xml server; nothing is pushed
+    appConf.text = 'shared = 3\n'
+    def tagsBefore = registry.tags(repo)
+    def wrong = support.mvn(['habitat:build', '-Dhabitat.push', '-s', context.get('settingsWrong')], 'a3-wrong-credentials.log', onA)
+    assert wrong.rc != 0
+    def errorLines = wrong.out.readLines().findAll { it.contains('habitat: the registry') }
+    assert errorLines.size() == 1 : wrong.out
+    assert errorLines[0].contains("registry ${host} said unauthorized") && errorLines[0].contains("<id>${host}</id>") : errorLines[0]
+    assert !wrong.out.contains('wrong-password')
+    assert registry.tags(repo) == tagsBefore : 'nothing pushed'
+
+    // the registry unreachable: a pull warns once and the build goes on locally
+    registry.down()
+    def b3 = build('b3-unreachable-pull.log', onB)
+    assert b3.rc == 0 : b3.out
+    assert b3.out.readLines().count { it.contains("the registry ${host} cannot be reached") } == 1 : b3.out
+    assert statuses()['6-files'] == 'built'
+    // ... and a push fails naming the registry, while the local snapshots stay valid
+    appConf.text = 'shared = 4\n'
+    def b4 = build('b4-unreachable-push.log', onB, ['-Dhabitat.push'])
+    assert b4.rc != 0
+    assert b4.out.contains("to the registry ${host} failed") && b4.out.contains('The local snapshots stay valid') : b4.out
+    def b5 = build('b5-local-after-failed-push.log', onB)
+    assert b5.rc == 0 && b5.out.contains('is up to date; nothing to build') : b5.out
+
+    // a push cut mid-way, in the 4 MB layer of 6-files: no tag names a partial image, and the next push completes
+    registry.up()
+    appConf.text = 'shared = 5\n'
+    new File(basedir, 'src/main/habitat/files/data.bin').bytes = new byte[4 * 1024 * 1024].with { new Random(5).nextBytes(it); it }
+    assert build('b6-build.log', onB).rc == 0
+    registry.cutAfter(1024 * 1024)
+    def cut = build('b7-cut-push.log', onB, ['-Dhabitat.push'])
+    assert cut.rc != 0 : cut.out
+    assert cut.out.contains("to the registry ${host} failed") : cut.out
+    def afterCut = registry.tags(repo)
+    assert registry.incompleteTags(repo).isEmpty() : 'every tag names a whole image'
+    registry.up()
+    def resumed = build('b8-push-again.log', onB, ['-Dhabitat.push'])
+    assert resumed.rc == 0 : resumed.out
+    assert registry.tags(repo).size() > afterCut.size() : 'the next push completed what the cut one left'
+    assert registry.incompleteTags(repo).isEmpty()
+    // and what it pushed is the habitat: A pulls it
+    def a4 = build('a4-pull-after-cut.log', onA)
+    assert a4.rc == 0 && a4.out.contains('habitat: pulled 12-final') : a4.out
+    assert support.dockerWith(onA, ['image', 'inspect', '-f', '{{.Id}}', fin]) == support.imageId(fin)
+
+    support.removeSnapshots(name)
+    support.removeSnapshotsOn(onA, name)
+} finally {
+    support.stopServers()
+}
+true
