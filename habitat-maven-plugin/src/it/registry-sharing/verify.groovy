@@ -67,6 +67,14 @@ try {
     assert support.treeOn(onA, fin) == support.tree(fin)
     assert support.dockerWith(onA, ['run', '--rm', fin]).contains('changed on B')
 
+    // migrate-snapshots lists the registry's snapshots too: the current state's ten and the first state's five others
+    def listing = support.mvn(['-q', 'habitat:migrate-snapshots', '-Dhabitat.format=json', '-s', context.get('settingsGood')], 'a2-report.log', onA)
+    assert listing.rc == 0 : listing.out
+    def reg = new groovy.json.JsonSlurper().parseText(listing.out.substring(listing.out.indexOf('{'))).registry
+    assert reg.repository == "${host}/${repo}".toString() && reg.problem == null
+    assert reg.snapshots*.tag.sort() == registry.tags(repo)
+    assert reg.snapshots.count { it.current } == 10 && reg.snapshots.count { !it.current } == 5 : reg.snapshots
+
     // refused credentials: one line naming the registry and the settings.xml server; nothing is pushed
     appConf.text = 'shared = 3\n'
     def tagsBefore = registry.tags(repo)
@@ -96,7 +104,9 @@ try {
     registry.up()
     appConf.text = 'shared = 5\n'
     new File(basedir, 'src/main/habitat/files/data.bin').bytes = new byte[4 * 1024 * 1024].with { new Random(5).nextBytes(it); it }
-    assert build('b6-build.log', onB).rc == 0
+    // (built with docker-exec: the registry side is the same for both methods, and A pulls what it made)
+    def b6 = build('b6-build-docker-exec.log', onB, ['-Dhabitat.buildMethod=docker-exec'])
+    assert b6.rc == 0 && b6.out.contains('habitat: build method docker-exec') : b6.out
     registry.cutAfter(1024 * 1024)
     def cut = build('b7-cut-push.log', onB, ['-Dhabitat.push'])
     assert cut.rc != 0 : cut.out

@@ -4,7 +4,12 @@ import dev.habitat.core.build.Secrets;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.EngineLocator;
+import dev.habitat.core.registry.DockerConfigCredentials;
+import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryAuth;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -37,6 +42,15 @@ abstract class AbstractEngineMojo extends AbstractHabitatMojo {
     @Parameter
     protected List<SecretSource> secrets;
 
+    /**
+     * Where the habitat's snapshots are shared, a repository prefix such as {@code 127.0.0.1:5000/team}; overrides
+     * the config's {@code registry}. A build pulls the newest snapshot the registry has for the current hashes
+     * when it is newer than the newest local one, and with {@code habitat.push} pushes the snapshots;
+     * migrate-snapshots lists the registry's snapshots of the habitat.
+     */
+    @Parameter(property = "habitat.registry")
+    protected String registry;
+
     @Parameter(defaultValue = "${settings}", readonly = true)
     protected Settings settings;
 
@@ -51,6 +65,20 @@ abstract class AbstractEngineMojo extends AbstractHabitatMojo {
     /** The engine named by habitat.dockerHost, or found as the docker CLI finds it; fails listing what was tried. */
     protected DockerEngine engine() {
         return DockerEngine.locate(dockerHost, EngineLocator.ofThisProcess());
+    }
+
+    /** The registry prefix: the parameter, else the config's {@code registry}, else null. */
+    protected ImageReference registryOf(String configRegistry) {
+        String prefix = registry != null && !registry.isBlank() ? registry : configRegistry;
+        return prefix == null ? null : ImageReference.parse(prefix, false);
+    }
+
+    /** The credentials of each registry host (see {@link RegistryCredentials}); where they came from at -X. */
+    protected Map<String, RegistryAuth> registryCredentials(Set<String> hosts) {
+        Map<String, RegistryAuth> auths = RegistryCredentials.resolve(hosts, settings, settingsDecrypter,
+                DockerConfigCredentials.ofThisProcess(getLog()::debug));
+        auths.values().forEach(a -> getLog().debug("habitat: " + a));
+        return auths;
     }
 
     protected String networkOrNull() {

@@ -9,7 +9,6 @@ import dev.habitat.core.build.BuildOptions;
 import dev.habitat.core.build.BuildSummary;
 import dev.habitat.core.build.Secrets;
 import dev.habitat.core.build.Sharing;
-import dev.habitat.core.registry.DockerConfigCredentials;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryAuth;
 import java.nio.charset.StandardCharsets;
@@ -61,14 +60,6 @@ public class BuildMojo extends AbstractEngineMojo {
     @Parameter(property = "habitat.image")
     private String image;
 
-    /**
-     * Where the habitat's snapshots are shared, a repository prefix such as {@code 127.0.0.1:5000/team}; overrides
-     * the config's {@code registry}. A build pulls the newest snapshot the registry has for the current hashes
-     * when it is newer than the newest local one, and with {@code habitat.push} pushes the snapshots.
-     */
-    @Parameter(property = "habitat.registry")
-    private String registry;
-
     /** Push the snapshots to the registry and the image to its name's registry once the build ends well. */
     @Parameter(property = "habitat.push", defaultValue = "false")
     private boolean push;
@@ -110,8 +101,7 @@ public class BuildMojo extends AbstractEngineMojo {
 
     /** The registry and image to share through, with the credentials of their hosts resolved now. */
     private Sharing sharing(String configRegistry) {
-        String prefix = registry != null && !registry.isBlank() ? registry : configRegistry;
-        ImageReference registryRef = prefix == null ? null : ImageReference.parse(prefix, false);
+        ImageReference registryRef = registryOf(configRegistry);
         ImageReference imageRef = image == null || image.isBlank() ? null : ImageReference.parse(image, true);
         if (push && registryRef == null && imageRef == null) {
             throw new IllegalArgumentException("habitat.push is set but there is nothing to push to: give -Dhabitat.registry="
@@ -124,9 +114,7 @@ public class BuildMojo extends AbstractEngineMojo {
         if (imageRef != null) {
             hosts.add(imageRef.host());
         }
-        Map<String, RegistryAuth> auths = RegistryCredentials.resolve(hosts, settings, settingsDecrypter,
-                DockerConfigCredentials.ofThisProcess(getLog()::debug));
-        auths.values().forEach(a -> getLog().debug("habitat: " + a));
+        Map<String, RegistryAuth> auths = registryCredentials(hosts);
         return new Sharing(registryRef, imageRef, push, host -> auths.getOrDefault(host, RegistryAuth.anonymous(host)));
     }
 

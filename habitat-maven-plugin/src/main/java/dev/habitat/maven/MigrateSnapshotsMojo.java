@@ -6,7 +6,11 @@ import dev.habitat.core.build.BuildLock;
 import dev.habitat.core.build.BuildOptions;
 import dev.habitat.core.build.HabitatBuilder;
 import dev.habitat.core.build.Secrets;
+import dev.habitat.core.build.SharedSnapshots;
 import dev.habitat.core.build.SnapshotMigration;
+import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryApi;
+import java.util.Set;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.PlannedHabitat;
@@ -75,6 +79,12 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
                 default -> { }
             }
             var result = mode.equals("report") ? report : migration.report(name, repository, hashes);
+            ImageReference registryRef = registryOf(habitat.config().registry());
+            if (registryRef != null) {
+                var auths = registryCredentials(Set.of(registryRef.host()));
+                var shared = new SharedSnapshots(engine, registryRef, repository, hashes, auths::get, progress);
+                result = result.withRegistry(shared.list(new RegistryApi()));
+            }
             String text = format.equals("json") ? result.json() : result.text();
             emit(text, output, "json".equals(format));
         } catch (EngineUnavailableException | IllegalStateException e) {

@@ -6,6 +6,7 @@ import dev.habitat.core.engine.ImageTransfer;
 import dev.habitat.core.engine.ImageTransfer.TransferResult;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryApi;
 import dev.habitat.core.registry.RegistryAuth;
 import java.time.Duration;
 import java.time.Instant;
@@ -168,6 +169,27 @@ public final class SharedSnapshots {
             progress.info("habitat: pushed " + p.tagSuffix() + " -> " + remote);
         }
         return bytes;
+    }
+
+    /**
+     * The habitat's snapshots in the registry, each with its phase and whether it is the current state's; a registry
+     * that cannot be listed gives a listing that says why (the report still lists the local snapshots).
+     */
+    public RegistryListing list(RegistryApi api) {
+        try {
+            List<RegistryListing.Entry> entries = new ArrayList<>();
+            for (String tag : api.tags(repository, credentials.apply(host()))) {
+                Optional<Phase> phase = Phase.parse(tag.replaceFirst("-[0-9a-f]{16}$", ""))
+                        .filter(p -> tag.matches(java.util.regex.Pattern.quote(p.tagSuffix()) + "-[0-9a-f]{16}"));
+                entries.add(new RegistryListing.Entry(tag, phase.orElse(null),
+                        phase.isPresent() && hashes.containsKey(phase.get()) && remoteTag(phase.get()).endsWith(":" + tag)));
+            }
+            entries.sort(java.util.Comparator.comparing((RegistryListing.Entry e) -> e.phase() == null ? 99 : e.phase().id())
+                    .thenComparing(RegistryListing.Entry::tag));
+            return new RegistryListing(repository.name(), entries, null);
+        } catch (java.io.IOException e) {
+            return new RegistryListing(repository.name(), List.of(), e.getMessage());
+        }
     }
 
     /** The one line for credentials a registry refused: which registry, which credentials, where to fix them. */

@@ -53,13 +53,25 @@ public final class SnapshotMigration {
     public record Entry(String tag, String imageId, Maker maker, Phase phase, boolean valid, String adopt, String remove,
                         String rebuild) {}
 
-    public record Report(String habitat, String repository, List<Entry> entries) {
+    /** @param registry the habitat's snapshots in its registry, or null when none is set */
+    public record Report(String habitat, String repository, List<Entry> entries, RegistryListing registry) {
+        public Report(String habitat, String repository, List<Entry> entries) {
+            this(habitat, repository, entries, null);
+        }
+
+        public Report withRegistry(RegistryListing listing) {
+            return new Report(habitat, repository, entries, listing);
+        }
+
         public String text() {
             StringBuilder b = new StringBuilder("Snapshots of " + habitat + " (" + repository + ":*): " + entries.size() + "\n");
             for (Entry e : entries) {
                 b.append(String.format("  %-32s %-12s %-32s %-6s adopt: %-24s remove: %-8s rebuild: %s%n", e.tag(),
                         e.imageId() == null ? "" : e.imageId().replace("sha256:", "").substring(0, 12), e.maker().text,
                         e.valid() ? "valid" : "stale", e.adopt(), e.remove(), e.rebuild()));
+            }
+            if (registry != null) {
+                b.append(registry.text());
             }
             return b.toString();
         }
@@ -82,6 +94,21 @@ public final class SnapshotMigration {
                 list.add(m);
             }
             root.put("snapshots", list);
+            if (registry != null) {
+                Map<String, Object> reg = new LinkedHashMap<>();
+                reg.put("repository", registry.repository());
+                reg.put("problem", registry.problem());
+                List<Object> tags = new ArrayList<>();
+                for (RegistryListing.Entry e : registry.entries()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("tag", e.tag());
+                    m.put("phase", e.phase() == null ? null : e.phase().tagSuffix());
+                    m.put("current", e.current());
+                    tags.add(m);
+                }
+                reg.put("snapshots", tags);
+                root.put("registry", reg);
+            }
             try {
                 return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
             } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {

@@ -1,0 +1,111 @@
+package dev.habitat.core.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one registry call the engine API has no counterpart for: listing a repository's tags
+ * ({@code GET /v2/<name>/tags/list}, the distribution API). It answers a registry's challenge as the docker CLI
+ * does: {@code Basic} with the credentials, or {@code Bearer} with a token from the challenge's realm (asked with
+ * the credentials). Hosts in 127.0.0.0/8 and localhost are spoken to in plain HTTP (engines treat them as
+ * insecure registries), every other one in HTTPS.
+ */
+public final class RegistryApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    /** Every tag of {@code repository}; empty when the repository does not exist. */
+    public List<String> tags(ImageReference repository, RegistryAuth auth) throws IOException {
+        URI uri = URI.create(base(repository.host()) + "/v2/" + repository.repository() + "/tags/list?n=1000");
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri), null);
+        if (r.statusCode() == 401) {
+            String header = r.headers().firstValue("WWW-Authenticate").orElse("");
+            r = send(HttpRequest.newBuilder(uri), authorization(header, repository, auth));
+        }
+        if (r.statusCode() == 404) {
+            return List.of();
+        }
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+            throw new IOException("the registry " + repository.host() + " refused the " + auth + " (HTTP " + r.statusCode() + ")");
+        }
+        if (r.statusCode() != 200) {
+            throw new IOException("the registry " + repository.host() + " answered HTTP " + r.statusCode() + " to " + uri.getPath());
+        }
+        List<String> tags = new ArrayList<>();
+        JSON.readTree(r.body()).path("tags").forEach(t -> tags.add(t.asText()));
+        return tags;
+    }
+
+    static String base(String host) {
+        String name = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        boolean insecure = name.equals("localhost") || name.startsWith("127.");
+        String h = host.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : host;
+        return (insecure ? "http://" : "https://") + h;
+    }
+
+    /** The Authorization header answering a challenge, or null when there is nothing to answer it with. */
+    private String authorization(String challenge, ImageReference repository, RegistryAuth auth) throws IOException {
+        String basic = auth.username() == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                (auth.username() + ":" + (auth.password() == null ? "" : auth.password())).getBytes(StandardCharsets.UTF_8));
+        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+            return basic;
+        }
+        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+            return null;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        Matcher m = PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1), m.group(2));
+        }
+        String realm = params.get("realm");
+        if (realm == null) {
+            return null;
+        }
+        String scope = params.getOrDefault("scope", "repository:" + repository.repository() + ":pull");
+        StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?").append("scope=").append(enc(scope));
+        Optional.ofNullable(params.get("service")).ifPresent(s -> q.append("&service=").append(enc(s)));
+        HttpResponse<String> t = send(HttpRequest.newBuilder(URI.create(q.toString())), basic);
+        if (t.statusCode() != 200) {
+            throw new IOException("the token service of " + repository.host() + " refused the " + auth + " (HTTP " + t.statusCode() + ")");
+        }
+        JsonNode token = JSON.readTree(t.body());
+        String value = token.hasNonNull("token") ? token.get("token").asText() : token.path("access_token").asText(null);
+        return value == null ? null : "Bearer " + value;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String authorization) throws IOException {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.habitat.core.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Listing tags against a registry on 127.0.0.1 that challenges as distribution (Basic) or a token service (Bearer) does. */
+class RegistryApiTest {
+    private HttpServer server;
+    private final List<String> seen = new ArrayList<>();
+
+    private String start(boolean bearer) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        String basic = "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(StandardCharsets.UTF_8));
+        String host = "127.0.0.1:" + server.getAddress().getPort();
+        server.createContext("/token", ex -> {
+            seen.add("token " + ex.getRequestURI().getQuery());
+            reply(ex, basic.equals(ex.getRequestHeaders().getFirst("Authorization")) ? 200 : 401, "{\"token\":\"t-123\"}");
+        });
+        server.createContext("/v2/", ex -> {
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            boolean ok = bearer ? "Bearer t-123".equals(auth) : basic.equals(auth);
+            if (!ok) {
+                ex.getResponseHeaders().add("WWW-Authenticate", bearer
+                        ? "Bearer realm=\"http://" + host + "/token\",service=\"test\",scope=\"repository:team/habitat-x:pull\""
+                        : "Basic realm=\"test\"");
+                reply(ex, 401, "{}");
+            } else if (ex.getRequestURI().getPath().equals("/v2/team/habitat-x/tags/list")) {
+                reply(ex, 200, "{\"name\":\"team/habitat-x\",\"tags\":[\"1-base-0123456789abcdef\",\"latest\"]}");
+            } else {
+                reply(ex, 404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\"}]}");
+            }
+        });
+        server.start();
+        return host;
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, b.length);
+        ex.getResponseBody().write(b);
+        ex.close();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void basicChallengeIsAnsweredWithTheCredentials() throws IOException {
+        String host = start(false);
+        var repo = ImageReference.parse(host + "/team/habitat-x", false);
+        assertEquals(List.of("1-base-0123456789abcdef", "latest"), new RegistryApi().tags(repo, new RegistryAuth(host, "alice", "pw", null, "test")));
+        assertEquals(List.of(), new RegistryApi().tags(ImageReference.parse(host + "/team/none", false),
+                new RegistryAuth(host, "alice", "pw", null, "test")), "a repository the registry does not have has no tags");
+        var refused = assertThrows(IOException.class, () -> new RegistryApi().tags(repo, new RegistryAuth(host, "alice", "nope", null, "settings.xml server 'x'")));
+        assertTrue(refused.getMessage().contains("refused the credentials for " + host + " from settings.xml server 'x'"), refused.getMessage());
+        assertTrue(!refused.getMessage().contains("nope"));
+    }
+
+    @Test
+    void bearerChallengeGetsATokenFromTheRealmWithTheCredentials() throws IOException {
+        String host = start(true);
+        var repo = ImageReference.parse(host + "/team/habitat-x", false);
+        assertEquals(2, new RegistryApi().tags(repo, new RegistryAuth(host, "alice", "pw", null, "test")).size());
+        assertEquals(List.of("token scope=repository:team/habitat-x:pull&service=test"), seen);
+    }
+}
