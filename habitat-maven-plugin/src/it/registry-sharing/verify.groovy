@@ -13,6 +13,9 @@ def name = 'it-shared'
 def repo = "team/habitat-${name}".toString()
 def fin = "habitat-${name}:12-final".toString()
 def appConf = new File(basedir, 'src/main/habitat/files/app.conf')
+// a change of app.conf, unique to this run: BuildKit's cache on an engine may hold the states of an earlier run
+def nonce = System.nanoTime()
+def change = { String what -> appConf.text = "shared = ${what} (run ${nonce})\n" }
 def phases = ['1-base', '2-users', '3-env', '4-workdir', '5-habitat', '6-files', '7-repos', '8-tools', '9-scripts', '10-verify', '11-test', '12-final']
 // each phase's status in the build's report.json
 def statuses = { -> new groovy.json.JsonSlurper().parse(new File(basedir, "target/habitat/${name}/report.json")).phases.collectEntries { [(it.phase): it.status] } }
@@ -48,8 +51,7 @@ try {
     assert support.docker(['images', '--format', '{{.Repository}}']).readLines().every { !it.startsWith(host) } : 'no registry names left on B'
 
     // a file change on B rebuilds from 6-files only, and B pushes the new snapshots
-    // (the run's time in it: BuildKit's cache on B may hold the states of an earlier run of this IT)
-    appConf.text = "shared = 2 (changed on B at ${System.nanoTime()})\n"
+    change('2, changed on B')
     def b2 = build('b2-change-push.log', onB, ['-Dhabitat.push'])
     assert b2.rc == 0 : b2.out
     def s2 = statuses()
@@ -76,7 +78,7 @@ try {
     assert reg.snapshots.count { it.current } == 10 && reg.snapshots.count { !it.current } == 5 : reg.snapshots
 
     // refused credentials: one line naming the registry and the settings.xml server; nothing is pushed
-    appConf.text = 'shared = 3\n'
+    change('3')
     def tagsBefore = registry.tags(repo)
     def wrong = support.mvn(['habitat:build', '-Dhabitat.push', '-s', context.get('settingsWrong')], 'a3-wrong-credentials.log', onA)
     assert wrong.rc != 0
@@ -93,7 +95,7 @@ try {
     assert b3.out.readLines().count { it.contains("the registry ${host} cannot be reached") } == 1 : b3.out
     assert statuses()['6-files'] == 'built'
     // ... and a push fails naming the registry, while the local snapshots stay valid
-    appConf.text = 'shared = 4\n'
+    change('4')
     def b4 = build('b4-unreachable-push.log', onB, ['-Dhabitat.push'])
     assert b4.rc != 0
     assert b4.out.contains("to the registry ${host} failed") && b4.out.contains('The local snapshots stay valid') : b4.out
@@ -102,7 +104,7 @@ try {
 
     // a push cut mid-way, in the 4 MB layer of 6-files: no tag names a partial image, and the next push completes
     registry.up()
-    appConf.text = 'shared = 5\n'
+    change('5')
     new File(basedir, 'src/main/habitat/files/data.bin').bytes = new byte[4 * 1024 * 1024].with { new Random(5).nextBytes(it); it }
     // (built with docker-exec: the registry side is the same for both methods, and A pulls what it made)
     def b6 = build('b6-build-docker-exec.log', onB, ['-Dhabitat.buildMethod=docker-exec'])

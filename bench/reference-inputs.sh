@@ -1,0 +1,28 @@
+# Sourced by the benchmarks: the inputs of bench/reference that are not committed. start_reference_inputs makes
+# a few MB of deterministic data and two git repositories with some history (once), and serves them with git
+# daemon on 127.0.0.1:$PORT only; it sets DAEMON to the daemon's pid (the caller stops it by that pid).
+# Expects HAB (the habitat directory), REF (bench/reference) and PORT.
+start_reference_inputs() {
+  # A few MB of deterministic data (generated, not committed).
+  if [ ! -f "$HAB/data/blob-3.bin" ]; then
+    mkdir -p "$HAB/data"
+    for i in 0 1 2 3; do head -c 1048576 /dev/zero | openssl enc -aes-128-ctr -pass pass:bench$i -nosalt 2>/dev/null > "$HAB/data/blob-$i.bin"; done
+    seq 1 20000 > "$HAB/data/small.txt"
+  fi
+
+  # Two repositories with some history, served by git daemon on 127.0.0.1 only.
+  GIT=$REF/target/git
+  if [ ! -d "$GIT/lib-b.git" ]; then
+    mkdir -p "$GIT/work"
+    for r in lib-a lib-b; do
+      git init -q -b main "$GIT/work/$r"
+      for c in 1 2 3 4 5; do
+        seq 1 $((c * 20000)) | sed "s/^/$r line /" > "$GIT/work/$r/file-$c.txt"
+        git -C "$GIT/work/$r" add -A && git -C "$GIT/work/$r" -c user.email=b@h.test -c user.name=bench commit -q -m "c$c"
+      done
+      git clone -q --bare "$GIT/work/$r" "$GIT/$r.git"
+    done
+  fi
+  timeout 3600 git daemon --reuseaddr --listen=127.0.0.1 --port=$PORT --base-path="$PWD/$GIT" --export-all "$PWD/$GIT" &
+  DAEMON=$!
+}
