@@ -48,7 +48,6 @@ disk() { { du -sbc $DATA_ROOT 2>/dev/null || true; } | tail -1 | cut -f1; }  # a
 context_bytes() { # what the last plugin build sent as context (report.json; 0 when no request was sent)
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("context", {}).get("bytesSent", 0))' $REF/target/habitat/bench-reference/report.json
 }
-goal_seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' $REF/target/habitat/bench-reference/report.json; }
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m/1e9}'; }
 spread() { sort -n | awk 'NR==1{min=$1} {max=$1} END {printf "%.2f-%.2f", min/1e9, max/1e9}'; }
 

@@ -26,3 +26,6 @@ start_reference_inputs() {
   timeout 3600 git daemon --reuseaddr --listen=127.0.0.1 --port=$PORT --base-path="$PWD/$GIT" --export-all "$PWD/$GIT" &
   DAEMON=$!
 }
+
+# The goal's own time in the last plugin build (report.json: excludes Maven's start).
+goal_seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' $REF/target/habitat/bench-reference/report.json; }

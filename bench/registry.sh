@@ -66,15 +66,18 @@ empty() { # engine: no snapshot of the habitat, no build cache (the base image s
     | xargs -r env DOCKER_HOST=$host $D rmi -f > /dev/null
   DOCKER_HOST=$host $D builder prune -af > /dev/null
 }
-declare -a RATIO PULLED COLD FIRST
+declare -a PULLED COLD FIRST GOAL_A GOAL_B
 for rep in $(seq 1 "$REPS"); do
   # a new state of the habitat each repetition, so the registry never has it before A pushes
   echo "registry bench $rep $(date +%N)" > "$HAB/data/registry-rep.txt"
   empty unix:///var/run/docker.sock
   t0=$(now); build a-cold.log unix:///var/run/docker.sock; t1=$(now)
+  GOAL_A+=("$(goal_seconds)")
   build a-push.log unix:///var/run/docker.sock -Dhabitat.push
   empty unix://$WORK/b.sock
   t2=$(now); build b-first.log unix://$WORK/b.sock; t3=$(now)
+  GOAL_B+=("$(goal_seconds)")
+  cp "$WORK/b-first.log" /tmp/habitat-bench-registry-b-first.log
   grep -q 'is up to date; nothing to build' "$WORK/b-first.log" || { echo "B built something:"; cat "$WORK/b-first.log"; exit 1; }
   COLD+=("$((t1 - t0))"); FIRST+=("$((t3 - t2))")
   PULLED+=("$(sed -n 's/.*habitat: pulled 12-final from .* (\([0-9.]*\) MB downloaded.*/\1/p' "$WORK/b-first.log")")
@@ -82,6 +85,6 @@ done
 rm -f "$HAB/data/registry-rep.txt"
 echo "A: $($D version --format '{{.Server.Version}}') (host), B: $(on_b version --format '{{.Server.Version}}') ($(on_b info --format '{{.Driver}}')), $(nproc) cores, $REPS repetitions"
 for i in "${!COLD[@]}"; do
-  awk -v a="${COLD[$i]}" -v b="${FIRST[$i]}" -v mb="${PULLED[$i]}" \
-    'BEGIN {printf "rep %d: A cold build %.2f s, B first build (pull) %.2f s, ratio B/A = %.2f, B pulled %s MB\n", '"$i"' + 1, a/1e9, b/1e9, b/a, mb}'
+  awk -v a="${COLD[$i]}" -v b="${FIRST[$i]}" -v mb="${PULLED[$i]}" -v ga="${GOAL_A[$i]}" -v gb="${GOAL_B[$i]}" -v rep="$((i + 1))" \
+    'BEGIN {printf "rep %d: A cold build %.2f s, B first build (pull) %.2f s, ratio B/A = %.2f; goal time (report.json, without Maven'"'"'s start) A %.2f s, B %.2f s, B/A = %.2f; B pulled %s MB\n", rep, a/1e9, b/1e9, b/a, ga, gb, gb/ga, mb}'
 done
