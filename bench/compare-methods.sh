@@ -8,13 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${1:-3}"
-D=/usr/bin/docker
-REF=bench/reference
-HAB=$REF/src/main/habitat
-PORT=19418
+source bench/reference-inputs.sh   # D, REF, HAB, PORT, start_reference_inputs, goal_seconds
 mvn -B -ntp -q ${BENCH_OFFLINE:+-o} install -DskipTests -Dinvoker.skip
 
-source bench/reference-inputs.sh
 start_reference_inputs   # sets DAEMON
 CONFIG_BACKUP=$(mktemp)
 cp "$HAB/config.yaml" "$CONFIG_BACKUP"

@@ -1,7 +1,11 @@
 # Sourced by the benchmarks: the inputs of bench/reference that are not committed. start_reference_inputs makes
 # a few MB of deterministic data and two git repositories with some history (once), and serves them with git
 # daemon on 127.0.0.1:$PORT only; it sets DAEMON to the daemon's pid (the caller stops it by that pid).
-# Expects HAB (the habitat directory), REF (bench/reference) and PORT.
+D=/usr/bin/docker   # docker.io's client (the machine's /usr/local/bin/docker has no BuildKit)
+REF=bench/reference
+HAB=$REF/src/main/habitat
+PORT=19418
+
 start_reference_inputs() {
   # A few MB of deterministic data (generated, not committed).
   if [ ! -f "$HAB/data/blob-3.bin" ]; then

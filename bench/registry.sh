@@ -11,15 +11,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${1:-1}"
-D=/usr/bin/docker
-REF=bench/reference
-HAB=$REF/src/main/habitat
-PORT=19418
+source bench/reference-inputs.sh   # D, REF, HAB, PORT, start_reference_inputs, goal_seconds
 RPORT=19500
 WORK=$(mktemp -d /tmp/habitat-bench-registry.XXXXXX)
 mvn -B -ntp -q -o install -DskipTests -Dinvoker.skip
 
-source bench/reference-inputs.sh
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
