@@ -63,9 +63,9 @@ public final class SharedSnapshots {
 
     /**
      * Pulls the newest snapshot at or before {@code limit} and after {@code localNewest} that the registry has for
-     * the current hashes, then the snapshots before it down to {@code localNewest} (their layers are the same, so
-     * those pulls fetch manifests only). An unreachable registry is warned about once and nothing is pulled; a
-     * registry refusing the credentials fails, naming them.
+     * the current hashes. Only that one: it holds every earlier phase's layers, and an earlier snapshot a later build
+     * needs (after a change) is pulled then, its layers already here. An unreachable registry is warned about once
+     * and nothing is pulled; a registry refusing the credentials fails, naming them.
      */
     public Pulled pullNewer(Phase limit, Optional<Phase> localNewest, Snapshots local) {
         int floor = localNewest.map(Phase::id).orElse(0);
@@ -103,13 +103,6 @@ public final class SharedSnapshots {
         }
         Set<Phase> pulled = EnumSet.noneOf(Phase.class);
         for (Phase p : Phase.values()) {
-            if (p.id() > floor && p.id() < newest.id() && p.snapshotted()) {
-                TransferResult r = engine.pull(remoteTag(p), auth);
-                if (r.ok()) {
-                    bytes += r.bytes();
-                    adopt(p, local);
-                }
-            }
             if (p.id() > floor && p.id() <= newest.id()) {
                 pulled.add(p);
             }
@@ -147,8 +140,17 @@ public final class SharedSnapshots {
         RegistryAuth auth = credentials.apply(host());
         long bytes = 0;
         List<String> pushed = new ArrayList<>();
+        int there = 0;
         for (Phase p : phases) {
             String remote = remoteTag(p);
+            TransferResult has = engine.inRegistry(remote, auth);
+            if (has.kind() == TransferResult.Kind.UNAUTHORIZED) {
+                throw refused(auth, has);
+            }
+            if (has.ok()) {
+                there++; // a tag names one state and is put only once its image is whole: nothing to send
+                continue;
+            }
             engine.tag(local.tag(p), remote);
             TransferResult r;
             try {
@@ -167,6 +169,9 @@ public final class SharedSnapshots {
             bytes += r.bytes();
             pushed.add(p.tagSuffix());
             progress.info("habitat: pushed " + p.tagSuffix() + " -> " + remote);
+        }
+        if (there > 0) {
+            progress.info("habitat: " + there + " snapshot(s) were in the registry " + host() + " already");
         }
         return bytes;
     }

@@ -511,6 +511,32 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
         return transfer(path, auth, "Downloading");
     }
 
+    /**
+     * {@code GET /distribution/{name}/json}: the engine asks the registry for the manifest's descriptor. An engine
+     * without the endpoint (an old Podman) answers 404 like a missing tag: the caller then pushes, which is harmless.
+     */
+    @Override
+    public TransferResult inRegistry(String ref, RegistryAuth auth) {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path("/distribution/" + ref + "/json")
+                .putHeader("X-Registry-Auth", auth.header()).build();
+        try (DockerHttpClient.Response resp = http.execute(req)) {
+            String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (resp.getStatusCode() == 200) {
+                return TransferResult.done(0);
+            }
+            String message = body;
+            try {
+                message = JSON.readTree(body).path("message").asText(body);
+            } catch (IOException e) {
+                // not JSON: keep the body as it is
+            }
+            return TransferResult.failed(resp.getStatusCode(), message);
+        } catch (IOException e) {
+            return TransferResult.failed(0, "the engine's answer broke: " + e.getMessage());
+        }
+    }
+
     /** {@code POST /images/{name}/push?tag=}: failures come in the stream of an HTTP 200. */
     @Override
     public TransferResult push(String ref, RegistryAuth auth) {

@@ -8,6 +8,12 @@ public interface ImageTransfer {
     /** Pulls {@code ref} ({@code host/repo:tag}) with the given credentials. */
     TransferResult pull(String ref, RegistryAuth auth);
 
+    /**
+     * Whether the registry has {@code ref}, asked through the engine without pulling: DONE when it has, NOT_FOUND
+     * when it has not (or the engine cannot ask: the caller then pushes anyway).
+     */
+    TransferResult inRegistry(String ref, RegistryAuth auth);
+
     /** Pushes the local image {@code ref} to its registry. */
     TransferResult push(String ref, RegistryAuth auth);
 

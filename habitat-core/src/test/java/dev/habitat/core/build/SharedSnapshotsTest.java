@@ -62,6 +62,13 @@ class SharedSnapshotsTest {
         }
 
         @Override
+        public TransferResult inRegistry(String ref, RegistryAuth auth) {
+            TransferResult refused = gate(auth);
+            return refused != null ? refused : registry.containsKey(ref) ? TransferResult.done(0)
+                    : TransferResult.failed(404, "manifest unknown: manifest unknown");
+        }
+
+        @Override
         public TransferResult push(String ref, RegistryAuth auth) {
             TransferResult refused = gate(auth);
             if (refused != null) {
@@ -127,7 +134,7 @@ class SharedSnapshotsTest {
     private final SharedSnapshots shared = new SharedSnapshots(engine, REGISTRY, "habitat-x", current, host -> ALICE, progress);
     private final Snapshots local = new Snapshots("habitat-x", current, engine::inspectImage);
 
-    private void inRegistry(Map<Phase, PhaseHash> h, Phase... phases) {
+    private void pushedBefore(Map<Phase, PhaseHash> h, Phase... phases) {
         SharedSnapshots side = new SharedSnapshots(engine, REGISTRY, "habitat-x", h, host -> ALICE, progress);
         for (Phase p : phases) {
             engine.registry.put(side.remoteTag(p), snapshot(h, p));
@@ -143,24 +150,25 @@ class SharedSnapshotsTest {
     }
 
     @Test
-    void pullsTheNewestRegistrySnapshotNewerThanTheLocalOnesThenTheEarlierOnes() {
+    void pullsOnlyTheNewestRegistrySnapshotNewerThanTheLocalOnes() {
         engine.local.put("habitat-x:2-users", snapshot(current, Phase.USERS));
-        inRegistry(current, Phase.BASE, Phase.USERS, Phase.ENV, Phase.HABITAT, Phase.SCRIPTS);
-        inRegistry(hashes("-v0"), Phase.FINAL); // an older state: another tag, so never asked for
+        pushedBefore(current, Phase.BASE, Phase.USERS, Phase.ENV, Phase.HABITAT, Phase.SCRIPTS);
+        pushedBefore(hashes("-v0"), Phase.FINAL); // an older state: another tag, so never asked for
 
         SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, local.newestValid(Phase.FINAL), local);
 
         assertEquals(Optional.of(Phase.SCRIPTS), pulled.newest());
-        assertTrue(local.valid(Phase.SCRIPTS) && local.valid(Phase.HABITAT) && local.valid(Phase.ENV));
+        assertTrue(local.valid(Phase.SCRIPTS));
+        assertFalse(engine.pulls.contains(shared.remoteTag(Phase.HABITAT)), "the earlier snapshots are pulled when a build needs them");
         assertFalse(engine.pulls.contains(shared.remoteTag(Phase.USERS)), "a valid local snapshot is not pulled again");
-        assertEquals(EnumSet.range(Phase.ENV, Phase.SCRIPTS), pulled.phases());
+        assertEquals(EnumSet.range(Phase.ENV, Phase.SCRIPTS), pulled.phases(), "the phases the pulled snapshot holds");
         assertTrue(engine.local.keySet().stream().noneMatch(k -> k.startsWith("127.0.0.1")), "the registry's names are not left behind");
         assertEquals(shared.remoteTag(Phase.FINAL), engine.pulls.get(0), "the newest phase is asked for first");
     }
 
     @Test
     void aSnapshotWhoseLabelsDoNotMatchItsTagIsNeverUsed() {
-        inRegistry(current, Phase.FILES);
+        pushedBefore(current, Phase.FILES);
         // pushed by hand under the tag of the current final hash, but built from other inputs
         engine.registry.put(shared.remoteTag(Phase.FINAL), snapshot(hashes("-forged"), Phase.FINAL));
 
@@ -173,7 +181,7 @@ class SharedSnapshotsTest {
 
     @Test
     void anUnreachableRegistryIsWarnedAboutOnceAndTheBuildGoesOnLocally() {
-        inRegistry(current, Phase.FINAL);
+        pushedBefore(current, Phase.FINAL);
         engine.unreachable = true;
 
         SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, Optional.empty(), local);
@@ -186,7 +194,7 @@ class SharedSnapshotsTest {
 
     @Test
     void refusedCredentialsFailInOneLineNamingTheRegistryAndTheServerIdNeverThePassword() {
-        inRegistry(current, Phase.FINAL);
+        pushedBefore(current, Phase.FINAL);
         engine.password = "another";
 
         var e = assertThrows(SharedSnapshots.RegistryException.class, () -> shared.pullNewer(Phase.FINAL, Optional.empty(), local));
@@ -214,13 +222,16 @@ class SharedSnapshotsTest {
         engine.pushesBeforeCut = Integer.MAX_VALUE;
         shared.push(phases, local);
         phases.forEach(p -> assertEquals(snapshot(current, p), engine.registry.get(shared.remoteTag(p))));
+        assertEquals(List.of(shared.remoteTag(Phase.BASE), shared.remoteTag(Phase.USERS), shared.remoteTag(Phase.ENV)), engine.pushes,
+                "what went before the cut is not sent again");
+        assertTrue(progress.infos.contains("habitat: 1 snapshot(s) were in the registry 127.0.0.1:5000 already"), progress.infos.toString());
         assertTrue(engine.local.keySet().stream().noneMatch(k -> k.startsWith("127.0.0.1")));
     }
 
     @Test
     void nothingNewerInTheRegistryPullsNothing() {
         engine.local.put("habitat-x:9-scripts", snapshot(current, Phase.SCRIPTS));
-        inRegistry(current, Phase.FILES);
+        pushedBefore(current, Phase.FILES);
 
         SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, Optional.of(Phase.SCRIPTS), local);
 
