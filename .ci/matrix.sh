@@ -12,7 +12,8 @@ ENGINES=("$@")
 DOCKER_ITS=build-lifecycle,exec-equivalence,secrets,build-failures,killed-builds,migrate-snapshots,remote-tls,engine-equivalence
 PODMAN_ITS=build-lifecycle,exec-equivalence,build-failures,engine-equivalence
 NOBRIDGE_ITS=engine-hints   # an engine without the default bridge network: the error's way out
-# the host engine and Docker 26 share a habitat through a registry (overlay2 on both: the same base image id)
+# two engines share a habitat through a registry: the host engine and Docker 26 (overlay2), Docker 26's overlay2
+# and containerd stores
 REGISTRY_ITS=registry-sharing
 HOST_ENGINE=unix:///var/run/docker.sock
 STARTED=()
@@ -34,18 +35,20 @@ if [ -n "${HOSTS[d26-containerd]:-}" ] && [ -z "${HOSTS[d26-overlay2]:-}" ]; the
 declare -A RESULT SECONDS_TAKEN
 for e in "${ENGINES[@]}"; do
   host=${HOSTS[$e]}
+  reference_netns=/proc/$$/ns/net   # the host engine's: this shell's
   case "$e" in
     podman) its=$PODMAN_ITS; ns=(); reference=$HOST_ENGINE ;;
     d26-nobridge) its=$NOBRIDGE_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
-    d26-containerd) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]} ;;
+    d26-containerd) its=$DOCKER_ITS,$REGISTRY_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]}
+      reference_netns=$(bash .ci/engines.sh netns d26-overlay2) ;;
     *) its=$DOCKER_ITS,$REGISTRY_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
   esac
   its=${HABITAT_MATRIX_ITS:-$its}   # e.g. HABITAT_MATRIX_ITS=secrets,build-failures to rerun a few
   echo "[matrix] $e at $host: $its (reference engine $reference)"
   t0=$(date +%s)
-  # HABITAT_IT_REFERENCE_NETNS: the network namespace of the host engine, this shell's (registry-sharing forwards
-  # its registry into it)
-  if DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" HABITAT_IT_REFERENCE_NETNS=/proc/$$/ns/net "${ns[@]}" \
+  # HABITAT_IT_REFERENCE_NETNS: the network namespace of the reference engine (registry-sharing forwards its
+  # registry into it)
+  if DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" HABITAT_IT_REFERENCE_NETNS="$reference_netns" "${ns[@]}" \
       mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir="it-$e" -Dinvoker.test="$its"; then
     RESULT[$e]=passed
   else

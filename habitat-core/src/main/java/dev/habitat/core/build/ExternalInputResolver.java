@@ -3,7 +3,6 @@ package dev.habitat.core.build;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
 import dev.habitat.core.engine.DockerEngine;
-import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.plan.ExternalInputs;
 import java.io.IOException;
 import java.net.URI;
@@ -30,11 +29,11 @@ public final class ExternalInputResolver {
     public ExternalInputs resolve(HabitatConfig config, DockerEngine engine, BuildProgress progress, Secrets secrets) {
         Optional<String> baseId = Optional.empty();
         if (config.base().image() != null) {
-            Optional<ImageInfo> img = engine.inspectImage(config.base().image());
-            if (img.isEmpty()) {
+            // by content, not the engine's id: the same base gives the same hashes in every image store (shared snapshots)
+            baseId = engine.contentIdentity(config.base().image());
+            if (baseId.isEmpty()) {
                 progress.warn("base image " + config.base().image() + " is not present in the engine; the build will try to pull it");
             }
-            baseId = img.map(ImageInfo::id);
         }
         List<Optional<String>> revisions = new ArrayList<>();
         for (RepoSpec r : config.repos()) {

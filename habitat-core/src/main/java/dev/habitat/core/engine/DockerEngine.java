@@ -193,6 +193,25 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
         }
     }
 
+    /** The image's identity by content (see {@link ImageContent}), the same in every image store; empty when absent. */
+    public Optional<String> contentIdentity(String ref) {
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path("/images/" + ref + "/json").build();
+        try (DockerHttpClient.Response resp = http.execute(req)) {
+            byte[] body = resp.getBody().readAllBytes();
+            if (resp.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            if (resp.getStatusCode() != 200) {
+                throw new IllegalStateException("cannot inspect " + ref + " on " + host() + " (HTTP " + resp.getStatusCode() + "): "
+                        + new String(body, StandardCharsets.UTF_8).trim());
+            }
+            return Optional.of(ImageContent.identity(JSON.readTree(body)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot inspect " + ref + " on " + host() + ": " + e.getMessage(), e);
+        }
+    }
+
     public Optional<ImageConfig> imageConfig(String ref) {
         try {
             InspectImageResponse r = client.inspectImageCmd(ref).exec();
@@ -505,10 +524,8 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      */
     @Override
     public TransferResult pull(String ref, RegistryAuth auth) {
-        int colon = ref.lastIndexOf(':');
-        boolean tagged = colon > ref.lastIndexOf('/');
-        String path = "/images/create?fromImage=" + enc(tagged ? ref.substring(0, colon) : ref) + "&tag=" + enc(tagged ? ref.substring(colon + 1) : "latest");
-        return transfer(path, auth, "Downloading");
+        String[] rt = repositoryAndTag(ref);
+        return transfer("/images/create?fromImage=" + enc(rt[0]) + "&tag=" + enc(rt[1]), auth, "Downloading");
     }
 
     /**
@@ -525,13 +542,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
             if (resp.getStatusCode() == 200) {
                 return TransferResult.done(0);
             }
-            String message = body;
-            try {
-                message = JSON.readTree(body).path("message").asText(body);
-            } catch (IOException e) {
-                // not JSON: keep the body as it is
-            }
-            return TransferResult.failed(resp.getStatusCode(), message);
+            return refusal(resp.getStatusCode(), body);
         } catch (IOException e) {
             return TransferResult.failed(0, "the engine's answer broke: " + e.getMessage());
         }
@@ -540,10 +551,8 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     /** {@code POST /images/{name}/push?tag=}: failures come in the stream of an HTTP 200. */
     @Override
     public TransferResult push(String ref, RegistryAuth auth) {
-        int colon = ref.lastIndexOf(':');
-        boolean tagged = colon > ref.lastIndexOf('/');
-        String path = "/images/" + (tagged ? ref.substring(0, colon) : ref) + "/push" + (tagged ? "?tag=" + enc(ref.substring(colon + 1)) : "");
-        return transfer(path, auth, "Pushing");
+        String[] rt = repositoryAndTag(ref);
+        return transfer("/images/" + rt[0] + "/push?tag=" + enc(rt[1]), auth, "Pushing");
     }
 
     private TransferResult transfer(String path, RegistryAuth auth, String progressStatus) {
@@ -552,14 +561,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
                 .putHeader("X-Registry-Auth", auth.header()).build();
         try (DockerHttpClient.Response resp = http.execute(req)) {
             if (resp.getStatusCode() / 100 != 2) {
-                String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim();
-                String message = body;
-                try {
-                    message = JSON.readTree(body).path("message").asText(body);
-                } catch (IOException e) {
-                    // not JSON: keep the body as it is
-                }
-                return TransferResult.failed(resp.getStatusCode(), message);
+                return refusal(resp.getStatusCode(), new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim());
             }
             Map<String, Long> layerBytes = new java.util.HashMap<>();
             try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(resp.getBody())) {
@@ -580,11 +582,27 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
         }
     }
 
+    /** An engine's error answer: its JSON {@code message}, or the body as it is. */
+    private static TransferResult refusal(int status, String body) {
+        String message = body;
+        try {
+            message = JSON.readTree(body).path("message").asText(body);
+        } catch (IOException e) {
+            // not JSON: keep the body as it is
+        }
+        return TransferResult.failed(status, message);
+    }
+
+    /** {@code host/repo:tag} as repository and tag ({@code latest} when it has none; a port's ':' is not a tag's). */
+    static String[] repositoryAndTag(String ref) {
+        int colon = ref.lastIndexOf(':');
+        return colon > ref.lastIndexOf('/') ? new String[] {ref.substring(0, colon), ref.substring(colon + 1)} : new String[] {ref, "latest"};
+    }
+
     @Override
     public void tag(String image, String ref) {
-        int colon = ref.lastIndexOf(':');
-        boolean tagged = colon > ref.lastIndexOf('/');
-        client.tagImageCmd(image, tagged ? ref.substring(0, colon) : ref, tagged ? ref.substring(colon + 1) : "latest").exec();
+        String[] rt = repositoryAndTag(ref);
+        client.tagImageCmd(image, rt[0], rt[1]).exec();
     }
 
     /** Asks the engine to stop a running build (Ctrl-C, a failing Maven build). Best effort. */

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Inputs that live outside the config and are found at build time: the base image's id, the remote
+ * Inputs that live outside the config and are found at build time: the base image's identity by content
+ * (the same in every image store), the remote
  * commit of each repo, and the host docker socket's group id. Absent values hash as "unresolved".
  */
 public record ExternalInputs(Optional<String> baseImageId, List<Optional<String>> repoRevisions,

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class PhaseHasher {
     /** Bumped when what a hash covers changes, so old snapshots are not mistaken for current ones. */
-    public static final String SCHEME = "1";
+    public static final String SCHEME = "2"; // 2: the base image by content (ImageContent), not by the store's id
 
     private final Path excluded;
 

@@ -139,7 +139,7 @@ class DockerfileRendererTest {
         for (Phase p : List.of(Phase.BASE, Phase.FILES, Phase.FINAL)) {
             assertTrue(df.contains("habitat.hash." + p.phaseName() + "=\"" + h.hashes().get(p).hash() + "\""), p.toString());
         }
-        assertTrue(df.contains("habitat.inputs.base=\"{\\\"previous\\\":\\\"scheme-1\\\""), df);
+        assertTrue(df.contains("habitat.inputs.base=\"{\\\"previous\\\":\\\"scheme-" + dev.habitat.core.plan.PhaseHasher.SCHEME + "\\\""), df);
         assertEquals(12, df.split("habitat.schema=\"1\"", -1).length - 1);
     }
 
