@@ -4,7 +4,7 @@
 # (bench/reference/Dockerfile.handwritten, built directly by the engine's BuildKit), side by side in one
 # run, REPS times each; prints medians, spreads, ratios and the disk each cold build added.
 # Usage: bash bench/compare-methods.sh [REPS]   (needs the engine and base image: bash .ci/ensure-engine.sh)
-# Another engine: DOCKER_HOST=... BENCH_DATA_ROOT=<its data dirs> (bench/engines.sh does this per engine).
+# Another engine: DOCKER_HOST=... (bench/engines.sh does this per engine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${1:-3}"
@@ -39,8 +39,6 @@ clean() {
   $D volume rm -f habitat-git-cache > /dev/null 2>&1 || true
   $D builder prune -af > /dev/null
 }
-DATA_ROOT="${BENCH_DATA_ROOT:-/var/lib/docker}"
-disk() { { du -sbc $DATA_ROOT 2>/dev/null || true; } | tail -1 | cut -f1; }  # a file going away mid-walk is not a failure
 context_bytes() { # what the last plugin build sent as context (report.json; 0 when no request was sent)
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("context", {}).get("bytesSent", 0))' $REF/target/habitat/bench-reference/report.json
 }
@@ -52,11 +50,12 @@ declare -A T B
 for rep in $(seq 1 "$REPS"); do
   for method in $METHODS; do
     clean
-    d0=$(disk)
+    read -r l0 c0 m0 < <(engine_df)
     t0=$(now); build $method; t1=$(now)
     T[$method,cold]+="$((t1 - t0)) "
     [ $method = handwritten ] || B[$method,cold]+="$(context_bytes) "
-    T[$method,disk]+="$(( $(disk) - d0 )) "
+    read -r l1 c1 m1 < <(engine_df)
+    T[$method,layers]+="$((l1 - l0)) "; T[$method,cache]+="$((c1 - c0)) "; T[$method,mounts]+="$((m1 - m0)) "
     t0=$(now); build $method; t1=$(now)
     T[$method,noop]+="$((t1 - t0)) "
     [ $method = handwritten ] || B[$method,noop]+="$(context_bytes) "
@@ -91,7 +90,8 @@ for method in buildkit docker-exec; do
   echo "no-op goal time (report.json, excludes Maven's start), $method: $(echo ${T[$method,goal]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') s"
 done
 for method in $METHODS; do
-  echo "disk added by a cold build (du $DATA_ROOT: snapshots/images + build cache), $method: $(echo ${T[$method,disk]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {printf "%.1f MB", a[int((NR+1)/2)]/1e6}')"
+  mb() { echo ${T[$method,$1]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1e6}'; }
+  echo "disk added by a cold build (the engine's /system/df), $method: image layers $(mb layers) MB + build cache $(mb cache) MB (of which cache mounts $(mb mounts) MB)"
 done
 for c in cold noop change script; do
   echo "context bytes sent, $c, buildkit: $(echo ${B[buildkit,$c]} | tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') (the habitat directory and copied files hold $(du -sb "$HAB" | cut -f1) bytes)"

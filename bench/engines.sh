@@ -8,7 +8,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${1:-1}"
-ROOTFS="${HABITAT_CACHE_DIR:-/var/cache/habitat-test}/trixie-docker"
 STARTED=()
 trap 'for e in "${STARTED[@]}"; do bash .ci/engines.sh stop "$e" || true; done' EXIT
 echo "=== host engine"
@@ -16,8 +15,7 @@ bash bench/compare-methods.sh "$REPS" | tail -n 30
 for e in d26-overlay2 d26-containerd; do
   STARTED+=("$e")
   host=$(bash .ci/engines.sh start "$e")
-  data="$ROOTFS/var/lib/habitat-$e"   # the containerd store's content lives under the data root too
   echo "=== $e"
-  DOCKER_HOST="$host" BENCH_DATA_ROOT="$data" BENCH_OFFLINE=1 nsenter --net="$(bash .ci/engines.sh netns "$e")" \
+  DOCKER_HOST="$host" BENCH_OFFLINE=1 nsenter --net="$(bash .ci/engines.sh netns "$e")" \
     bash bench/compare-methods.sh "$REPS" | tail -n 30
 done

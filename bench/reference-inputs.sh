@@ -33,3 +33,17 @@ start_reference_inputs() {
 
 # The goal's own time in the last plugin build (report.json: excludes Maven's start).
 goal_seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' $REF/target/habitat/bench-reference/report.json; }
+
+# What the engine's disk holds, by its own count (GET /system/df, not du of its data root): "<layers> <cache>
+# <cachemounts>" in bytes: the images' layers, the build cache records not shared with an image, and of those the
+# cache mounts' (type exec.cachemount: the git cache of the clones).
+engine_df() {
+  local sock=/var/run/docker.sock
+  case "${DOCKER_HOST:-}" in unix://*) sock=${DOCKER_HOST#unix://} ;; esac
+  curl -s --unix-socket "$sock" http://engine/system/df | python3 -c '
+import json, sys
+df = json.load(sys.stdin)
+cache = [c for c in (df.get("BuildCache") or []) if not c.get("Shared")]
+print(df.get("LayersSize", 0), sum(c.get("Size", 0) for c in cache),
+      sum(c.get("Size", 0) for c in cache if c.get("Type") == "exec.cachemount"))'
+}
