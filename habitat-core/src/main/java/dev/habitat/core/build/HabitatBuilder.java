@@ -205,7 +205,7 @@ public final class HabitatBuilder {
     private void share(SharedSnapshots shared, Snapshots snapshots, BuildSummary summary, Sharing sharing, BuildProgress progress) {
         if (sharing.push() && shared != null) {
             List<Phase> toPush = summary.phases().stream()
-                    .filter(r -> r.phase().snapshotted() && r.status() != PhaseResult.Status.PULLED && r.status() != PhaseResult.Status.FAILED)
+                    .filter(r -> r.snapshot() != null && r.status() != PhaseResult.Status.PULLED && r.status() != PhaseResult.Status.FAILED)
                     .map(PhaseResult::phase).toList();
             if (!toPush.isEmpty()) {
                 progress.info("habitat: pushing " + toPush.size() + " snapshot(s) to " + shared.host());
@@ -285,8 +285,10 @@ public final class HabitatBuilder {
         List<PhaseResult> out = new ArrayList<>();
         for (Phase p : Phase.values()) {
             if (p.id() <= last.id()) {
+                // a phase may have no snapshot of its own here (a later one pulled from a registry holds its layers)
+                Optional<String> id = snapshots.image(p).map(i -> i.id());
                 out.add(new PhaseResult(p, pulled.contains(p) ? PhaseResult.Status.PULLED : PhaseResult.Status.SNAPSHOT, Duration.ZERO,
-                        snapshots.image(p).map(i -> i.id()).orElse(null), p.snapshotted() ? snapshots.tag(p) : null));
+                        id.orElse(null), id.isPresent() ? snapshots.tag(p) : null));
             }
         }
         return out;

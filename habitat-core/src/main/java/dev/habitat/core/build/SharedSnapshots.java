@@ -142,6 +142,9 @@ public final class SharedSnapshots {
         List<String> pushed = new ArrayList<>();
         int there = 0;
         for (Phase p : phases) {
+            if (local.image(p).isEmpty()) {
+                continue; // no snapshot of its own here: a later one holds its layers
+            }
             String remote = remoteTag(p);
             TransferResult has = engine.inRegistry(remote, auth);
             if (has.kind() == TransferResult.Kind.UNAUTHORIZED) {

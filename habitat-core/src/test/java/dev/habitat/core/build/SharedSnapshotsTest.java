@@ -229,6 +229,14 @@ class SharedSnapshotsTest {
     }
 
     @Test
+    void aPhaseWithoutASnapshotOfItsOwnIsNotPushed() {
+        // B pulled only 12-final: 1-base to 9-scripts have no local snapshot, their layers are in 12-final's
+        engine.local.put("habitat-x:12-final", snapshot(current, Phase.FINAL));
+        shared.push(List.of(Phase.BASE, Phase.FILES, Phase.FINAL), local);
+        assertEquals(List.of(shared.remoteTag(Phase.FINAL)), engine.pushes);
+    }
+
+    @Test
     void nothingNewerInTheRegistryPullsNothing() {
         engine.local.put("habitat-x:9-scripts", snapshot(current, Phase.SCRIPTS));
         pushedBefore(current, Phase.FILES);
