@@ -25,6 +25,7 @@ def sameImage = { String image ->
     def content = { Map env -> support.dockerWith(env, ['image', 'inspect', '-f', '{{json .RootFS.Layers}} {{json .Config.Labels}} {{json .Config.Env}}', image]) }
     content(onA) == content([:])
 }
+boolean containerdStoreB = support.docker(['info', '--format', '{{json .DriverStatus}}']).contains('io.containerd.snapshotter')
 def build = { String log, Map env, List<String> extra = [] ->
     def r = support.mvn(['habitat:build', '-s', context.get('settingsGood')] + extra, log, env)
     assert !r.out.contains('shared-s3cret') : "${log}: the registry password is never printed"
@@ -64,8 +65,15 @@ try {
     def b2 = build('b2-change-push.log', onB, ['-Dhabitat.push'])
     assert b2.rc == 0 : b2.out
     def s2 = statuses()
-    assert phases.take(5).every { s2[it] == 'pulled' } : s2
-    assert b2.out.contains("habitat: pulled 5-habitat from ${host}/${repo}:5-habitat-") && b2.out.contains('(0.0 MB downloaded') : b2.out
+    if (containerdStoreB) {
+        // the containerd store leaves out of a pull the blobs of layers it has unpacked already (the base loaded
+        // here): nothing is built on a pulled snapshot there, so 1-5 are built locally (BuildKit's cache)
+        assert b2.out.contains('only the snapshot of the target is asked of the registry') : b2.out
+        assert phases.take(5).every { s2[it] == 'built' || s2[it] == 'cached' } : s2
+    } else {
+        assert phases.take(5).every { s2[it] == 'pulled' } : s2
+        assert b2.out.contains("habitat: pulled 5-habitat from ${host}/${repo}:5-habitat-") && b2.out.contains('(0.0 MB downloaded') : b2.out
+    }
     assert phases.drop(5).every { s2[it] == 'built' || s2[it] == 'cached' } : s2
     assert s2['6-files'] == 'built'
     assert b2.out.contains("habitat: pushed 6-files -> ${host}/${repo}:6-files-")

@@ -95,10 +95,20 @@ public final class HabitatBuilder {
         SharedSnapshots shared = sharedSnapshots(config, hashes, options.sharing(), progress);
         Set<Phase> pulled = Set.of();
         if (shared != null && !options.rebuildAll() && resumeLimit != null && resume.orElse(null) != resumeLimit) {
-            SharedSnapshots.Pulled fromRegistry = shared.pullNewer(resumeLimit, resume, snapshots);
-            if (fromRegistry.newest().isPresent()) {
-                resume = fromRegistry.newest();
-                pulled = fromRegistry.phases();
+            // The containerd image store leaves out of a pull the blobs of layers it already has unpacked (a base
+            // loaded or built here): a build on such a snapshot fails exporting, fetching them from the FROM name's
+            // registry. There, only a snapshot nothing will be built on (the target) is pulled.
+            boolean buildOnPulled = !engine.containerdImageStore();
+            if (!buildOnPulled) {
+                progress.info("habitat: the engine keeps images in the containerd image store: only the snapshot of the target "
+                        + "is asked of the registry (nothing is built on a pulled snapshot there)");
+            }
+            if (buildOnPulled || resumeLimit == target) {
+                SharedSnapshots.Pulled fromRegistry = shared.pullNewer(resumeLimit, resume, snapshots, buildOnPulled);
+                if (fromRegistry.newest().isPresent()) {
+                    resume = fromRegistry.newest();
+                    pulled = fromRegistry.phases();
+                }
             }
         }
         if (resume.isPresent() && resume.get() == target) {

@@ -68,7 +68,18 @@ public final class SharedSnapshots {
      * and nothing is pulled; a registry refusing the credentials fails, naming them.
      */
     public Pulled pullNewer(Phase limit, Optional<Phase> localNewest, Snapshots local) {
+        return pullNewer(limit, localNewest, local, true);
+    }
+
+    /**
+     * As {@link #pullNewer(Phase, Optional, Snapshots)}; with {@code buildOnPulled} false only the snapshot of
+     * {@code limit} itself is asked for (one nothing will be built on).
+     */
+    public Pulled pullNewer(Phase limit, Optional<Phase> localNewest, Snapshots local, boolean buildOnPulled) {
         int floor = localNewest.map(Phase::id).orElse(0);
+        if (!buildOnPulled) {
+            floor = Math.max(floor, limit.id() - 1);
+        }
         RegistryAuth auth = credentials.apply(host());
         Instant t0 = Instant.now();
         long bytes = 0;

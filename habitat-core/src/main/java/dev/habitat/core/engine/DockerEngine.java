@@ -38,6 +38,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     private final DockerHttpClient http;
     private final DockerClient client;
     private EngineInfo info;
+    private Boolean containerdStore;
 
     private DockerEngine(EngineAddress address, DockerClientConfig config, DockerHttpClient http) {
         this.address = address;
@@ -150,6 +151,24 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
             }
         }
         return info;
+    }
+
+    /**
+     * Whether the engine keeps images in the containerd image store (Docker 24+ with the containerd snapshotter, the
+     * default of Docker Desktop and of new installs since 29): {@code GET /info} lists the driver type
+     * {@code io.containerd.snapshotter.v1}. Asked once per connection.
+     */
+    public synchronized boolean containerdImageStore() {
+        if (containerdStore == null) {
+            DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path("/info").build();
+            try (DockerHttpClient.Response resp = http.execute(req)) {
+                JsonNode status = JSON.readTree(resp.getBody().readAllBytes()).path("DriverStatus");
+                containerdStore = status.toString().contains("io.containerd.snapshotter");
+            } catch (IOException e) {
+                containerdStore = false;
+            }
+        }
+        return containerdStore;
     }
 
     /** Why the engine did not answer, with the way out: TLS problems name the certificates used. */

@@ -237,6 +237,16 @@ class SharedSnapshotsTest {
     }
 
     @Test
+    void whenNothingMayBeBuiltOnAPulledSnapshotOnlyTheLimitIsAskedFor() {
+        pushedBefore(current, Phase.FILES);
+        SharedSnapshots.Pulled none = shared.pullNewer(Phase.FINAL, Optional.empty(), local, false);
+        assertTrue(none.newest().isEmpty(), "6-files would be built on: not pulled");
+        assertEquals(List.of(shared.remoteTag(Phase.FINAL)), engine.pulls);
+        pushedBefore(current, Phase.FINAL);
+        assertEquals(Optional.of(Phase.FINAL), shared.pullNewer(Phase.FINAL, Optional.empty(), local, false).newest());
+    }
+
+    @Test
     void nothingNewerInTheRegistryPullsNothing() {
         engine.local.put("habitat-x:9-scripts", snapshot(current, Phase.SCRIPTS));
         pushedBefore(current, Phase.FILES);
