@@ -76,10 +76,8 @@ public final class SharedSnapshots {
      * {@code limit} itself is asked for (one nothing will be built on).
      */
     public Pulled pullNewer(Phase limit, Optional<Phase> localNewest, Snapshots local, boolean buildOnPulled) {
-        int floor = localNewest.map(Phase::id).orElse(0);
-        if (!buildOnPulled) {
-            floor = Math.max(floor, limit.id() - 1);
-        }
+        int localFloor = localNewest.map(Phase::id).orElse(0);
+        int floor = buildOnPulled ? localFloor : Math.max(localFloor, limit.id() - 1);
         RegistryAuth auth = credentials.apply(host());
         Instant t0 = Instant.now();
         long bytes = 0;
@@ -114,7 +112,7 @@ public final class SharedSnapshots {
         }
         Set<Phase> pulled = EnumSet.noneOf(Phase.class);
         for (Phase p : Phase.values()) {
-            if (p.id() > floor && p.id() <= newest.id()) {
+            if (p.id() > localFloor && p.id() <= newest.id()) {
                 pulled.add(p);
             }
         }

@@ -243,7 +243,9 @@ class SharedSnapshotsTest {
         assertTrue(none.newest().isEmpty(), "6-files would be built on: not pulled");
         assertEquals(List.of(shared.remoteTag(Phase.FINAL)), engine.pulls);
         pushedBefore(current, Phase.FINAL);
-        assertEquals(Optional.of(Phase.FINAL), shared.pullNewer(Phase.FINAL, Optional.empty(), local, false).newest());
+        SharedSnapshots.Pulled whole = shared.pullNewer(Phase.FINAL, Optional.empty(), local, false);
+        assertEquals(Optional.of(Phase.FINAL), whole.newest());
+        assertEquals(EnumSet.allOf(Phase.class), whole.phases(), "every phase came from the registry");
     }
 
     @Test
