@@ -84,7 +84,6 @@ public final class BuildKitMethod implements BuildMethod {
         BuildOutcome outcome;
         Path tar = null;
         BuildSession session = null;
-        BuildSession tagSession = null;
         SnapshotTagger tagger = null;
         SegmentTracker tracker;
         try {
@@ -96,10 +95,7 @@ public final class BuildKitMethod implements BuildMethod {
                 job.contextSent().add(new ContextTransfer(ContextTransfer.Route.TAR, bytes, 0, 0, 0));
             }
             String sessionId = session == null ? null : session.id();
-            if (session != null && job.phases().stream().anyMatch(p -> p.snapshotted() && p != last)) {
-                tagSession = openTagSession(job, roots, dockerfileBytes, progress);
-            }
-            tagger = new SnapshotTagger(job, tar, tagSession != null ? tagSession.id() : sessionId);
+            tagger = new SnapshotTagger(job, tar, sessionId);
             tracker = new SegmentTracker(job.graph(), job.phases(), progress, tagger::phaseDone);
             Runtime.getRuntime().addShutdownHook(cancel);
             List<String> tags = job.tag() == null ? List.of() : List.of(job.tag());
@@ -122,13 +118,11 @@ public final class BuildKitMethod implements BuildMethod {
             if (tagger != null) {
                 tagger.stop();
             }
-            for (BuildSession open : new BuildSession[] {session, tagSession}) {
-                if (open != null) {
-                    ContextTransfer sent = open.transferred();
-                    open.close();
-                    job.contextSent().add(sent);
-                    progress.debug("habitat: context " + sent.describe() + (open == tagSession ? " (snapshot tags)" : ""));
-                }
+            if (session != null) {
+                ContextTransfer sent = session.transferred();
+                session.close();
+                job.contextSent().add(sent);
+                progress.debug("habitat: context " + sent.describe());
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(cancel);
@@ -179,8 +173,11 @@ public final class BuildKitMethod implements BuildMethod {
      * refuses sessions: the context then goes as a tar body, which cannot carry secrets.
      */
     private BuildSession openSession(SegmentJob job, Set<String> roots, byte[] dockerfile, BuildProgress progress) {
+        Path contextDir = job.context().directory();
+        Map<String, SyncedDir> dirs = sessionDirs(contextDir, roots, dockerfile);
         try {
-            BuildSession session = session(job, roots, dockerfile, "");
+            BuildSession session = BuildSession.open(engine.sessionEndpoint(), job.graph().config().name(),
+                    BuildSession.sharedKey(job.graph().config().name(), contextDir), job.secrets()::lookup, dirs);
             progress.debug("habitat: the context goes through BuildKit session " + session.id() + " (FileSync)");
             return session;
         } catch (SessionRefusedException refused) {
@@ -189,30 +186,6 @@ public final class BuildKitMethod implements BuildMethod {
                         + "can pass: use -Dhabitat.buildMethod=docker-exec on this engine.", refused);
             }
             progress.debug("habitat: " + refused.getMessage() + "; the context goes as a tar body");
-            return null;
-        }
-    }
-
-    /** A session serving the job's context, Dockerfile and secrets under the habitat's shared key (plus a suffix). */
-    private BuildSession session(SegmentJob job, Set<String> roots, byte[] dockerfile, String keySuffix) {
-        Path contextDir = job.context().directory();
-        return BuildSession.open(engine.sessionEndpoint(), job.graph().config().name(),
-                BuildSession.sharedKey(job.graph().config().name(), contextDir) + keySuffix, job.secrets()::lookup,
-                sessionDirs(contextDir, roots, dockerfile));
-    }
-
-    /**
-     * The session the snapshot-tag requests pull the context through, with a shared key of its own. BuildKit keeps
-     * a habitat's context between builds under the session's shared key, but while the main request holds it, a
-     * tag request with the same key gets a fresh copy: every tag request would send the whole context again. With
-     * their own key, the tag requests (one at a time) send it once, then only what changed. Null when the engine
-     * refuses it: the tags then share the main session.
-     */
-    private BuildSession openTagSession(SegmentJob job, Set<String> roots, byte[] dockerfile, BuildProgress progress) {
-        try {
-            return session(job, roots, dockerfile, "-tags");
-        } catch (IllegalStateException refused) {
-            progress.debug("habitat: no session of their own for the snapshot tags (" + refused.getMessage() + ")");
             return null;
         }
     }
