@@ -33,8 +33,12 @@ def build = { String log, Map env, List<String> extra = [] ->
 }
 try {
     // A builds from scratch and pushes every snapshot
-    def a1 = build('a1-build-push.log', onA, ['-Dhabitat.push'])
+    def a1 = build('a1-build-push.log', onA, ['-Dhabitat.push', "-Dhabitat.image=${host}/team/dev-env:1".toString()])
     assert a1.rc == 0 : a1.out
+    // the final image under the user's name, pushed too
+    assert a1.out.contains("habitat: tagged ${fin} as ${host}/team/dev-env:1") && a1.out.contains("habitat: pushed ${host}/team/dev-env:1")
+    assert registry.tags('team/dev-env') == ['1']
+    assert registry.incompleteTags('team/dev-env').isEmpty()
     assert a1.out.contains("at ${reference}")
     assert statuses().values().every { it == 'built' || it == 'cached' } : statuses()
     def pushed = registry.tags(repo)

@@ -235,12 +235,8 @@ public final class HabitatBuilder {
         if (sharing.push()) {
             RegistryAuth auth = sharing.credentials().apply(sharing.image().host());
             ImageTransfer.TransferResult r = engine.push(name, auth);
-            if (r.kind() == ImageTransfer.TransferResult.Kind.UNAUTHORIZED) {
-                throw SharedSnapshots.refused(auth, r);
-            }
             if (!r.ok()) {
-                throw new SharedSnapshots.RegistryException("habitat: pushing " + name + " to the registry " + sharing.image().host()
-                        + " failed: " + r.message() + ". The image and the snapshots stay valid locally: run the build again to push.");
+                throw SharedSnapshots.failedPush(auth, name, r, ". The image and the snapshots stay valid locally: run the build again to push.");
             }
             progress.info("habitat: pushed " + name);
         }

@@ -54,26 +54,19 @@ public final class SharedSnapshots {
         return repository.host();
     }
 
-    /** What a pull brought: the phases now valid locally thanks to it (each phase up to the newest pulled), and bytes. */
-    public record Pulled(Set<Phase> phases, Optional<Phase> newest, long bytes) {
+    /** What a pull brought: the newest phase pulled, and every phase it holds that was not valid locally before. */
+    public record Pulled(Set<Phase> phases, Optional<Phase> newest) {
         static Pulled nothing() {
-            return new Pulled(Set.of(), Optional.empty(), 0);
+            return new Pulled(Set.of(), Optional.empty());
         }
     }
 
     /**
      * Pulls the newest snapshot at or before {@code limit} and after {@code localNewest} that the registry has for
      * the current hashes. Only that one: it holds every earlier phase's layers, and an earlier snapshot a later build
-     * needs (after a change) is pulled then, its layers already here. An unreachable registry is warned about once
-     * and nothing is pulled; a registry refusing the credentials fails, naming them.
-     */
-    public Pulled pullNewer(Phase limit, Optional<Phase> localNewest, Snapshots local) {
-        return pullNewer(limit, localNewest, local, true);
-    }
-
-    /**
-     * As {@link #pullNewer(Phase, Optional, Snapshots)}; with {@code buildOnPulled} false only the snapshot of
-     * {@code limit} itself is asked for (one nothing will be built on).
+     * needs (after a change) is pulled then, its layers already here. With {@code buildOnPulled} false only the
+     * snapshot of {@code limit} itself is asked for (one nothing will be built on). An unreachable registry is warned
+     * about once and nothing is pulled; a registry refusing the credentials fails, naming them.
      */
     public Pulled pullNewer(Phase limit, Optional<Phase> localNewest, Snapshots local, boolean buildOnPulled) {
         int localFloor = localNewest.map(Phase::id).orElse(0);
@@ -118,7 +111,7 @@ public final class SharedSnapshots {
         }
         progress.info(String.format(java.util.Locale.ROOT, "habitat: pulled %s from %s (%.1f MB downloaded, %.1fs)", newest.tagSuffix(),
                 remoteTag(newest), bytes / 1e6, Duration.between(t0, Instant.now()).toMillis() / 1000.0));
-        return new Pulled(pulled, Optional.of(newest), bytes);
+        return new Pulled(pulled, Optional.of(newest));
     }
 
     /** Tags a pulled snapshot locally when its labels hold the current hashes; the registry's name is removed either way. */
@@ -142,12 +135,9 @@ public final class SharedSnapshots {
      * Pushes the local snapshots of {@code phases} under their registry tags, in phase order. Fails at the first
      * that does not go, naming the registry; the local snapshots stay as they are, and what did go stays (a
      * registry links a tag only once all of its image's blobs are there, so no tag names a partial image).
-     *
-     * @return the bytes the engine uploaded (layers the registry had already are not sent again)
      */
-    public long push(List<Phase> phases, Snapshots local) {
+    public void push(List<Phase> phases, Snapshots local) {
         RegistryAuth auth = credentials.apply(host());
-        long bytes = 0;
         List<String> pushed = new ArrayList<>();
         int there = 0;
         for (Phase p : phases) {
@@ -170,22 +160,16 @@ public final class SharedSnapshots {
             } finally {
                 engine.removeTag(remote);
             }
-            if (r.kind() == TransferResult.Kind.UNAUTHORIZED) {
-                throw refused(auth, r);
-            }
             if (!r.ok()) {
-                throw new RegistryException("habitat: pushing " + remote + " to the registry " + host() + " failed: " + r.message()
-                        + (pushed.isEmpty() ? "" : " (pushed before it: " + String.join(", ", pushed) + ")")
+                throw failedPush(auth, remote, r, (pushed.isEmpty() ? "" : " (pushed before it: " + String.join(", ", pushed) + ")")
                         + ". The local snapshots stay valid: run the build again once the registry answers, and it pushes the rest.");
             }
-            bytes += r.bytes();
             pushed.add(p.tagSuffix());
             progress.info("habitat: pushed " + p.tagSuffix() + " -> " + remote);
         }
         if (there > 0) {
             progress.info("habitat: " + there + " snapshot(s) were in the registry " + host() + " already");
         }
-        return bytes;
     }
 
     /**
@@ -207,6 +191,12 @@ public final class SharedSnapshots {
         } catch (java.io.IOException e) {
             return new RegistryListing(repository.name(), List.of(), e.getMessage());
         }
+    }
+
+    /** Why a push failed: refused credentials in their one line, else the registry, the image and the engine's words. */
+    static RegistryException failedPush(RegistryAuth auth, String ref, TransferResult r, String afterwards) {
+        return r.kind() == TransferResult.Kind.UNAUTHORIZED ? refused(auth, r)
+                : new RegistryException("habitat: pushing " + ref + " to the registry " + auth.host() + " failed: " + r.message() + afterwards);
     }
 
     /** The one line for credentials a registry refused: which registry, which credentials, where to fix them. */
