@@ -232,28 +232,40 @@ class ItSupport {
         java.nio.file.Files.setAttribute(java.nio.file.Path.of(path), 'unix:gid',
                 gid != null ? gid : java.nio.file.Files.getAttribute(java.nio.file.Path.of(engineSocket()), 'unix:gid'))
         def open = Collections.synchronizedList([])
-        def pump = { from, to ->
-            Thread.start {
-                def buf = java.nio.ByteBuffer.allocate(65536)
-                try {
-                    while (from.read(buf) >= 0) { buf.flip(); while (buf.hasRemaining()) to.write(buf); buf.clear() }
-                } catch (IOException ignored) {
-                } finally { [from, to].each { try { it.close() } catch (IOException ignored) {} } }
-            }
-        }
         Thread.start {
             try {
                 while (true) {
                     def client = server.accept()
                     def engine = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(engineSocket()))
                     open << client << engine
-                    pump(client, engine)
-                    pump(engine, client)
+                    pipe(client, engine)
+                    pipe(engine, client)
                 }
             } catch (IOException closed) {
             }
         }
         [host: 'unix://' + path, kill: { server.close(); open.each { try { it.close() } catch (IOException ignored) {} } }]
+    }
+
+    /**
+     * Copies {@code from} to {@code to} on a daemon thread until either side ends, then closes both. {@code pass}
+     * sees the size of each chunk before it goes; false drops it and ends the pipe (a connection cut mid-way).
+     */
+    static void pipe(java.nio.channels.SocketChannel from, java.nio.channels.SocketChannel to, Closure<Boolean> pass = { int n -> true }) {
+        Thread.startDaemon {
+            def buf = java.nio.ByteBuffer.allocate(65536)
+            try {
+                while (from.read(buf) >= 0) {
+                    buf.flip()
+                    if (!pass(buf.remaining())) return
+                    while (buf.hasRemaining()) to.write(buf)
+                    buf.clear()
+                }
+            } catch (IOException ignored) {
+            } finally {
+                [from, to].each { try { it.close() } catch (IOException ignored) {} }
+            }
+        }
     }
 
     static String commit(File work, Map<String, String> files, String message) {
@@ -602,33 +614,14 @@ class TestRegistry implements Closeable {
                     try {
                         def upstream = connect()
                         open << client << upstream
-                        pump(client, upstream, true)
-                        pump(upstream, client, false)
+                        // the bytes toward the registry count toward a cut
+                        ItSupport.pipe(client, upstream) { int n -> sent.addAndGet(n) <= cutAt || { down(); false }() }
+                        ItSupport.pipe(upstream, client)
                     } catch (IOException refused) {
                         client.close()
                     }
                 }
             } catch (IOException closed) {
-            }
-        }
-    }
-
-    private void pump(java.nio.channels.SocketChannel from, java.nio.channels.SocketChannel to, boolean toRegistry) {
-        Thread.startDaemon {
-            def buf = java.nio.ByteBuffer.allocate(65536)
-            try {
-                while (from.read(buf) >= 0) {
-                    buf.flip()
-                    if (toRegistry && sent.addAndGet(buf.remaining()) > cutAt) {
-                        down()
-                        return
-                    }
-                    while (buf.hasRemaining()) to.write(buf)
-                    buf.clear()
-                }
-            } catch (IOException ignored) {
-            } finally {
-                [from, to].each { try { it.close() } catch (IOException ignored) {} }
             }
         }
     }
