@@ -53,13 +53,14 @@ public final class DockerfileRenderer {
                 .append("#   ").append(oneLine(graph.config().configFile().getFileName().toString())).append(" (do not edit: regenerate with mvn habitat:generate-dockerfile)\n")
                 .append("# Build one phase with: DOCKER_BUILDKIT=1 docker build --target <phase> <this directory>\n")
                 .append("# Phases: ").append(String.join(", ", Phase.names())).append("\n\n");
-        if (graph.baseDockerfile() != null && phases.contains(Phase.BASE) && fromImage == null) {
+        Phase chain = sideChainEnd(graph, phases);
+        // the side chain starts where the build from the base started: the habitat's own Dockerfile, if any
+        if (graph.baseDockerfile() != null && (phases.contains(Phase.BASE) && fromImage == null || chain != null)) {
             out.append("# The habitat's own Dockerfile; its last stage is the base.\n").append(graph.baseDockerfile()).append('\n');
         }
         String user = null; // unknown until we set it: the base image may have any USER
         Phase current = null;
         boolean first = true;
-        Phase chain = sideChainEnd(graph, phases);
         if (chain != null) {
             renderSideChain(graph, hashes, chain, out);
         }
@@ -179,13 +180,10 @@ public final class DockerfileRenderer {
      * The last phase to render again as a side chain from the base image, or null. A side stage whose base
      * is before the rendered phases starts from that chain rather than from the base phase's snapshot: the
      * chain's steps are the ones the build that filled BuildKit's cache ran, so the side stage keeps its
-     * cache key (a clone is not repeated because a later build started from a newer snapshot). Not for a
-     * habitat whose base is its own Dockerfile: there the side stage starts from the snapshot.
+     * cache key (a clone is not repeated because a later build started from a newer snapshot). A habitat
+     * whose base is its own Dockerfile renders that Dockerfile again before the chain, for the same reason.
      */
     public static Phase sideChainEnd(StageGraph graph, java.util.Set<Phase> phases) {
-        if (graph.baseDockerfile() != null) {
-            return null;
-        }
         Phase end = null;
         for (Stage side : graph.stages()) {
             Stage base = side.role() == Stage.Role.SIDE && phases.contains(side.phase()) ? graph.stageNamed(side.from()).orElse(null) : null;

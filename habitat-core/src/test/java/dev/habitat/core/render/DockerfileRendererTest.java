@@ -202,6 +202,19 @@ class DockerfileRendererTest {
         assertEquals(instructions(full, "base", "files"), instructions(segment.replace("side-", ""), "base", "repos-clone-0"));
     }
 
+    @Test
+    void aHabitatDockerfileIsRenderedAgainBeforeTheSideChainSoClonesKeepTheirCacheKeys() {
+        PlannedHabitat h = new Fixture(dir).write("habitat/Dockerfile", "ARG V=1\nFROM debian:bookworm\nRUN echo $V > /v\n")
+                .write("habitat/config.yaml", Fixture.MINIMAL.replaceAll("(?m)^base_image:.*\n", "")
+                        + "repos:\n  - {url: 'https://h.invalid/a.git', path: /src/a}\n").plan();
+        String full = new DockerfileRenderer().render(h.graph(), h.hashes());
+        String segment = new DockerfileRenderer().render(h.graph(), h.hashes(), java.util.EnumSet.of(Phase.REPOS), "habitat-demo:6-files");
+        assertTrue(segment.contains("ARG V=1\nFROM debian:bookworm AS habitat-dockerfile\nRUN echo $V > /v\n"), segment);
+        assertTrue(segment.contains("FROM habitat-dockerfile AS side-base\n"), segment);
+        assertTrue(segment.contains("FROM side-habitat AS repos-clone-0\n"), segment);
+        assertEquals(instructions(full, "base", "files"), instructions(segment.replace("side-", ""), "base", "repos-clone-0"));
+    }
+
     /** The instruction lines from stage {@code from} up to (not including) stage {@code until}, comments dropped. */
     private static List<String> instructions(String dockerfile, String from, String until) {
         List<String> lines = dockerfile.lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
