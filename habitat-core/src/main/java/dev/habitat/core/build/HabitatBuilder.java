@@ -125,7 +125,10 @@ public final class HabitatBuilder {
         } else if (options.rebuildFrom() != null && options.rebuildFrom() == start) {
             progress.info("habitat: rebuilding from " + start.tagSuffix() + " (habitat.rebuildFrom)");
         } else {
-            progress.info("habitat: first stale phase is " + start.tagSuffix() + ": " + snapshots.whyStale(start));
+            Phase changed = snapshots.firstChanged(start, target);
+            progress.info("habitat: first stale phase is " + changed.tagSuffix() + ": " + snapshots.whyStale(changed)
+                    + (changed == start ? "" : " (" + range(start, changed.previous()).stream().map(Phase::tagSuffix)
+                    .collect(java.util.stream.Collectors.joining(" and ")) + " run again before it)"));
         }
         resume.ifPresent(r -> progress.info("habitat: resuming from snapshot " + snapshots.tag(r)));
         resume.filter(r -> !method.name().equals(snapshots.image(r).map(i -> i.labels().get(Snapshots.LABEL_METHOD)).orElse(method.name())))

@@ -81,6 +81,24 @@ public final class Snapshots {
      * snapshot that recorded them, or that no snapshot recorded them.
      */
     public String whyStale(Phase phase) {
+        List<String> reasons = staleInputs(phase);
+        return reasons.isEmpty() ? "its hash changed" : String.join(", ", reasons);
+    }
+
+    /**
+     * The first phase from {@code start} to {@code target} whose own inputs changed. Verify and test have no
+     * snapshot: they run again whenever 12-final is rebuilt, though nothing of theirs changed.
+     */
+    public Phase firstChanged(Phase start, Phase target) {
+        Phase p = start;
+        while (p != target && !p.snapshotted() && staleInputs(p).isEmpty()) {
+            p = Phase.values()[p.ordinal() + 1]; // target is a later phase: never past the last
+        }
+        return p;
+    }
+
+    /** What changed in {@code phase}'s inputs since a snapshot recorded them; empty when nothing did. */
+    private List<String> staleInputs(Phase phase) {
         for (int i = Phase.FINAL.ordinal(); i >= phase.ordinal(); i--) {
             Phase holder = Phase.values()[i];
             Optional<ImageInfo> img = image(holder);
@@ -89,22 +107,19 @@ public final class Snapshots {
             }
             Map<String, String> labels = img.get().labels();
             if (!DockerfileRenderer.SCHEMA_VERSION.equals(labels.get(DockerfileRenderer.LABEL_SCHEMA))) {
-                return "its snapshot " + tag(holder) + " was made with another label schema";
+                return List.of("its snapshot " + tag(holder) + " was made with another label schema");
             }
             String stored = labels.get(DockerfileRenderer.LABEL_INPUTS_PREFIX + phase.phaseName());
             if (stored == null) {
                 continue;
             }
-            Map<String, String> before;
             try {
-                before = JSON.readValue(stored, new TypeReference<LinkedHashMap<String, String>>() {});
+                return diff(JSON.readValue(stored, new TypeReference<LinkedHashMap<String, String>>() {}), hashes.get(phase).inputs());
             } catch (Exception e) {
-                return "its stored inputs on " + tag(holder) + " cannot be read";
+                return List.of("its stored inputs on " + tag(holder) + " cannot be read");
             }
-            List<String> changes = diff(before, hashes.get(phase).inputs());
-            return changes.isEmpty() ? "its hash changed" : String.join(", ", changes);
         }
-        return "no snapshot of it exists yet";
+        return List.of("no snapshot of it exists yet");
     }
 
     static List<String> diff(Map<String, String> before, Map<String, String> now) {

@@ -82,6 +82,21 @@ class SnapshotsTest {
     }
 
     @Test
+    void aFinalOnlyChangeIsReportedAtFinalThoughVerifyAndTestRunAgain() {
+        Map<Phase, PhaseHash> stored = hashes("");
+        Map<Phase, PhaseHash> current = new EnumMap<>(stored);
+        current.put(Phase.FINAL, new PhaseHash(Phase.FINAL, "final-2", Map.of("previous", "x", "stage:final", "final-2")));
+        Snapshots s = store(current, stored, EnumSet.allOf(Phase.class));
+        assertEquals(Optional.of(Phase.SCRIPTS), s.newestValid(Phase.FINAL));
+        assertEquals(Phase.FINAL, s.firstChanged(Phase.VERIFY, Phase.FINAL));
+        assertEquals("steps of stage final changed", s.whyStale(Phase.FINAL));
+        assertEquals(Phase.TEST, s.firstChanged(Phase.VERIFY, Phase.TEST), "never past the target");
+        Map<Phase, PhaseHash> verifyChanged = new EnumMap<>(current);
+        verifyChanged.put(Phase.VERIFY, new PhaseHash(Phase.VERIFY, "verify-2", Map.of("previous", "x", "stage:verify", "verify-2")));
+        assertEquals(Phase.VERIFY, store(verifyChanged, stored, EnumSet.allOf(Phase.class)).firstChanged(Phase.VERIFY, Phase.FINAL));
+    }
+
+    @Test
     void otherSchemasAreNeverValid() {
         Map<Phase, PhaseHash> h = hashes("");
         Snapshots s = new Snapshots("habitat-x", h, tag -> {
