@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -36,7 +35,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     private final EngineAddress address;
     private final DockerClientConfig config;
     private final DockerHttpClient http;
-    private final DockerClient client;
+    private DockerClient client; // docker-java's command layer, made on first use: an up-to-date build never needs it
     private EngineInfo info;
     private Boolean containerdStore;
 
@@ -44,7 +43,34 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
         this.address = address;
         this.config = config;
         this.http = http;
-        this.client = DockerClientImpl.getInstance(config, http);
+    }
+
+    /** docker-java's commands (containers, exec, tags, lists); the requests on every build's path are raw HTTP. */
+    private synchronized DockerClient client() {
+        if (client == null) {
+            client = DockerClientImpl.getInstance(config, http);
+        }
+        return client;
+    }
+
+    /** An engine's answer to a raw request: the status and the whole body. */
+    private record Answer(int status, byte[] body) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    /** A raw GET with the given headers; transport failures are the caller's to word. */
+    private Answer get(String path, Map<String, String> headers) throws IOException {
+        DockerHttpClient.Request.Builder b = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path);
+        headers.forEach(b::putHeader);
+        try (DockerHttpClient.Response resp = http.execute(b.build())) {
+            return new Answer(resp.getStatusCode(), resp.getBody().readAllBytes());
+        }
     }
 
     /**
@@ -141,13 +167,19 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
                 }
             }
             try {
-                var v = client.versionCmd().exec();
-                boolean podman = v.getComponents() != null && v.getComponents().stream()
-                        .anyMatch(c -> c.getName() != null && c.getName().toLowerCase(java.util.Locale.ROOT).contains("podman"));
-                info = new EngineInfo(podman ? EngineInfo.Product.PODMAN : EngineInfo.Product.DOCKER, v.getVersion(),
-                        v.getApiVersion());
-            } catch (RuntimeException e) {
-                throw unavailable(e);
+                Answer a = get("/version", Map.of());
+                if (a.status() != 200) {
+                    throw unavailable(new IllegalStateException("GET /version answered HTTP " + a.status() + ": " + a.text()));
+                }
+                JsonNode v = JSON.readTree(a.body());
+                boolean podman = false;
+                for (JsonNode c : v.path("Components")) {
+                    podman |= c.path("Name").asText().toLowerCase(java.util.Locale.ROOT).contains("podman");
+                }
+                info = new EngineInfo(podman ? EngineInfo.Product.PODMAN : EngineInfo.Product.DOCKER, v.path("Version").asText(null),
+                        v.path("ApiVersion").asText(null));
+            } catch (IOException | RuntimeException e) {
+                throw e instanceof EngineUnavailableException u ? u : unavailable(e);
             }
         }
         return info;
@@ -160,9 +192,8 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      */
     public synchronized boolean containerdImageStore() {
         if (containerdStore == null) {
-            DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path("/info").build();
-            try (DockerHttpClient.Response resp = http.execute(req)) {
-                JsonNode status = JSON.readTree(resp.getBody().readAllBytes()).path("DriverStatus");
+            try {
+                JsonNode status = JSON.readTree(get("/info", Map.of()).body()).path("DriverStatus");
                 containerdStore = status.toString().contains("io.containerd.snapshotter");
             } catch (IOException e) {
                 containerdStore = false;
@@ -172,7 +203,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     }
 
     /** Why the engine did not answer, with the way out: TLS problems name the certificates used. */
-    private EngineUnavailableException unavailable(RuntimeException e) {
+    private EngineUnavailableException unavailable(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException) {
                 String certs = address.tls() ? "the certificates in " + address.certPath() : "no client certificate";
@@ -194,56 +225,58 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     /** Whether the engine answers a ping on a fresh connection (after a request failed in the middle). */
     public boolean responds() {
         try (DockerEngine own = connect(address)) {
-            own.client.pingCmd().exec();
-            return true;
-        } catch (RuntimeException e) {
+            return own.get("/_ping", Map.of()).ok();
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
     @Override
     public Optional<ImageInfo> inspectImage(String ref) {
-        try {
-            InspectImageResponse r = client.inspectImageCmd(ref).exec();
-            Map<String, String> labels = r.getConfig() == null ? Map.of() : r.getConfig().getLabels();
-            return Optional.of(new ImageInfo(r.getId(), labels, r.getSize() == null ? 0 : r.getSize(), r.getCreated()));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
+        return inspected(ref).map(r -> {
+            Map<String, String> labels = new java.util.LinkedHashMap<>();
+            r.path("Config").path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            return new ImageInfo(r.path("Id").asText(), labels, r.path("Size").asLong(0), r.path("Created").asText(null));
+        });
     }
 
-    /** The image's identity by content (see {@link ImageContent}), the same in every image store; empty when absent. */
-    public Optional<String> contentIdentity(String ref) {
-        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.GET).path("/images/" + ref + "/json").build();
-        try (DockerHttpClient.Response resp = http.execute(req)) {
-            byte[] body = resp.getBody().readAllBytes();
-            if (resp.getStatusCode() == 404) {
+    /** {@code GET /images/{ref}/json}; empty when the engine has no such image. */
+    private Optional<JsonNode> inspected(String ref) {
+        try {
+            Answer a = get("/images/" + ref + "/json", Map.of());
+            if (a.status() == 404) {
                 return Optional.empty();
             }
-            if (resp.getStatusCode() != 200) {
-                throw new IllegalStateException("cannot inspect " + ref + " on " + host() + " (HTTP " + resp.getStatusCode() + "): "
-                        + new String(body, StandardCharsets.UTF_8).trim());
+            if (a.status() != 200) {
+                throw new IllegalStateException("cannot inspect " + ref + " on " + host() + " (HTTP " + a.status() + "): " + a.text());
             }
-            return Optional.of(ImageContent.identity(JSON.readTree(body)));
+            return Optional.of(JSON.readTree(a.body()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot inspect " + ref + " on " + host() + ": " + e.getMessage(), e);
         }
     }
 
+    /** The image's identity by content (see {@link ImageContent}), the same in every image store; empty when absent. */
+    public Optional<String> contentIdentity(String ref) {
+        return inspected(ref).map(ImageContent::identity);
+    }
+
     public Optional<ImageConfig> imageConfig(String ref) {
-        try {
-            InspectImageResponse r = client.inspectImageCmd(ref).exec();
-            var c = r.getConfig();
-            if (c == null) {
-                return Optional.of(new ImageConfig(List.of(), null, null, null, null));
-            }
-            return Optional.of(new ImageConfig(c.getEnv() == null ? List.of() : List.of(c.getEnv()),
-                    c.getEntrypoint() == null ? null : List.of(c.getEntrypoint()),
-                    c.getCmd() == null ? null : List.of(c.getCmd()), c.getUser(), c.getWorkingDir()));
-        } catch (NotFoundException e) {
+        return inspected(ref).map(r -> {
+            JsonNode c = r.path("Config");
+            return new ImageConfig(strings(c.path("Env")).orElse(List.of()), strings(c.path("Entrypoint")).orElse(null),
+                    strings(c.path("Cmd")).orElse(null), c.path("User").asText(null), c.path("WorkingDir").asText(null));
+        });
+    }
+
+    /** A JSON array of strings; empty when the value is absent or null. */
+    private static Optional<List<String>> strings(JsonNode array) {
+        if (!array.isArray()) {
             return Optional.empty();
         }
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return Optional.of(List.copyOf(out));
     }
 
     /**
@@ -258,7 +291,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
         String id = info().product() == EngineInfo.Product.PODMAN
                 ? createIdleOnPodman(image, name, binds, tmpfs, network)
                 : createIdleOnDocker(image, name, binds, tmpfs, network);
-        client.startContainerCmd(id).exec();
+        client().startContainerCmd(id).exec();
         return id;
     }
 
@@ -276,7 +309,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
         if (network != null && !network.equals("default")) {
             host.withNetworkMode(network);
         }
-        return client.createContainerCmd(image).withName(name).withUser("0")
+        return client().createContainerCmd(image).withName(name).withUser("0")
                 .withEntrypoint(IDLE_ENTRYPOINT.toArray(String[]::new)).withCmd(IDLE_COMMAND)
                 .withHostConfig(host).exec().getId();
     }
@@ -332,11 +365,11 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     /** Runs a command in a container and returns its exit code; output lines go to {@code output}. */
     public int exec(String container, String user, String workdir, List<String> env, List<String> argv,
                     java.util.function.Consumer<String> output) {
-        String execId = client.execCreateCmd(container).withUser(user).withWorkingDir(workdir).withEnv(env)
+        String execId = client().execCreateCmd(container).withUser(user).withWorkingDir(workdir).withEnv(env)
                 .withCmd(argv.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true).exec().getId();
         StringBuilder partial = new StringBuilder();
         try {
-            client.execStartCmd(execId).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+            client().execStartCmd(execId).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
                 @Override
                 public void onNext(com.github.dockerjava.api.model.Frame frame) {
                     partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
@@ -354,7 +387,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
         if (partial.length() > 0) {
             output.accept(partial.toString());
         }
-        Long code = client.inspectExecCmd(execId).exec().getExitCodeLong();
+        Long code = client().inspectExecCmd(execId).exec().getExitCodeLong();
         return code == null ? -1 : code.intValue();
     }
 
@@ -398,7 +431,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
 
     public void removeContainer(String id) {
         try {
-            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            client().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {
             // gone already
         } catch (com.github.dockerjava.api.exception.ConflictException e) {
@@ -423,7 +456,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      * (Podman lists {@code docker.io/library/habitat-x:1-base} or {@code localhost/habitat-x:1-base}).
      */
     public List<String> tagsOf(String repository) {
-        return client.listImagesCmd().withImageNameFilter(repository).exec().stream()
+        return client().listImagesCmd().withImageNameFilter(repository).exec().stream()
                 .filter(i -> i.getRepoTags() != null)
                 .flatMap(i -> java.util.Arrays.stream(i.getRepoTags()))
                 .map(DockerEngine::shortName)
@@ -443,7 +476,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
 
     /** Ids of containers (running or not) whose name matches {@code name} exactly (a regex). */
     public List<String> containersNamed(java.util.regex.Pattern name) {
-        return client.listContainersCmd().withShowAll(true).exec().stream()
+        return client().listContainersCmd().withShowAll(true).exec().stream()
                 .filter(c -> c.getNames() != null && java.util.Arrays.stream(c.getNames())
                         .anyMatch(n -> name.matcher(n.startsWith("/") ? n.substring(1) : n).matches()))
                 .map(com.github.dockerjava.api.model.Container::getId).toList();
@@ -453,7 +486,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     @Override
     public void removeTag(String ref) {
         try {
-            client.removeImageCmd(ref).withForce(false).exec();
+            client().removeImageCmd(ref).withForce(false).exec();
         } catch (NotFoundException e) {
             // already gone
         } catch (com.github.dockerjava.api.exception.ConflictException e) {
@@ -553,15 +586,9 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      */
     @Override
     public TransferResult inRegistry(String ref, RegistryAuth auth) {
-        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.GET).path("/distribution/" + ref + "/json")
-                .putHeader("X-Registry-Auth", auth.header()).build();
-        try (DockerHttpClient.Response resp = http.execute(req)) {
-            String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (resp.getStatusCode() == 200) {
-                return TransferResult.done(0);
-            }
-            return refusal(resp.getStatusCode(), body);
+        try {
+            Answer a = get("/distribution/" + ref + "/json", Map.of("X-Registry-Auth", auth.header()));
+            return a.status() == 200 ? TransferResult.done(0) : refusal(a.status(), a.text());
         } catch (IOException e) {
             return TransferResult.failed(0, "the engine's answer broke: " + e.getMessage());
         }
@@ -621,7 +648,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     @Override
     public void tag(String image, String ref) {
         String[] rt = repositoryAndTag(ref);
-        client.tagImageCmd(image, rt[0], rt[1]).exec();
+        client().tagImageCmd(image, rt[0], rt[1]).exec();
     }
 
     /** Asks the engine to stop a running build (Ctrl-C, a failing Maven build). Best effort. */
@@ -659,9 +686,13 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
-            client.close();
+            if (client != null) {
+                client.close();
+            } else {
+                http.close();
+            }
         } catch (IOException e) {
             // closing a connection pool: nothing to report
         }
