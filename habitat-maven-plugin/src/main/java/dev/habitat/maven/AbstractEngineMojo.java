@@ -62,9 +62,58 @@ abstract class AbstractEngineMojo extends AbstractHabitatMojo {
         return new SecretResolver(secrets, settings, settingsDecrypter, System::getenv).resolve(config);
     }
 
-    /** The engine named by habitat.dockerHost, or found as the docker CLI finds it; fails listing what was tried. */
+    private java.util.concurrent.CompletableFuture<DockerEngine> locating;
+
+    /** The engine is located (its client made, its version asked) while the config loads, on its own thread. */
+    @Override
+    protected void prepare() {
+        var engine = new java.util.concurrent.CompletableFuture<DockerEngine>();
+        Thread t = new Thread(() -> {
+            try {
+                engine.complete(DockerEngine.locate(dockerHost, EngineLocator.ofThisProcess()));
+            } catch (Throwable e) {
+                engine.completeExceptionally(e);
+            }
+        }, "habitat-engine-locate");
+        t.setDaemon(true);
+        t.start();
+        locating = engine;
+    }
+
+    @Override
+    protected void release() {
+        var engine = locating;
+        locating = null;
+        if (engine != null) {
+            engine.whenComplete((e, failure) -> {
+                if (e != null) {
+                    e.close();
+                }
+            });
+        }
+    }
+
+    /**
+     * The engine named by habitat.dockerHost, or found as the docker CLI finds it; fails listing what was tried.
+     * The caller closes it.
+     */
     protected DockerEngine engine() {
-        return DockerEngine.locate(dockerHost, EngineLocator.ofThisProcess());
+        var engine = locating;
+        locating = null;
+        if (engine == null) {
+            return DockerEngine.locate(dockerHost, EngineLocator.ofThisProcess());
+        }
+        try {
+            return engine.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** The registry prefix: the parameter, else the config's {@code registry}, else null. */

@@ -46,8 +46,20 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
             getLog().info("habitat: skipped (habitat.skip=true)");
             return;
         }
-        PlannedHabitat habitat = load();
-        run(habitat);
+        prepare();
+        try {
+            run(load());
+        } finally {
+            release();
+        }
+    }
+
+    /** Work the goal starts before its config is loaded, to run beside the loading (see {@link #release}). */
+    protected void prepare() {
+    }
+
+    /** Ends what {@link #prepare} started and the goal did not take (the config was invalid, or the goal failed first). */
+    protected void release() {
     }
 
     /** -Dhabitat.* values are checked on every goal; see {@link GivenProperties}. */

@@ -27,6 +27,44 @@ import java.nio.charset.StandardCharsets;
 public final class ExternalInputResolver {
 
     public ExternalInputs resolve(HabitatConfig config, DockerEngine engine, BuildProgress progress, Secrets secrets) {
+        // every remote is asked at once, beside the engine: a no-op build waits for the slowest, not for their sum
+        List<java.util.concurrent.CompletableFuture<String>> heads = new ArrayList<>();
+        java.util.concurrent.ExecutorService askers = config.repos().isEmpty() ? null
+                : java.util.concurrent.Executors.newFixedThreadPool(config.repos().size(), r -> {
+                    Thread t = new Thread(r, "habitat-remote-head");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            for (RepoSpec r : config.repos()) {
+                heads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> remoteHead(r, secrets), askers));
+            }
+            Optional<String> baseId = baseIdentity(config, engine, progress);
+            List<Optional<String>> revisions = new ArrayList<>();
+            for (var head : heads) {
+                revisions.add(Optional.of(joined(head)));
+            }
+            return new ExternalInputs(baseId, revisions, dockerSocketGid(engine.host()));
+        } finally {
+            if (askers != null) {
+                askers.shutdownNow();
+            }
+        }
+    }
+
+    /** A remote head's commit; its failure as the lookup threw it (a located message, not a wrapper). */
+    private static String joined(java.util.concurrent.CompletableFuture<String> head) {
+        try {
+            return head.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    private static Optional<String> baseIdentity(HabitatConfig config, DockerEngine engine, BuildProgress progress) {
         Optional<String> baseId = Optional.empty();
         if (config.base().image() != null) {
             // by content, not the engine's id: the same base gives the same hashes in every image store (shared snapshots)
@@ -35,11 +73,7 @@ public final class ExternalInputResolver {
                 progress.warn("base image " + config.base().image() + " is not present in the engine; the build will try to pull it");
             }
         }
-        List<Optional<String>> revisions = new ArrayList<>();
-        for (RepoSpec r : config.repos()) {
-            revisions.add(Optional.of(remoteHead(r, secrets)));
-        }
-        return new ExternalInputs(baseId, revisions, dockerSocketGid(engine.host()));
+        return baseId;
     }
 
     /**

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.eclipse.jgit.ignore.IgnoreNode;
 
 /**
@@ -14,55 +16,44 @@ import org.eclipse.jgit.ignore.IgnoreNode;
  */
 public final class HabIgnore {
     public static final String FILE_NAME = ".habignore";
-    private final IgnoreNode node;
-    private final String text;
+    private final IgnoreNode node; // the directory's .habignore; null when it has none (JGit is then never loaded)
+    private final Set<String> leftOut; // the plugin's own exclusions: exact paths below the directory
 
-    private HabIgnore(IgnoreNode node, String text) {
+    private HabIgnore(IgnoreNode node, Set<String> leftOut) {
         this.node = node;
-        this.text = text;
+        this.leftOut = leftOut;
     }
 
     /** The rules of {@code dir/.habignore}, or null when there is none. */
     public static HabIgnore of(Path dir) {
-        Path file = dir.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            IgnoreNode n = new IgnoreNode();
-            n.parse(in);
-            return new HabIgnore(n, Files.readString(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return of(dir, List.of());
     }
 
     /**
-     * The rules of {@code dir/.habignore} followed by {@code extra} patterns of the plugin's own (a layer's
-     * config file, which reaches the image in the final phase); null when there are none.
+     * The rules of {@code dir/.habignore} and the paths the plugin itself leaves out ({@code leftOut}, '/'
+     * separated below {@code dir}: a layer's config file, which reaches the image in the final phase); null
+     * when there are neither.
      */
-    public static HabIgnore of(Path dir, java.util.List<String> extra) {
-        HabIgnore own = of(dir);
-        if (extra.isEmpty()) {
-            return own;
+    public static HabIgnore of(Path dir, List<String> leftOut) {
+        Path file = dir.resolve(FILE_NAME);
+        IgnoreNode node = null;
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                node = new IgnoreNode();
+                node.parse(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
         }
-        String text = (own == null ? "" : own.text() + "\n") + String.join("\n", extra) + "\n";
-        try (InputStream in = new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-            IgnoreNode n = new IgnoreNode();
-            n.parse(in);
-            return new HabIgnore(n, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the ignore rules of " + dir, e);
-        }
+        return node == null && leftOut.isEmpty() ? null : new HabIgnore(node, Set.copyOf(leftOut));
     }
 
     /** @param relativePath path below the directory, '/' separated */
     public boolean ignored(String relativePath, boolean directory) {
-        Boolean r = node.checkIgnored(relativePath, directory);
+        if (leftOut.contains(relativePath)) {
+            return true;
+        }
+        Boolean r = node == null ? null : node.checkIgnored(relativePath, directory);
         return r != null && r;
-    }
-
-    public String text() {
-        return text;
     }
 }
