@@ -125,7 +125,7 @@ public final class Planner {
         for (int i = 0; i < files.size(); i++) {
             FileSpec f = files.get(i);
             if (at.test(before ? f.before() : f.after())) {
-                ops.add(copy(f, i));
+                ops.add(copy(config, f, i));
             }
         }
         List<ScriptSpec> scripts = config.scripts();
@@ -239,7 +239,7 @@ public final class Planner {
                 String ctx = "layers/" + layer.label();
                 // the layer's config file is left out here and copied in the final phase: a config edit then
                 // rebuilds only the phases it changes, not everything from files on
-                List<String> leaveOut = layerConfigFile(c, layer).map(f -> List.of("/" + f.getFileName())).orElse(List.of());
+                List<String> leaveOut = layerConfigFile(c, layer).map(f -> List.of(f.getFileName().toString())).orElse(List.of());
                 ops.add(new Operation.Copy(new CopySource.HostTree(dir, ctx, null, HabIgnore.of(dir, leaveOut), target), target, null,
                         "copy the " + layer.label() + " directory to " + target));
             }
@@ -248,19 +248,55 @@ public final class Planner {
         for (int i = 0; i < files.size(); i++) {
             FileSpec f = files.get(i);
             if (f.before() == null && f.after() == null) {
-                ops.add(copy(f, i));
+                ops.add(copy(c, f, i));
             }
         }
         return ops;
     }
 
-    private Operation copy(FileSpec f, int index) {
+    private Operation copy(HabitatConfig c, FileSpec f, int index) {
         String base = f.source().getFileName() == null ? "root" : f.source().getFileName().toString();
         boolean directory = Files.isDirectory(f.source());
-        String ctx = "files/" + index + "/" + sanitize(base);
+        String ctx = stagedWithItsLayer(c, f).orElse("files/" + index + "/" + sanitize(base));
         HabIgnore ignore = directory ? HabIgnore.of(f.source()) : null;
         return new Operation.Copy(new CopySource.HostTree(f.source(), ctx, f.mode(), ignore, f.dest()), f.dest(), f.owner(),
                 f.description() != null ? f.description() : "copy " + f.src() + " to " + f.dest(), f.homeUser());
+    }
+
+    /**
+     * Where a copied file already is in the context: a {@code files} entry inside a layer directory that is
+     * copied whole (the habitat directory to {@code LOCAL_PATH}) uses that copy's staged files, so the context
+     * holds and sends them once. Only when both copies stage the same entries: no mode of its own, no
+     * {@code .habignore} in the layer or the entry's directory, no symbolic link on the way, not the layer's
+     * config file, no key destination (its files get mode 600), and a plain path (no glob or quoting characters).
+     */
+    private static java.util.Optional<String> stagedWithItsLayer(HabitatConfig c, FileSpec f) {
+        if (f.mode() != null || c.entry().bypassHabitatConstruction() || Files.isRegularFile(f.source().resolve(HabIgnore.FILE_NAME))
+                || SourceTree.keyDestination(f.dest())) {
+            return java.util.Optional.empty();
+        }
+        Path source = f.source().toAbsolutePath().normalize();
+        for (Layer layer : Layer.values()) {
+            Path dir = c.layerDirs().get(layer);
+            if (dir == null || layerTarget(c, layer) == null || SourceTree.keyDestination(layerTarget(c, layer))
+                    || Files.isRegularFile(dir.resolve(HabIgnore.FILE_NAME))) {
+                continue;
+            }
+            Path root = dir.toAbsolutePath().normalize();
+            if (!source.startsWith(root) || source.equals(root)
+                    || layerConfigFile(c, layer).map(cf -> cf.toAbsolutePath().normalize().equals(source)).orElse(false)) {
+                continue;
+            }
+            String rel = root.relativize(source).toString().replace('\\', '/');
+            boolean linked = false;
+            for (Path p = source; !p.equals(root); p = p.getParent()) {
+                linked |= Files.isSymbolicLink(p);
+            }
+            if (!linked && rel.matches("[A-Za-z0-9._/-]+")) {
+                return java.util.Optional.of("layers/" + layer.label() + "/" + rel);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Context names must survive Dockerfile JSON arrays and shells; keep the host name readable. */

@@ -89,12 +89,16 @@ public final class SourceTree {
                 || perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
             return 0755;
         }
-        String dest = tree.destHint() == null ? "" : tree.destHint();
         String name = file.getFileName().toString();
-        if (dest.contains(".pem") || dest.contains("_key") || name.endsWith(".pem") || name.contains("_key")) {
+        if (keyDestination(tree.destHint()) || name.endsWith(".pem") || name.contains("_key")) {
             return 0600;
         }
         return 0644;
+    }
+
+    /** A destination that names a key: every file copied there gets mode 600. */
+    static boolean keyDestination(String dest) {
+        return dest != null && (dest.contains(".pem") || dest.contains("_key"));
     }
 
     /** Directories stay traversable: each read bit of the file mode brings its execute bit (BUG-17). */

@@ -58,10 +58,13 @@ public final class ContextStager {
         try {
             Files.createDirectories(tmp);
             Files.writeString(tmp.resolve(MARKER), "habitat build context\n");
+            java.util.Set<String> staged = new java.util.HashSet<>();
             for (Stage stage : graph.stages()) {
                 for (Operation op : stage.operations()) {
-                    if (op instanceof Operation.Copy copy) {
+                    // a files entry inside a copied layer shares that layer's staged files (see Planner)
+                    if (op instanceof Operation.Copy copy && !insideStaged(copy.source().contextPath(), staged)) {
                         stageSource(copy.source(), tmp, trees);
+                        staged.add(copy.source().contextPath());
                     } else if (op instanceof Operation.RunScript script) {
                         stageScript(script, tmp);
                     }
@@ -86,6 +89,15 @@ public final class ContextStager {
         }
     }
 
+    private static boolean insideStaged(String contextPath, java.util.Set<String> staged) {
+        for (String p = contextPath; p != null; p = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : null) {
+            if (staged.contains(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The entries of every host tree the graph copies (after .habignore), in stage order. */
     private static Map<CopySource.HostTree, List<SourceTree.Entry>> listHostTrees(StageGraph graph, Path excluded) {
         Map<CopySource.HostTree, List<SourceTree.Entry>> trees = new java.util.LinkedHashMap<>();
@@ -102,9 +114,10 @@ public final class ContextStager {
     /** Bytes of the host files the context holds (what staging writes and each full build sends). */
     private static long fileBytes(Map<CopySource.HostTree, List<SourceTree.Entry>> trees) {
         long total = 0;
+        java.util.Set<Path> counted = new java.util.HashSet<>(); // a file two copies share is staged once
         for (List<SourceTree.Entry> entries : trees.values()) {
             for (SourceTree.Entry e : entries) {
-                if (e.kind() == SourceTree.Kind.FILE) {
+                if (e.kind() == SourceTree.Kind.FILE && counted.add(e.hostPath())) {
                     total += e.hostPath().toFile().length();
                 }
             }
@@ -169,7 +182,10 @@ public final class ContextStager {
             switch (e.kind()) {
                 case DIRECTORY -> Files.createDirectories(p);
                 case FILE -> Files.copy(e.hostPath(), p, StandardCopyOption.REPLACE_EXISTING);
-                case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+                case SYMLINK -> {
+                    Files.deleteIfExists(p); // staged before as part of a files entry inside this layer
+                    Files.createSymbolicLink(p, Path.of(e.linkTarget()));
+                }
             }
         }
         // Modes last, deepest first, so read-only directories do not stop the copy.

@@ -29,6 +29,36 @@ class ContextStagerTest {
     }
 
     @Test
+    void aFileEntryInsideTheCopiedHabitatDirectoryIsStagedOnceAndCopiedFromThere() throws IOException {
+        Fixture f = new Fixture(dir).write("habitat/data/a.bin", "aaaa").write("habitat/data/sub/b.txt", "b")
+                .write("habitat/other/c.txt", "c").write("habitat/config.yaml", Fixture.MINIMAL + """
+                          - LOCAL_PATH=/h/local
+                        files:
+                          - {src: data, dest: /opt/data, owner: dev}
+                          - {src: data/sub/b.txt, dest: /etc/b.txt, before: users}
+                          - {src: other, dest: /opt/other, mode: "0600"}
+                          - {src: data, dest: /opt/key.pem}
+                        """);
+        BuildContext ctx = stage(f);
+        Path c = ctx.directory();
+        assertTrue(Files.exists(c.resolve("layers/habitat/data/a.bin")));
+        assertFalse(Files.exists(c.resolve("files/0")), "the layer's copy serves the files entry");
+        assertFalse(Files.exists(c.resolve("files/1")), "a hook's file too");
+        assertTrue(Files.exists(c.resolve("files/2/other/c.txt")), "a mode of its own: staged apart");
+        assertTrue(Files.exists(c.resolve("files/3/data/a.bin")), "a key destination (mode 600): staged apart");
+        assertTrue(ctx.dockerfileText().contains("[\"layers/habitat/data\", \"/opt/data\"]"), ctx.dockerfileText());
+        assertTrue(ctx.dockerfileText().contains("[\"layers/habitat/data/sub/b.txt\", \"/etc/b.txt\"]"), ctx.dockerfileText());
+        assertEquals(4 + 1 + 1 + Files.size(f.path("habitat/config.yaml")), ctx.bytes(), "each host file counted once (the config is copied in 12-final)");
+    }
+
+    @Test
+    void aHabignoreKeepsTheFileEntryApart() {
+        Fixture f = new Fixture(dir).write("habitat/data/a.bin", "aaaa").write("habitat/.habignore", "*.tmp\n")
+                .write("habitat/config.yaml", Fixture.MINIMAL + "  - LOCAL_PATH=/h/local\nfiles:\n  - {src: data, dest: /opt/data}\n");
+        assertTrue(Files.exists(stage(f).directory().resolve("files/0/data/a.bin")));
+    }
+
+    @Test
     void stagesExactlyWhatTheStagesCopyWithTheirModes() throws IOException {
         Fixture f = new Fixture(dir).write("habitat/bin/tool", "#!/bin/sh\n").write("habitat/key.pem", "k")
                 .write("habitat/conf/a.conf", "a").write("habitat/conf/b.conf", "b")
