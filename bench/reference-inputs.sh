@@ -1,6 +1,7 @@
-# Sourced by the benchmarks: the inputs of bench/reference that are not committed. start_reference_inputs makes
-# a few MB of deterministic data and two git repositories with some history (once), and serves them with git
-# daemon on 127.0.0.1:$PORT only; it sets DAEMON to the daemon's pid (the caller stops it by that pid).
+# Sourced by the benchmarks: the inputs of bench/reference and bench/realistic that are not committed.
+# start_reference_inputs makes a few MB of deterministic data for each and two git repositories with some history
+# (once), and serves them with git daemon on 127.0.0.1:$PORT only; it sets DAEMON to the daemon's pid (the caller
+# stops it by that pid).
 D=/usr/bin/docker   # docker.io's client (the machine's /usr/local/bin/docker has no BuildKit)
 REF=bench/reference
 HAB=$REF/src/main/habitat
@@ -8,11 +9,14 @@ PORT=19418
 
 start_reference_inputs() {
   # A few MB of deterministic data (generated, not committed).
-  if [ ! -f "$HAB/data/blob-3.bin" ]; then
-    mkdir -p "$HAB/data"
-    for i in 0 1 2 3; do head -c 1048576 /dev/zero | openssl enc -aes-128-ctr -pass pass:bench$i -nosalt 2>/dev/null > "$HAB/data/blob-$i.bin"; done
-    seq 1 20000 > "$HAB/data/small.txt"
-  fi
+  local h
+  for h in "$HAB" bench/realistic/src/main/habitat; do
+    if [ ! -f "$h/data/blob-3.bin" ]; then
+      mkdir -p "$h/data"
+      for i in 0 1 2 3; do head -c 1048576 /dev/zero | openssl enc -aes-128-ctr -pass pass:bench$i -nosalt 2>/dev/null > "$h/data/blob-$i.bin"; done
+      seq 1 20000 > "$h/data/small.txt"
+    fi
+  done
 
   # Two repositories with some history, served by git daemon on 127.0.0.1 only.
   GIT=$REF/target/git
@@ -31,8 +35,9 @@ start_reference_inputs() {
   DAEMON=$!
 }
 
-# The goal's own time in the last plugin build (report.json: excludes Maven's start).
-goal_seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' $REF/target/habitat/bench-reference/report.json; }
+# The goal's own time in the last plugin build (report.json: excludes Maven's start); of bench/reference unless a
+# report is named.
+goal_seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "${1:-$REF/target/habitat/bench-reference/report.json}"; }
 
 # What the engine's disk holds, by its own count (GET /system/df, not du of its data root): "<layers> <cache>
 # <cachemounts>" in bytes: the images' layers, the build cache records not shared with an image, and of those the
