@@ -51,13 +51,22 @@ public final class GeneratedFiles {
                 #!/bin/bash
                 # Runs the commands of one habitat script step in order; each is judged by its exit code. The
                 # failure line goes to stdout: after the command's own output there (BuildKit orders each stream).
+                # Usage: run.sh NAME [-- COMMAND...]: the commands after --, else the cmd-*.sh files beside it.
                 HOME="$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6)"
                 export HOME="${HOME:-/}"
                 dir="$(dirname "$0")"
+                shift # NAME: the script's name in the config, for docker history and ps
+                if [ "${1:-}" = "--" ]; then
+                  shift
+                  how='eval "$0"'
+                else
+                  set -- "$dir"/cmd-*.sh
+                  how='. "$0"'
+                fi
                 n=0
-                for cmd in "$dir"/cmd-*.sh; do
+                for cmd in "$@"; do
                   n=$((n + 1))
-                  bash -c 'if [ -f /etc/profile.d/habitat-env.sh ]; then . /etc/profile.d/habitat-env.sh; fi; . "$0"' "$cmd"
+                  bash -c 'if [ -f /etc/profile.d/habitat-env.sh ]; then . /etc/profile.d/habitat-env.sh; fi; '"$how" "$cmd"
                   rc=$?
                   if [ "$rc" -ne 0 ]; then
                     echo "habitat: command $n failed with exit code $rc"

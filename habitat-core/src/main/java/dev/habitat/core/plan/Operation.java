@@ -41,13 +41,40 @@ public sealed interface Operation {
             this(user, commands, summary, contextDir, null, List.of());
         }
 
-        /** The command line that runs the staged runner, under {@code timeout} when the phase has one. */
+        /** Longest command, and most commands, a script may have to be written in its step's command line. */
+        public static final int INLINE_COMMAND_CHARS = 200;
+        public static final int INLINE_COMMANDS = 5;
+
+        /**
+         * Whether the commands go in the step's command line itself, so that {@code docker history} and the build
+         * output show them: a few single-line commands of printable text. Longer or multi-line scripts are staged
+         * as files beside the runner.
+         */
+        public boolean inline() {
+            return commands.size() <= INLINE_COMMANDS && commands.stream().map(c -> c.endsWith("\n") ? c.substring(0, c.length() - 1) : c)
+                    .allMatch(c -> !c.isBlank() && c.length() <= INLINE_COMMAND_CHARS && c.chars().noneMatch(ch -> ch < 0x20 && ch != '\t'));
+        }
+
+        /** The script's name in its step's command line: the config key it comes from (scripts[0], tests, verify-fs). */
+        public String name() {
+            String first = summary.strip().split("\\s+", 2)[0];
+            return first.endsWith(":") ? first.substring(0, first.length() - 1) : first;
+        }
+
+        /**
+         * The command line that runs the staged runner (under {@code timeout} when the phase has one): the
+         * script's name (the runner ignores it), then, for an {@link #inline} script, {@code --} and its commands.
+         */
         public List<String> runnerArgv(String mountPoint) {
             List<String> argv = new java.util.ArrayList<>();
             if (timeout != null) {
                 argv.addAll(List.of("timeout", "--kill-after=10", Math.max(1, timeout.toSeconds()) + "s"));
             }
-            argv.addAll(List.of("bash", mountPoint + "/run.sh"));
+            argv.addAll(List.of("bash", mountPoint + "/run.sh", name()));
+            if (inline()) {
+                argv.add("--");
+                commands.forEach(c -> argv.add(c.endsWith("\n") ? c.substring(0, c.length() - 1) : c));
+            }
             return argv;
         }
 

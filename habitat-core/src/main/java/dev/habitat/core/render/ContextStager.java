@@ -203,7 +203,8 @@ public final class ContextStager {
         Path runner = dir.resolve(GeneratedFiles.RUNNER_NAME);
         Files.writeString(runner, GeneratedFiles.runner(), StandardCharsets.UTF_8);
         setMode(runner, 0755);
-        for (int i = 0; i < script.commands().size(); i++) {
+        // an inline script's commands are in its step's command line; the others are files beside the runner
+        for (int i = 0; i < (script.inline() ? 0 : script.commands().size()); i++) {
             Path cmd = dir.resolve(GeneratedFiles.commandFileName(i));
             String body = script.commands().get(i);
             Files.writeString(cmd, body.endsWith("\n") ? body : body + "\n", StandardCharsets.UTF_8);

@@ -115,16 +115,18 @@ public final class DockerfileRenderer {
         } else if (op instanceof Operation.RunScript s) {
             user = switchUser(s.user(), user, out);
             out.append("# ").append(oneLine(s.summary())).append('\n');
-            // every command in the comment, and the script named in the RUN line (the runner ignores the name):
-            // docker history and the build output tell the scripts apart
-            for (String command : s.commands()) {
-                String line = oneLine(command.strip());
-                out.append("#   $ ").append(line.length() > 160 ? line.substring(0, 157) + "..." : line).append('\n');
+            // the script named in the RUN line and a short script's commands in it (docker history and the build
+            // output tell the scripts apart); a longer script's commands in the comment
+            if (!s.inline()) {
+                for (String command : s.commands()) {
+                    String line = oneLine(command.strip());
+                    out.append("#   $ ").append(line.length() > 160 ? line.substring(0, 157) + "..." : line).append('\n');
+                }
             }
             out.append("RUN ").append(secretMounts(s.secrets(), "0444"))
                     .append("--mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
-                    .append(' ').append(String.join(" ", s.runnerArgv(SCRIPT_MOUNT))).append(' ')
-                    .append(Shell.quote(scriptName(s))).append('\n');
+                    .append(' ').append(s.runnerArgv(SCRIPT_MOUNT).stream().map(DockerfileRenderer::shellWord)
+                            .collect(java.util.stream.Collectors.joining(" "))).append('\n');
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
             user = switchUser("root", user, out);
             out.append("# ").append(oneLine(c.summary())).append(" (in the home of ").append(c.homeUser()).append(")\n");
@@ -363,10 +365,9 @@ public final class DockerfileRenderer {
         return command;
     }
 
-    /** The script's name in its step's RUN line: the config key it comes from (scripts[0], tests, verify-fs). */
-    static String scriptName(Operation.RunScript s) {
-        String first = s.summary().strip().split("\\s+", 2)[0];
-        return first.endsWith(":") ? first.substring(0, first.length() - 1) : first;
+    /** A word of a RUN line: as it is when the shell reads it so, else quoted. */
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9_./=:-]+") ? word : Shell.quote(word);
     }
 
     private static String oneLine(String text) {

@@ -73,6 +73,7 @@ class ContextStagerTest {
                           - {src: conf, dest: /etc/conf, mode: "0640"}
                         scripts:
                           - {commands: [echo one, echo two]}
+                          - {commands: ["echo three\\necho four", echo five]}
                         """);
         Files.setPosixFilePermissions(f.path("habitat/bin/tool"), PosixFilePermissions.fromString("rwxr-x---"));
         BuildContext ctx = stage(f);
@@ -85,8 +86,9 @@ class ContextStagerTest {
         assertFalse(Files.exists(c.resolve("layers/habitat/top-only.txt")));
         assertFalse(Files.exists(c.resolve("layers/habitat/conf/deep/x.swp")), "patterns match at any depth");
         assertFalse(Files.exists(c.resolve("layers/habitat/build")), "directory patterns");
-        assertEquals("echo two\n", Files.readString(c.resolve("scripts/scripts/0/cmd-002.sh")));
+        assertFalse(Files.exists(c.resolve("scripts/scripts/0/cmd-001.sh")), "a short script's commands are in its RUN line");
         assertTrue(Files.isExecutable(c.resolve("scripts/scripts/0/run.sh")));
+        assertEquals("echo five\n", Files.readString(c.resolve("scripts/scripts/1/cmd-002.sh")), "a multi-line script is staged as files");
         assertTrue(Files.readString(c.resolve("generated/habitat-env.sh")).contains("export LOCAL_PATH=\"/h/local\""));
         assertEquals(ctx.dockerfileText(), Files.readString(c.resolve("Dockerfile")));
         assertTrue(Files.exists(c.resolve(".dockerignore")));

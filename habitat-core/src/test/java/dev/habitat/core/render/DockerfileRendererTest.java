@@ -77,10 +77,21 @@ class DockerfileRendererTest {
     }
 
     @Test
+    void aShortScriptsCommandsAreInItsRunLineQuotedAndALongOnesInFiles() {
+        String longCommand = "echo " + "x".repeat(dev.habitat.core.plan.Operation.RunScript.INLINE_COMMAND_CHARS);
+        String df = render(Fixture.MINIMAL + "scripts:\n  - commands: [\"echo \\\"it's\\\" $HOME\", \"make -j2 all\"]\n"
+                + "  - commands: [" + longCommand + "]\n");
+        assertTrue(df.contains("RUN --mount=type=bind,source=scripts/scripts/0,target=/run/habitat/script bash /run/habitat/script/run.sh"
+                + " 'scripts[0]' -- 'echo \"it'\\''s\" $HOME' 'make -j2 all'\n"), df);
+        assertTrue(df.contains("bash /run/habitat/script/run.sh 'scripts[1]'\n"), "a long command stays in a file: " + df);
+        assertTrue(df.contains("#   $ " + longCommand.substring(0, 157) + "...\n"), df);
+    }
+
+    @Test
     void usersSwitchForScriptsAndStagesEndAsRoot() {
         String df = render(Fixture.MINIMAL + "scripts:\n  - {run_as: dev, commands: [whoami]}\n");
         String scripts = df.substring(df.indexOf("FROM tools AS scripts"), df.indexOf("FROM scripts AS verify"));
-        assertTrue(scripts.matches("(?s).*USER dev\n# scripts\\[0] \\[dev] whoami\n#   \\$ whoami\nRUN --mount.*\nUSER root\nLABEL.*"), scripts);
+        assertTrue(scripts.matches("(?s).*USER dev\n# scripts\\[0] \\[dev] whoami\nRUN --mount.* -- whoami\nUSER root\nLABEL.*"), scripts);
         String fin = df.substring(df.indexOf("FROM test AS final"));
         assertTrue(fin.contains("USER dev\nWORKDIR /workspace\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"/bin/bash\"]\n"), fin);
     }

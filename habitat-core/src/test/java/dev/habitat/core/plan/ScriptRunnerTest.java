@@ -1,0 +1,65 @@
+package dev.habitat.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The staged runner, run by a real bash as a step runs it: inline commands and command files alike. */
+class ScriptRunnerTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String output) {}
+
+    private Run run(Operation.RunScript script) throws IOException, InterruptedException {
+        Files.writeString(dir.resolve(GeneratedFiles.RUNNER_NAME), GeneratedFiles.runner());
+        if (!script.inline()) {
+            for (int i = 0; i < script.commands().size(); i++) {
+                Files.writeString(dir.resolve(GeneratedFiles.commandFileName(i)), script.commands().get(i) + "\n");
+            }
+        }
+        List<String> argv = new ArrayList<>(script.runnerArgv(dir.toString()));
+        Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+
+    private static Operation.RunScript script(String... commands) {
+        return new Operation.RunScript("root", List.of(commands), "scripts[0] [root] " + commands[0], "scripts/scripts/0");
+    }
+
+    @Test
+    void inlineCommandsRunInOrderEachInItsOwnShellAndAFailureNamesItsCommand() throws Exception {
+        Operation.RunScript s = script("x=1; echo \"one $x '$HOME'\"", "echo \"two ${x:-unset}\"", "exit 7", "echo never");
+        assertTrue(s.inline());
+        Run r = run(s);
+        assertEquals(7, r.exit(), r.output());
+        assertTrue(r.output().startsWith("one 1 '" + System.getProperty("user.home")), r.output());
+        assertTrue(r.output().contains("two unset\n"), "each command has its own shell: " + r.output());
+        assertTrue(r.output().endsWith("habitat: command 3 failed with exit code 7\n"), r.output());
+    }
+
+    @Test
+    void commandFilesBehaveTheSame() throws Exception {
+        Operation.RunScript s = script("x=1; echo \"one $x\"\necho more", "echo \"two ${x:-unset}\"", "exit 7", "echo never");
+        assertTrue(!s.inline(), "a multi-line command goes to files");
+        Run r = run(s);
+        assertEquals(7, r.exit(), r.output());
+        assertEquals("one 1\nmore\ntwo unset\nhabitat: command 3 failed with exit code 7\n", r.output());
+    }
+
+    @Test
+    void quotesAndDollarsReachTheShellAsWritten() throws Exception {
+        Run r = run(script("printf '%s|' \"a b\" 'c\"d' \\$e; echo"));
+        assertEquals(0, r.exit(), r.output());
+        assertEquals("a b|c\"d|$e|\n", r.output());
+    }
+}
