@@ -27,6 +27,9 @@ command -v podman >/dev/null || need_pkgs+=(podman)
 [ -x /usr/bin/docker-registry ] || need_pkgs+=(docker-registry)
 command -v htpasswd >/dev/null || need_pkgs+=(apache2-utils)
 command -v socat >/dev/null || need_pkgs+=(socat)
+# the build report is checked in a real browser (BuildReportBrowserTest): Debian's chromium and a font
+command -v chromium >/dev/null || need_pkgs+=(chromium)
+[ -d /usr/share/fonts/truetype/dejavu ] || need_pkgs+=(fonts-dejavu-core)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   export DEBIAN_FRONTEND=noninteractive

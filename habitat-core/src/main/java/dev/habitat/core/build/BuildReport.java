@@ -86,6 +86,9 @@ public record BuildReport(String habitat, String method, Instant started, Instan
         for (PhaseResult r : phases) {
             ObjectNode p = list.addObject();
             p.put("phase", r.phase().tagSuffix()).put("status", r.status().label()).put("seconds", seconds(r.duration()));
+            if (!r.status().note().isEmpty()) {
+                p.put("note", r.status().note());
+            }
             if (r.start() != null) {
                 p.put("start", r.start().toString()).put("end", r.end().toString());
             }
@@ -137,7 +140,8 @@ public record BuildReport(String habitat, String method, Instant started, Instan
                 .append("<title>habitat ").append(esc(habitat)).append(" build</title><style>")
                 .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:left}")
                 .append("tr:nth-child(even){background:#f4f4f4}.num{text-align:right}.built{fill:#3572b0}.cached{fill:#9aa5b1}")
-                .append(".failed{fill:#c0392b}.snapshot{fill:#d5dbe0}text{font-size:12px}</style></head><body>\n")
+                .append(".failed{fill:#c0392b}.snapshot{fill:#d5dbe0}.note{color:#666;font-size:smaller}text{font-size:12px}")
+                .append("text.bar-label{font-family:monospace}</style></head><body>\n")
                 .append("<h1>habitat ").append(esc(habitat)).append("</h1>\n<p>method ").append(esc(method)).append(", ")
                 .append(upToDate ? "up to date: nothing was sent to the engine" : "built").append(", ")
                 .append(String.format(Locale.ROOT, "%.1f s", seconds(Duration.between(started, ended)))).append(", started ")
@@ -156,6 +160,7 @@ public record BuildReport(String habitat, String method, Instant started, Instan
         for (PhaseResult r : phases) {
             Long size = r.snapshot() == null ? null : sizes.get(r.snapshot());
             b.append("<tr><td>").append(esc(r.phase().tagSuffix())).append("</td><td>").append(r.status().label())
+                    .append(r.status().note().isEmpty() ? "" : " <span class=\"note\">(" + esc(r.status().note()) + ")</span>")
                     .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%.1f", seconds(r.duration())))
                     .append("</td><td>").append(esc(r.snapshot() == null ? "" : r.snapshot())).append("</td><td>")
                     .append(esc(r.imageId() == null ? "" : shortId(r.imageId()))).append("</td><td class=\"num\">")
@@ -176,44 +181,107 @@ public record BuildReport(String habitat, String method, Instant started, Instan
             + "<svg width=\"12\" height=\"12\"><rect class=\"failed\" width=\"12\" height=\"12\"/></svg> failed "
             + "<svg width=\"12\" height=\"12\"><rect class=\"snapshot\" width=\"12\" height=\"12\"/></svg> snapshot reused</p>";
 
-    /** One bar per stage that ran (per phase when a phase has no stage timings), on a shared time axis. */
+    /** Bar labels longer than this are cut with an ellipsis; the bar's tooltip keeps the whole label. */
+    static final int LABEL_MAX_CHARS = 32;
+    /** Width of one character of a bar label: 12px monospace is 7.2px or less in the common fonts (0.6em). */
+    private static final double LABEL_CHAR_WIDTH = 7.5;
+    private static final int AXIS_WIDTH = 900;
+    /** Room right of the axis for the end of its last tick label. */
+    private static final int RIGHT_MARGIN = 24;
+    private static final int ROW_HEIGHT = 18;
+
+    /**
+     * The label of a bar, naming its phase the same way on every row: the phase id alone for the phase's own
+     * stage (named as the phase) or a phase without stage timings, else {@code 7-repos · repos-clone-0}.
+     */
+    static String barLabel(Phase phase, String stage) {
+        return stage == null || stage.equals(phase.phaseName()) ? phase.tagSuffix() : phase.tagSuffix() + " \u00b7 " + stage;
+    }
+
+    /** {@code label} cut to {@link #LABEL_MAX_CHARS} characters, the last one an ellipsis, when longer. */
+    static String fitted(String label) {
+        return label.length() <= LABEL_MAX_CHARS ? label : label.substring(0, LABEL_MAX_CHARS - 1) + "\u2026";
+    }
+
+    /**
+     * Where the axis has ticks: a round step (1, 2 or 5 times a power of ten seconds) giving at most ten intervals,
+     * from 0 up to {@code total}.
+     */
+    static List<Double> ticks(double total) {
+        double step = 0.1;
+        for (int exponent = -1; total / step > 10; exponent++) {
+            double power = Math.pow(10, exponent);
+            step = total / (2 * power) <= 10 ? 2 * power : total / (5 * power) <= 10 ? 5 * power : 10 * power;
+        }
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i * step <= total + 1e-9; i++) {
+            out.add(i * step);
+        }
+        return out;
+    }
+
+    /**
+     * One bar per stage that ran (per phase when a phase has no stage timings), on a shared time axis. Labels
+     * sit in a column wide enough for the longest (monospace, so their width is known); tick labels are centred
+     * on their tick except at the ends, where they are anchored inwards, so every text stays inside the SVG.
+     */
     private String timeline() {
         record Bar(String label, Instant start, Instant end, String css) {}
         List<Bar> bars = new ArrayList<>();
         for (PhaseResult r : phases) {
             if (!r.stages().isEmpty()) {
-                r.stages().forEach(s -> bars.add(new Bar(s.stage(), s.start(), s.end(),
+                r.stages().forEach(s -> bars.add(new Bar(barLabel(r.phase(), s.stage()), s.start(), s.end(),
                         r.status() == PhaseResult.Status.FAILED ? "failed" : s.cached() ? "cached" : "built")));
             } else if (r.start() != null) {
-                bars.add(new Bar(r.phase().tagSuffix(), r.start(), r.end(), r.status().label()));
+                bars.add(new Bar(barLabel(r.phase(), null), r.start(), r.end(), r.status().label()));
             }
         }
         if (bars.isEmpty()) {
             return "<p>No stage ran in this build.</p>";
         }
         double total = Math.max(0.001, seconds(Duration.between(started, ended)));
-        int labelWidth = 170;
-        int width = 900;
-        int row = 18;
-        int height = bars.size() * row + 30;
-        StringBuilder svg = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(labelWidth + width + 20)
+        int longest = bars.stream().mapToInt(bar -> fitted(bar.label()).length()).max().orElse(0);
+        // the labels, a 12px gap, then the bars; at least room for a phase id
+        int axisStart = (int) Math.ceil(Math.max(90, longest * LABEL_CHAR_WIDTH + 12));
+        int axisEnd = axisStart + AXIS_WIDTH;
+        int svgWidth = axisEnd + RIGHT_MARGIN;
+        int barsHeight = bars.size() * ROW_HEIGHT;
+        int height = barsHeight + 30;
+        StringBuilder svg = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(svgWidth)
                 .append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"build timeline\">\n");
-        for (int i = 0; i <= 10; i++) {
-            double x = labelWidth + width * i / 10.0;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e0e0e0\"/>", x, x, height - 18))
-                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.1fs</text>\n", x, height - 4, total * i / 10));
+        for (double t : ticks(total)) {
+            double x = axisStart + AXIS_WIDTH * t / total;
+            // a centred label would stick out past either end of the axis
+            String anchor = x - axisStart < 20 ? "start" : axisEnd - x < 20 ? "end" : "middle";
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e0e0e0\"/>",
+                            x, x, barsHeight + 4))
+                    .append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
+                            x, height - 8, anchor, tickLabel(t)));
         }
+        svg.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n",
+                axisStart, barsHeight + 4, axisEnd, barsHeight + 4));
         for (int i = 0; i < bars.size(); i++) {
             Bar bar = bars.get(i);
-            double x0 = labelWidth + width * Math.max(0, seconds(Duration.between(started, bar.start()))) / total;
-            double w = Math.max(1.5, width * Math.max(0, seconds(Duration.between(bar.start(), bar.end()))) / total);
-            int y = i * row + 2;
-            svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text>", y + 12, esc(bar.label())))
-                    .append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\">", bar.css(), x0, y, w, row - 4))
-                    .append("<title>").append(esc(bar.label())).append(String.format(Locale.ROOT, ": %s, %.2f s", bar.css(),
-                            seconds(Duration.between(bar.start(), bar.end())))).append("</title></rect>\n");
+            // clamped to the axis: a stage timed a little outside the build's span stays on the chart
+            double from = Math.min(total, Math.max(0, seconds(Duration.between(started, bar.start()))));
+            double to = Math.min(total, Math.max(from, seconds(Duration.between(started, bar.end()))));
+            double w = Math.max(1.5, AXIS_WIDTH * (to - from) / total);
+            double x0 = Math.min(axisStart + AXIS_WIDTH * from / total, axisEnd - w);
+            int y = i * ROW_HEIGHT + 2;
+            svg.append("<g><title>").append(esc(bar.label())).append(String.format(Locale.ROOT, ": %s, %.2f s", bar.css(),
+                            seconds(Duration.between(bar.start(), bar.end())))).append("</title>")
+                    .append(String.format(Locale.ROOT, "<text class=\"bar-label\" x=\"0\" y=\"%d\">%s</text>", y + 12,
+                            esc(fitted(bar.label()))))
+                    .append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/></g>\n",
+                            bar.css(), x0, y, w, ROW_HEIGHT - 4));
         }
         return svg.append("</svg>").toString();
+    }
+
+    /** {@code 5s}, or {@code 2.5s} below a round second. */
+    private static String tickLabel(double seconds) {
+        double rounded = Math.round(seconds * 10) / 10.0;
+        return rounded == Math.rint(rounded) ? String.format(Locale.ROOT, "%.0fs", rounded) : String.format(Locale.ROOT, "%.1fs", rounded);
     }
 
     private static double seconds(Duration d) {

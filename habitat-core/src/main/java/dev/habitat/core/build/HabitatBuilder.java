@@ -289,15 +289,19 @@ public final class HabitatBuilder {
         return out;
     }
 
-    /** Phases up to {@code last}, reported as reused from their snapshots, or as pulled when the registry gave them. */
-    private static List<PhaseResult> reused(Snapshots snapshots, Phase last, Set<Phase> pulled) {
+    /**
+     * Phases up to {@code last}, reported as reused from their snapshots, or as pulled when the registry gave them;
+     * verify and test, which have no snapshot, as passed (12-final exists only when both passed as it was built).
+     */
+    static List<PhaseResult> reused(Snapshots snapshots, Phase last, Set<Phase> pulled) {
         List<PhaseResult> out = new ArrayList<>();
         for (Phase p : Phase.values()) {
             if (p.id() <= last.id()) {
                 // a phase may have no snapshot of its own here (a later one pulled from a registry holds its layers)
                 Optional<String> id = snapshots.image(p).map(i -> i.id());
-                out.add(new PhaseResult(p, pulled.contains(p) ? PhaseResult.Status.PULLED : PhaseResult.Status.SNAPSHOT, Duration.ZERO,
-                        id.orElse(null), id.isPresent() ? snapshots.tag(p) : null));
+                PhaseResult.Status status = !p.snapshotted() ? PhaseResult.Status.PASSED
+                        : pulled.contains(p) ? PhaseResult.Status.PULLED : PhaseResult.Status.SNAPSHOT;
+                out.add(new PhaseResult(p, status, Duration.ZERO, id.orElse(null), id.isPresent() ? snapshots.tag(p) : null));
             }
         }
         return out;

@@ -28,11 +28,21 @@ public record PhaseResult(Phase phase, Status status, Duration duration, String 
         SNAPSHOT,
         /** Its snapshot was pulled from the registry, its hashes checked; nothing was built. */
         PULLED,
+        /**
+         * verify or test when {@code 12-final} is reused (local or pulled): they have no snapshot of their own, and
+         * a valid final snapshot exists only when both passed as it was built.
+         */
+        PASSED,
         /** It failed. */
         FAILED;
 
         public String label() {
-            return name().toLowerCase();
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** What the label alone leaves out, for the statuses that need it; empty otherwise. */
+        public String note() {
+            return this == PASSED ? "ran when " + Phase.FINAL.tagSuffix() + " was built; no snapshot of its own" : "";
         }
     }
 }

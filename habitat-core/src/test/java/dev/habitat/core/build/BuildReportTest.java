@@ -101,12 +101,75 @@ class BuildReportTest {
         String page = Files.readString(html);
         String timeline = page.substring(0, page.indexOf("class=\"legend\""));
         assertEquals(3, timeline.split("<rect ", -1).length - 1, "one bar per stage that ran (the legend aside)");
-        // clone-0 starts at 1 s of 10 s: x = 170 + 900 * 0.1; clone-1 overlaps it (parallel stages)
-        assertTrue(page.contains("<rect class=\"built\" x=\"260.0\" y=\"2\" width=\"270.0\""), page);
-        assertTrue(page.contains("<rect class=\"cached\" x=\"278.0\""), page);
+        // the label column fits "7-repos · clone-0" (17 characters): 17 * 7.5 + 12 = 139.5, so 140; clone-0 starts at
+        // 1 s of 10 s: x = 140 + 900 * 0.1; clone-1 overlaps it (parallel stages)
+        assertTrue(page.contains("<rect class=\"built\" x=\"230.0\" y=\"2\" width=\"270.0\""), page);
+        assertTrue(page.contains("<rect class=\"cached\" x=\"248.0\""), page);
         assertTrue(page.contains("habitat x&lt;y&gt;"));
         assertTrue(page.contains("failed &lt;exit 1&gt;"));
         assertTrue(page.contains("<td>fedcba987654</td><td class=\"num\">123.0</td>"), page);
         assertFalse(page.contains("<script"), "no scripts, no external resources");
+    }
+
+    @Test
+    void everyBarNamesItsPhaseTheSameWayAndALongLabelIsCutWithItsWholeTextInTheTooltip() throws Exception {
+        String longStage = "scripts-before-with-a-very-long-hook-name";
+        PhaseResult files = new PhaseResult(Phase.FILES, PhaseResult.Status.BUILT, Duration.ofSeconds(1), "sha256:02", "habitat-x:6-files",
+                at(0), at(1), List.of(new StageTiming("files", at(0), at(1), false)));
+        PhaseResult repos = new PhaseResult(Phase.REPOS, PhaseResult.Status.BUILT, Duration.ofSeconds(1), "sha256:03", "habitat-x:7-repos",
+                at(1), at(2), List.of(new StageTiming("repos-clone-0", at(1), at(2), false)));
+        PhaseResult tools = new PhaseResult(Phase.TOOLS, PhaseResult.Status.CACHED, Duration.ZERO, "sha256:04", "habitat-x:8-tools",
+                at(2), at(2), List.of());
+        PhaseResult scripts = new PhaseResult(Phase.SCRIPTS, PhaseResult.Status.BUILT, Duration.ofSeconds(1), "sha256:05",
+                "habitat-x:9-scripts", at(2), at(3), List.of(new StageTiming(longStage, at(2), at(3), false)));
+        String page = new BuildReport("x", "buildkit", T0, at(3), false, List.of(files, repos, tools, scripts), Map.of(), null, null).html();
+        assertTrue(page.contains(">6-files</text>"), "the phase's own stage: the phase id alone");
+        assertTrue(page.contains(">7-repos \u00b7 repos-clone-0</text>"), page);
+        assertTrue(page.contains(">8-tools</text>"), "a phase without stage timings: the phase id too");
+        String whole = "9-scripts \u00b7 " + longStage;
+        String cut = BuildReport.fitted(whole);
+        assertEquals(BuildReport.LABEL_MAX_CHARS, cut.length());
+        assertTrue(cut.endsWith("\u2026") && whole.startsWith(cut.substring(0, cut.length() - 1)), cut);
+        assertTrue(page.contains(">" + cut + "</text>") && page.contains("<title>" + whole + ": built, 1.00 s</title>"), page);
+        // the label column is as wide as the longest label that is drawn (32 * 7.5 + 12 = 252), not the whole one
+        assertTrue(page.contains("<line class=\"axis\" x1=\"252\""), page);
+        assertEquals("7-repos", BuildReport.barLabel(Phase.REPOS, "repos"));
+        assertEquals("9-scripts \u00b7 scripts-core", BuildReport.barLabel(Phase.SCRIPTS, "scripts-core"));
+    }
+
+    @Test
+    void axisTicksAreRoundAndTheirLabelsAreAnchoredInsideAtBothEnds() {
+        assertEquals(List.of(0.0, 5.0, 10.0, 15.0, 20.0), BuildReport.ticks(23.7));
+        assertEquals(11, BuildReport.ticks(10).size(), "0 to 10 s by 1 s");
+        assertEquals(List.of(0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0), BuildReport.ticks(12.3));
+        assertEquals(6, BuildReport.ticks(0.5).size(), "0 to 0.5 s by 0.1 s");
+        assertEquals(11, BuildReport.ticks(100).size(), "0 to 100 s by 10 s");
+        assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0), BuildReport.ticks(101));
+        PhaseResult files = new PhaseResult(Phase.FILES, PhaseResult.Status.BUILT, Duration.ofSeconds(10), "sha256:02", "habitat-x:6-files",
+                at(0), at(10), List.of());
+        String page = new BuildReport("x", "buildkit", T0, at(10), false, List.of(files), Map.of(), null, null).html();
+        // 6-files is 7 characters: the axis runs from 90 to 990, the SVG is 1014 wide
+        assertTrue(page.contains("width=\"1014\""), page);
+        assertTrue(page.contains("x=\"90.0\" y=\"40\" text-anchor=\"start\">0s</text>"), page);
+        assertTrue(page.contains("x=\"540.0\" y=\"40\" text-anchor=\"middle\">5s</text>"), page);
+        assertTrue(page.contains("x=\"990.0\" y=\"40\" text-anchor=\"end\">10s</text>"), page);
+    }
+
+    @Test
+    void verifyAndTestReusedWithTheFinalSnapshotShowPassedWithANoteAndNoSnapshot() throws Exception {
+        PhaseResult scripts = new PhaseResult(Phase.SCRIPTS, PhaseResult.Status.SNAPSHOT, Duration.ZERO, "sha256:09", "habitat-x:9-scripts");
+        PhaseResult verify = new PhaseResult(Phase.VERIFY, PhaseResult.Status.PASSED, Duration.ZERO, null, null);
+        PhaseResult fin = new PhaseResult(Phase.FINAL, PhaseResult.Status.SNAPSHOT, Duration.ZERO, "sha256:12", "habitat-x:12-final");
+        new BuildReport("x", "buildkit", T0, at(1), true, List.of(scripts, verify, fin), Map.of(), null, null).write(dir);
+        JsonNode phases = new ObjectMapper().readTree(dir.resolve(BuildReport.JSON_FILE).toFile()).get("phases");
+        assertEquals("passed", phases.get(1).get("status").asText());
+        assertEquals("ran when 12-final was built; no snapshot of its own", phases.get(1).get("note").asText());
+        assertTrue(phases.get(1).get("snapshot").isNull());
+        assertEquals("snapshot", phases.get(2).get("status").asText(), "a real snapshot is still reused as one");
+        assertFalse(phases.get(2).has("note"));
+        String page = Files.readString(dir.resolve(BuildReport.HTML_FILE));
+        assertTrue(page.contains("<tr><td>10-verify</td><td>passed <span class=\"note\">(ran when 12-final was built; no snapshot of its own)"
+                + "</span></td>"), page);
+        assertTrue(page.contains("<tr><td>12-final</td><td>snapshot</td>"), page);
     }
 }
