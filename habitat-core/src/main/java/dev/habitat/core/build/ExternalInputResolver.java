@@ -27,10 +27,11 @@ import java.nio.charset.StandardCharsets;
 public final class ExternalInputResolver {
 
     public ExternalInputs resolve(HabitatConfig config, DockerEngine engine, BuildProgress progress, Secrets secrets) {
-        // every remote is asked at once, beside the engine: a no-op build waits for the slowest, not for their sum
+        // remotes are asked a few at a time, beside the engine: a no-op build waits for the slowest, not for their
+        // sum, and one server is never handed more connections at once than an ssh daemon accepts by default
         List<java.util.concurrent.CompletableFuture<String>> heads = new ArrayList<>();
         java.util.concurrent.ExecutorService askers = config.repos().isEmpty() ? null
-                : java.util.concurrent.Executors.newFixedThreadPool(config.repos().size(), r -> {
+                : java.util.concurrent.Executors.newFixedThreadPool(Math.min(config.repos().size(), REMOTES_AT_ONCE), r -> {
                     Thread t = new Thread(r, "habitat-remote-head");
                     t.setDaemon(true);
                     return t;
@@ -52,6 +53,8 @@ public final class ExternalInputResolver {
         }
     }
 
+    private static final int REMOTES_AT_ONCE = 4;
+
     /** A remote head's commit; its failure as the lookup threw it (a located message, not a wrapper). */
     private static String joined(java.util.concurrent.CompletableFuture<String> head) {
         try {
@@ -59,6 +62,9 @@ public final class ExternalInputResolver {
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw e;
         }

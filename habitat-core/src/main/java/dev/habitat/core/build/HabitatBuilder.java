@@ -125,10 +125,16 @@ public final class HabitatBuilder {
         } else if (options.rebuildFrom() != null && options.rebuildFrom() == start) {
             progress.info("habitat: rebuilding from " + start.tagSuffix() + " (habitat.rebuildFrom)");
         } else {
-            Phase changed = snapshots.firstChanged(start, target);
-            progress.info("habitat: first stale phase is " + changed.tagSuffix() + ": " + snapshots.whyStale(changed)
-                    + (changed == start ? "" : " (" + range(start, changed.previous()).stream().map(Phase::tagSuffix)
-                    .collect(java.util.stream.Collectors.joining(" and ")) + " run again before it)"));
+            Optional<Phase> changed = snapshots.firstChanged(start, target);
+            if (changed.isEmpty()) {
+                progress.info("habitat: nothing changed; " + phaseList(start, target) + (start == target
+                        ? " has no snapshot of its own and runs" : " have no snapshot of their own and run")
+                        + " in every build that ends at " + target.tagSuffix());
+            } else {
+                Phase c = changed.get();
+                progress.info("habitat: first stale phase is " + c.tagSuffix() + ": " + snapshots.whyStale(c)
+                        + (c == start ? "" : " (" + phaseList(start, c.previous()) + " run again before it)"));
+            }
         }
         resume.ifPresent(r -> progress.info("habitat: resuming from snapshot " + snapshots.tag(r)));
         resume.filter(r -> !method.name().equals(snapshots.image(r).map(i -> i.labels().get(Snapshots.LABEL_METHOD)).orElse(method.name())))
@@ -260,6 +266,11 @@ public final class HabitatBuilder {
         } catch (java.io.UncheckedIOException e) {
             progress.warn(e.getMessage());
         }
+    }
+
+    /** {@code 10-verify and 11-test}: the phases from start to last, for a log line. */
+    private static String phaseList(Phase start, Phase last) {
+        return range(start, last).stream().map(Phase::tagSuffix).collect(java.util.stream.Collectors.joining(" and "));
     }
 
     static Set<Phase> range(Phase start, Phase target) {

@@ -86,15 +86,20 @@ public final class Snapshots {
     }
 
     /**
-     * The first phase from {@code start} to {@code target} whose own inputs changed. Verify and test have no
-     * snapshot: they run again whenever 12-final is rebuilt, though nothing of theirs changed.
+     * The first phase from {@code start} to {@code target} whose own inputs changed; empty when none did. Verify
+     * and test have no snapshot: they run again whenever 12-final is rebuilt, and in every build that ends at
+     * one of them, though nothing of theirs changed.
      */
-    public Phase firstChanged(Phase start, Phase target) {
-        Phase p = start;
-        while (p != target && !p.snapshotted() && staleInputs(p).isEmpty()) {
-            p = Phase.values()[p.ordinal() + 1]; // target is a later phase: never past the last
+    public Optional<Phase> firstChanged(Phase start, Phase target) {
+        for (Phase p = start; p.id() <= target.id(); p = Phase.values()[Math.min(p.ordinal() + 1, Phase.FINAL.ordinal())]) {
+            if (p.snapshotted() || !staleInputs(p).isEmpty()) {
+                return Optional.of(p);
+            }
+            if (p == Phase.FINAL) {
+                break;
+            }
         }
-        return p;
+        return Optional.empty();
     }
 
     /** What changed in {@code phase}'s inputs since a snapshot recorded them; empty when nothing did. */

@@ -43,8 +43,10 @@ public final class GeneratedFiles {
     }
 
     /**
-     * Runs {@code cmd-NNN.sh} beside it in order, each in its own bash after sourcing the habitat env (which
-     * enters WORKDIR, as the original's exec wrapper did) and HOME of the running user; stops at the first non-zero exit.
+     * Runs a script's commands in order -- given after {@code --} (a short script) or as {@code cmd-NNN.sh}
+     * files beside it -- each in its own bash after sourcing the habitat env (which enters WORKDIR) with HOME
+     * of the running user; stops at the first non-zero exit. A given command runs inside a function, so that
+     * {@code return} ends it as it ends a sourced file.
      */
     public static String runner() {
         return """
@@ -56,17 +58,22 @@ public final class GeneratedFiles {
                 export HOME="${HOME:-/}"
                 dir="$(dirname "$0")"
                 shift # NAME: the script's name in the config, for docker history and ps
+                prelude='if [ -f /etc/profile.d/habitat-env.sh ]; then . /etc/profile.d/habitat-env.sh; fi; '
+                given=
                 if [ "${1:-}" = "--" ]; then
                   shift
-                  how='eval "$0"'
+                  given=1
                 else
                   set -- "$dir"/cmd-*.sh
-                  how='. "$0"'
                 fi
                 n=0
                 for cmd in "$@"; do
                   n=$((n + 1))
-                  bash -c 'if [ -f /etc/profile.d/habitat-env.sh ]; then . /etc/profile.d/habitat-env.sh; fi; '"$how" "$cmd"
+                  if [ -n "$given" ]; then
+                    bash -c "$prelude"'__habitat_command=$1; shift; __habitat_run() { eval "$__habitat_command"; }; __habitat_run' "command-$n" "$cmd"
+                  else
+                    bash -c "$prelude"'. "$0"' "$cmd"
+                  fi
                   rc=$?
                   if [ "$rc" -ne 0 ]; then
                     echo "habitat: command $n failed with exit code $rc"

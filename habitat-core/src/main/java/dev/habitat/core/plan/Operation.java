@@ -26,8 +26,9 @@ public sealed interface Operation {
     }
 
     /**
-     * Commands of a config script, staged as files under {@code contextDir} and run one by one as
-     * {@code user} by a small runner; the first non-zero exit code fails the step. {@code secrets} are
+     * Commands of a config script, run one by one as {@code user} by a small runner staged under
+     * {@code contextDir} (a short script's commands in the step's command line, a longer one's as files beside
+     * the runner); the first non-zero exit code fails the step. {@code secrets} are
      * readable as {@code /run/secrets/<id>} during this step only.
      */
     record RunScript(String user, List<String> commands, String summary, String contextDir, java.time.Duration timeout,

@@ -28,7 +28,7 @@ import java.util.UUID;
 /**
  * Writes the Dockerfile and a build context holding exactly what the stages use: the system, shared and
  * habitat directories (filtered by {@code .habignore}), every copied file with the mode it gets in the
- * image, the config scripts as files, and the generated files. The result is usable with a standard
+ * image, each script step's runner (and a longer script's commands as files), and the generated files. The result is usable with a standard
  * Docker CLI: {@code DOCKER_BUILDKIT=1 docker build --target <phase> <dir>}.
  *
  * <p>The directory is replaced as a whole (staged beside it, then renamed), so a failure never leaves a
@@ -113,16 +113,17 @@ public final class ContextStager {
 
     /** Bytes of the host files the context holds (what staging writes and each full build sends). */
     private static long fileBytes(Map<CopySource.HostTree, List<SourceTree.Entry>> trees) {
-        long total = 0;
-        java.util.Set<Path> counted = new java.util.HashSet<>(); // a file two copies share is staged once
-        for (List<SourceTree.Entry> entries : trees.values()) {
-            for (SourceTree.Entry e : entries) {
-                if (e.kind() == SourceTree.Kind.FILE && counted.add(e.hostPath())) {
-                    total += e.hostPath().toFile().length();
+        // by staged path: a files entry sharing its layer's copy adds nothing, one staged apart adds its files again
+        Map<String, Long> staged = new java.util.HashMap<>();
+        for (Map.Entry<CopySource.HostTree, List<SourceTree.Entry>> tree : trees.entrySet()) {
+            for (SourceTree.Entry e : tree.getValue()) {
+                if (e.kind() == SourceTree.Kind.FILE) {
+                    String path = tree.getKey().contextPath() + (e.relativePath().isEmpty() ? "" : "/" + e.relativePath());
+                    staged.put(path, e.hostPath().toFile().length());
                 }
             }
         }
-        return total;
+        return staged.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** A warning for a context so large that every build of a phase that copies it is slowed by it. */

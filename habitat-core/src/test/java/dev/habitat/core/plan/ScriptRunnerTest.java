@@ -57,6 +57,24 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void returnEndsAnInlineCommandAsItEndsACommandFile() throws Exception {
+        Run inline = run(script("[ -d / ] && return 0; echo not reached", "echo second"));
+        assertEquals(0, inline.exit(), inline.output());
+        assertEquals("second\n", inline.output());
+        Run file = run(script("[ -d / ] && return 0; echo not reached\n", "echo second\necho third"));
+        assertEquals("second\nthird\n", file.output());
+    }
+
+    @Test
+    void aShellErrorDoesNotRepeatTheCommandsTextAsItsSource() throws Exception {
+        Run r = run(script("echo first", "habitat-no-such-command --flag"));
+        assertEquals(127, r.exit(), r.output());
+        assertTrue(r.output().contains(": line 1: habitat-no-such-command: command not found"), r.output());
+        assertTrue(!r.output().contains("--flag: line 1"), r.output());
+        assertTrue(r.output().endsWith("habitat: command 2 failed with exit code 127\n"), r.output());
+    }
+
+    @Test
     void quotesAndDollarsReachTheShellAsWritten() throws Exception {
         Run r = run(script("printf '%s|' \"a b\" 'c\"d' \\$e; echo"));
         assertEquals(0, r.exit(), r.output());
