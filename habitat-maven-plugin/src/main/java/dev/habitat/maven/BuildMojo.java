@@ -72,7 +72,7 @@ public class BuildMojo extends AbstractEngineMojo {
             Secrets secrets = resolveSecrets(habitat.config()).with(registryPasswords(sharing));
             options = new BuildOptions(Phase.require(target, "target"),
                     rebuildFrom == null || rebuildFrom.isBlank() ? null : Phase.require(rebuildFrom, "rebuildFrom"),
-                    rebuild, networkOrNull(), verbose, outputDirectory.toPath(), secrets, sharing);
+                    rebuild, networkOrNull(), outputDirectory.toPath(), secrets, sharing);
         } catch (IllegalArgumentException e) {
             throw new MojoFailureException(e.getMessage());
         }

@@ -71,7 +71,7 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
                     }
                 }
                 case "rebuild" -> {
-                    builder.build(habitat.graph(), new BuildOptions(null, null, true, networkOrNull(), verbose, outputDirectory.toPath(),
+                    builder.build(habitat.graph(), new BuildOptions(null, null, true, networkOrNull(), outputDirectory.toPath(),
                             secretValues, dev.habitat.core.build.Sharing.none()));
                     var after = migration.report(name, repository, hashes);
                     migration.remove(after, e -> e.maker() == SnapshotMigration.Maker.ORIGINAL || e.phase() == null, progress);

@@ -14,11 +14,8 @@ import java.nio.file.Path;
  * @param secrets     values of the secrets the config uses (repo {@code auth}, script {@code secrets})
  * @param sharing     the registry and image name, and whether to push
  */
-public record BuildOptions(Phase target, Phase rebuildFrom, boolean rebuildAll, String network, boolean verbose,
+public record BuildOptions(Phase target, Phase rebuildFrom, boolean rebuildAll, String network,
                            Path outputDirectory, Secrets secrets, Sharing sharing) {
-    public BuildOptions(Phase target, Phase rebuildFrom, boolean rebuildAll, String network, boolean verbose, Path outputDirectory) {
-        this(target, rebuildFrom, rebuildAll, network, verbose, outputDirectory, Secrets.none(), Sharing.none());
-    }
 
     public BuildOptions {
         if (secrets == null) {

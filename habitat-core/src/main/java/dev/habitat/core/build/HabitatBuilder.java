@@ -157,7 +157,7 @@ public final class HabitatBuilder {
             Phase last = SegmentJob.lastOf(segment);
             boolean noCache = noCacheFrom != null && segment.stream().anyMatch(p -> p.id() >= noCacheFrom.id());
             SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
-                    buildArgs, network, noCache, options.verbose(), options.outputDirectory(), options.secrets(), contextSent);
+                    buildArgs, network, noCache, options.outputDirectory(), options.secrets(), contextSent);
             try {
                 results.addAll(method.run(job, progress));
             } catch (BuildFailedException e) {
@@ -323,7 +323,7 @@ public final class HabitatBuilder {
         external.dockerGroupGid().ifPresent(g -> args.put(Planner.DOCKER_GID_ARG, g));
         for (int i = 0; i < config.repos().size(); i++) {
             int index = i;
-            external.repoRevision(i).ifPresent(rev -> args.put("HABITAT_REPO_" + index + "_REVISION", rev));
+            external.repoRevision(i).ifPresent(rev -> args.put(Planner.repoRevisionArg(index), rev));
         }
         return args;
     }

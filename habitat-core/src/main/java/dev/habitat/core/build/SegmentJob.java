@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public record SegmentJob(StageGraph graph, Map<Phase, PhaseHash> hashes, BuildContext context, Set<Phase> phases,
                          String fromImage, String tag, Map<String, String> buildArgs, String network, boolean noCache,
-                         boolean verbose, Path outputDirectory, Secrets secrets, ContextTally contextSent) {
+                         Path outputDirectory, Secrets secrets, ContextTally contextSent) {
 
     /** The snapshot tag of a phase ({@code habitat-<name>:<id>-<phase>}), as {@link Snapshots#tag} names it. */
     public String tagOf(Phase phase) {

@@ -28,6 +28,11 @@ import java.util.stream.Collectors;
  */
 public final class Planner {
     public static final String DOCKER_GID_ARG = "DOCKER_GROUP_GID";
+
+    /** The build argument that pins the clone of repos[index] to the commit its remote head had when hashed. */
+    public static String repoRevisionArg(int index) {
+        return "HABITAT_REPO_" + index + "_REVISION";
+    }
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     public StageGraph plan(HabitatConfig config) {
@@ -310,7 +315,7 @@ public final class Planner {
         List<RepoSpec> repos = c.repos();
         for (int i = 0; i < repos.size(); i++) {
             RepoSpec r = repos.get(i);
-            String arg = "HABITAT_REPO_" + i + "_REVISION";
+            String arg = repoRevisionArg(i);
             ops.add(new Operation.DeclareArg(arg));
             ops.add(new Operation.CloneRepo(r, r.owner() != null ? r.owner() : c.user(), arg));
         }
