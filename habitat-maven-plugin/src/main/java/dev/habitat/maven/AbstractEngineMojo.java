@@ -103,17 +103,7 @@ abstract class AbstractEngineMojo extends AbstractHabitatMojo {
         if (engine == null) {
             return DockerEngine.locate(dockerHost, EngineLocator.ofThisProcess());
         }
-        try {
-            return engine.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
+        return dev.habitat.core.Completions.join(engine);
     }
 
     /** The registry prefix: the parameter, else the config's {@code registry}, else null. */

@@ -43,7 +43,7 @@ public final class ExternalInputResolver {
             Optional<String> baseId = baseIdentity(config, engine, progress);
             List<Optional<String>> revisions = new ArrayList<>();
             for (var head : heads) {
-                revisions.add(Optional.of(joined(head)));
+                revisions.add(Optional.of(dev.habitat.core.Completions.join(head)));
             }
             return new ExternalInputs(baseId, revisions, dockerSocketGid(engine.host()));
         } finally {
@@ -54,21 +54,6 @@ public final class ExternalInputResolver {
     }
 
     private static final int REMOTES_AT_ONCE = 4;
-
-    /** A remote head's commit; its failure as the lookup threw it (a located message, not a wrapper). */
-    private static String joined(java.util.concurrent.CompletableFuture<String> head) {
-        try {
-            return head.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
-    }
 
     private static Optional<String> baseIdentity(HabitatConfig config, DockerEngine engine, BuildProgress progress) {
         Optional<String> baseId = Optional.empty();
