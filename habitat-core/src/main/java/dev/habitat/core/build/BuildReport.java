@@ -24,11 +24,13 @@ import java.util.Map;
  * and size, and per stage when it ran; the HTML draws the stages on a timeline (inline SVG, no scripts or
  * external resources) above the summary table, so stages that ran side by side are visible.
  *
- * @param sizes   image size in bytes by snapshot tag (absent when unknown)
- * @param context what the build's requests sent as context, or null when none was sent
+ * @param commands how long each command of the script steps that ran took, drawn inside their stage's bar
+ * @param sizes    image size in bytes by snapshot tag (absent when unknown)
+ * @param context  what the build's requests sent as context, or null when none was sent
  */
 public record BuildReport(String habitat, String method, Instant started, Instant ended, boolean upToDate,
-                          List<PhaseResult> phases, Map<String, Long> sizes, String failure, ContextTransfer context) {
+                          List<PhaseResult> phases, List<CommandTiming> commands, Map<String, Long> sizes, String failure,
+                          ContextTransfer context) {
     public static final String JSON_FILE = "report.json";
     public static final String HTML_FILE = "report.html";
     /** The last build that ran something, kept when later runs find the habitat up to date. */
@@ -38,6 +40,7 @@ public record BuildReport(String habitat, String method, Instant started, Instan
 
     public BuildReport {
         phases = List.copyOf(phases);
+        commands = List.copyOf(commands);
         sizes = Map.copyOf(sizes);
     }
 
@@ -102,8 +105,15 @@ public record BuildReport(String habitat, String method, Instant started, Instan
             }
             ArrayNode stages = p.putArray("stages");
             for (StageTiming s : r.stages()) {
-                stages.addObject().put("stage", s.stage()).put("start", s.start().toString()).put("end", s.end().toString())
-                        .put("seconds", seconds(Duration.between(s.start(), s.end()))).put("cached", s.cached());
+                ObjectNode stage = stages.addObject().put("stage", s.stage()).put("start", s.start().toString())
+                        .put("end", s.end().toString()).put("seconds", seconds(Duration.between(s.start(), s.end())))
+                        .put("cached", s.cached());
+                List<CommandTiming> own = commandsOf(r.phase(), s.stage());
+                if (!own.isEmpty()) {
+                    ArrayNode timed = stage.putArray("commands");
+                    own.forEach(c -> timed.addObject().put("script", c.script()).put("command", c.command())
+                            .put("seconds", seconds(c.took())));
+                }
             }
         }
         return root;
@@ -111,6 +121,11 @@ public record BuildReport(String habitat, String method, Instant started, Instan
 
     String html() {
         return html(false);
+    }
+
+    /** The timed commands of one stage, in the order they ran. */
+    private List<CommandTiming> commandsOf(Phase phase, String stage) {
+        return commands.stream().filter(c -> c.phase() == phase && c.stage().equals(stage)).toList();
     }
 
     /**
@@ -141,7 +156,8 @@ public record BuildReport(String habitat, String method, Instant started, Instan
                 .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:left}")
                 .append("tr:nth-child(even){background:#f4f4f4}.num{text-align:right}.built{fill:#3572b0}.cached{fill:#9aa5b1}")
                 .append(".failed{fill:#c0392b}.snapshot{fill:#d5dbe0}.note{color:#666;font-size:smaller}text{font-size:12px}")
-                .append("text.bar-label{font-family:monospace}</style></head><body>\n")
+                .append("text.bar-label{font-family:monospace}.command{fill:none;stroke:#fff;stroke-width:1.5}")
+                .append("text.command-time{fill:#fff;font-size:10px}</style></head><body>\n")
                 .append("<h1>habitat ").append(esc(habitat)).append("</h1>\n<p>method ").append(esc(method)).append(", ")
                 .append(upToDate ? "up to date: nothing was sent to the engine" : "built").append(", ")
                 .append(String.format(Locale.ROOT, "%.1f s", seconds(Duration.between(started, ended)))).append(", started ")
@@ -179,7 +195,10 @@ public record BuildReport(String habitat, String method, Instant started, Instan
             + "<svg width=\"12\" height=\"12\"><rect class=\"built\" width=\"12\" height=\"12\"/></svg> built "
             + "<svg width=\"12\" height=\"12\"><rect class=\"cached\" width=\"12\" height=\"12\"/></svg> cached (BuildKit's cache) "
             + "<svg width=\"12\" height=\"12\"><rect class=\"failed\" width=\"12\" height=\"12\"/></svg> failed "
-            + "<svg width=\"12\" height=\"12\"><rect class=\"snapshot\" width=\"12\" height=\"12\"/></svg> snapshot reused</p>";
+            + "<svg width=\"12\" height=\"12\"><rect class=\"snapshot\" width=\"12\" height=\"12\"/></svg> snapshot reused "
+            + "<svg width=\"24\" height=\"12\"><rect class=\"built\" width=\"24\" height=\"12\"/>"
+            + "<rect class=\"command\" width=\"10\" height=\"12\"/><rect class=\"command\" x=\"10\" width=\"14\" height=\"12\"/></svg>"
+            + " a script's commands inside its bar, each with its own time</p>";
 
     /** Bar labels longer than this are cut with an ellipsis; the bar's tooltip keeps the whole label. */
     static final int LABEL_MAX_CHARS = 32;
@@ -226,14 +245,14 @@ public record BuildReport(String habitat, String method, Instant started, Instan
      * on their tick except at the ends, where they are anchored inwards, so every text stays inside the SVG.
      */
     private String timeline() {
-        record Bar(String label, Instant start, Instant end, String css) {}
+        record Bar(String label, Instant start, Instant end, String css, List<CommandTiming> commands) {}
         List<Bar> bars = new ArrayList<>();
         for (PhaseResult r : phases) {
             if (!r.stages().isEmpty()) {
                 r.stages().forEach(s -> bars.add(new Bar(barLabel(r.phase(), s.stage()), s.start(), s.end(),
-                        r.status() == PhaseResult.Status.FAILED ? "failed" : s.cached() ? "cached" : "built")));
+                        r.status() == PhaseResult.Status.FAILED ? "failed" : s.cached() ? "cached" : "built", commandsOf(r.phase(), s.stage()))));
             } else if (r.start() != null) {
-                bars.add(new Bar(barLabel(r.phase(), null), r.start(), r.end(), r.status().label()));
+                bars.add(new Bar(barLabel(r.phase(), null), r.start(), r.end(), r.status().label(), List.of()));
             }
         }
         if (bars.isEmpty()) {
@@ -274,8 +293,32 @@ public record BuildReport(String habitat, String method, Instant started, Instan
                             esc(fitted(bar.label()))))
                     .append(String.format(Locale.ROOT, "<rect class=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/></g>\n",
                             bar.css(), x0, y, w, ROW_HEIGHT - 4));
+            for (CommandTiming c : bar.commands()) {
+                svg.append(commandSegment(c, x0, x0 + w, total, axisStart, y));
+            }
         }
         return svg.append("</svg>").toString();
+    }
+
+    /**
+     * One command inside its stage's bar ({@code barStart} to {@code barEnd} in pixels): an outlined segment from
+     * when it started to when its timing line arrived, with its time written in it when there is room.
+     */
+    private String commandSegment(CommandTiming c, double barStart, double barEnd, double total, int axisStart, int y) {
+        double from = Math.max(barStart, axisStart + AXIS_WIDTH * seconds(Duration.between(started, c.start())) / total);
+        double to = Math.min(barEnd, axisStart + AXIS_WIDTH * seconds(Duration.between(started, c.end())) / total);
+        if (to - from < 1) {
+            return ""; // too short to see; its time is in report.json
+        }
+        String time = String.format(Locale.ROOT, "%.1f s", seconds(c.took()));
+        StringBuilder g = new StringBuilder("<g><title>").append(esc(c.label())).append(": ").append(time).append("</title>")
+                .append(String.format(Locale.ROOT, "<rect class=\"command\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>",
+                        from, y, to - from, ROW_HEIGHT - 4));
+        String text = "#" + c.command() + " " + time;
+        if (to - from >= text.length() * 6 + 6) {
+            g.append(String.format(Locale.ROOT, "<text class=\"command-time\" x=\"%.1f\" y=\"%d\">%s</text>", from + 3, y + 11, esc(text)));
+        }
+        return g.append("</g>\n").toString();
     }
 
     /** {@code 5s}, or {@code 2.5s} below a round second. */

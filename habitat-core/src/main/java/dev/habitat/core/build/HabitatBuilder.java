@@ -17,6 +17,7 @@ import dev.habitat.core.plan.StageGraph;
 import dev.habitat.core.render.BuildContext;
 import dev.habitat.core.render.ContextStager;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ public final class HabitatBuilder {
             progress.info("habitat: " + snapshots.tag(target) + " is up to date; nothing to build");
             BuildSummary summary = new BuildSummary(config.name(), reused(snapshots, target, pulled), true,
                     Duration.between(t0, Instant.now()), snapshots.tag(target));
-            report(outDir, config.name(), t0, true, summary.phases(), null, null, progress);
+            report(outDir, config.name(), t0, true, summary.phases(), List.of(), null, null, progress);
             share(shared, snapshots, summary, options.sharing(), progress);
             return summary;
         }
@@ -152,6 +153,7 @@ public final class HabitatBuilder {
         String finalImage = null;
         progress.info("habitat: build method " + method.name());
         ContextTally contextSent = new ContextTally();
+        CommandTimes commandTimes = new CommandTimes(progress, Clock.systemUTC());
         List<Set<Phase>> jobs = method.buildsSeveralSnapshotsPerJob() ? List.of(range(start, target)) : segments(start, target);
         for (Set<Phase> segment : jobs) {
             Phase last = SegmentJob.lastOf(segment);
@@ -159,7 +161,7 @@ public final class HabitatBuilder {
             SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
                     buildArgs, network, noCache, options.outputDirectory(), options.secrets(), contextSent);
             try {
-                results.addAll(method.run(job, progress));
+                results.addAll(method.run(job, commandTimes));
             } catch (BuildFailedException e) {
                 // No snapshot of the failed phase or a later one outlives a failure (a failed test leaves no 12-final).
                 for (Phase p : Phase.values()) {
@@ -171,7 +173,7 @@ public final class HabitatBuilder {
                     results.add(new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null));
                 }
                 BuildFailedException failure = EngineHints.forFailure(e.getMessage(), engine.info()).map(e::withWayOut).orElse(e);
-                report(outDir, config.name(), t0, false, results, options.secrets().mask(failure.getMessage()),
+                report(outDir, config.name(), t0, false, results, commandTimes.timings(), options.secrets().mask(failure.getMessage()),
                         contextSent.total(), progress);
                 throw failure;
             } catch (RuntimeException e) {
@@ -205,7 +207,7 @@ public final class HabitatBuilder {
             }
         }
         BuildSummary summary = new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), finalImage);
-        report(outDir, config.name(), t0, false, results, null, contextSent.total(), progress);
+        report(outDir, config.name(), t0, false, results, commandTimes.timings(), null, contextSent.total(), progress);
         share(shared, snapshots, summary, options.sharing(), progress);
         return summary;
     }
@@ -252,8 +254,8 @@ public final class HabitatBuilder {
     }
 
     /** Writes report.json and report.html and says where; a report that cannot be written only warns. */
-    private void report(Path dir, String habitat, Instant t0, boolean upToDate, List<PhaseResult> results, String failure,
-                        ContextTransfer context, BuildProgress progress) {
+    private void report(Path dir, String habitat, Instant t0, boolean upToDate, List<PhaseResult> results,
+                        List<CommandTiming> commands, String failure, ContextTransfer context, BuildProgress progress) {
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (PhaseResult r : results) {
             if (r.snapshot() != null) {
@@ -261,7 +263,8 @@ public final class HabitatBuilder {
             }
         }
         try {
-            Path html = new BuildReport(habitat, method.name(), t0, Instant.now(), upToDate, results, sizes, failure, context).write(dir);
+            Path html = new BuildReport(habitat, method.name(), t0, Instant.now(), upToDate, results, commands, sizes, failure, context)
+                    .write(dir);
             progress.info("habitat: report " + html.toUri());
         } catch (java.io.UncheckedIOException e) {
             progress.warn(e.getMessage());

@@ -2,6 +2,7 @@ package dev.habitat.core.plan;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Text of the files the plugin writes into images: habitat-env.sh, entrypoint.sh, the script runner. */
 public final class GeneratedFiles {
@@ -46,7 +47,8 @@ public final class GeneratedFiles {
      * Runs a script's commands in order -- given after {@code --} (a short script) or as {@code cmd-NNN.sh}
      * files beside it -- each in its own bash after sourcing the habitat env (which enters WORKDIR) with HOME
      * of the running user; stops at the first non-zero exit. A given command runs inside a function, so that
-     * {@code return} ends it as it ends a sourced file.
+     * {@code return} ends it as it ends a sourced file. After each command that succeeded it prints how long the
+     * command took ({@link #RUNNER_TOOK}; bash 5's clock, nothing on older bash), for the report's script bars.
      */
     public static String runner() {
         return """
@@ -57,7 +59,8 @@ public final class GeneratedFiles {
                 HOME="$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6)"
                 export HOME="${HOME:-/}"
                 dir="$(dirname "$0")"
-                shift # NAME: the script's name in the config, for docker history and ps
+                name="${1:-script}" # the script's name in the config, for docker history, ps and the timing lines
+                shift
                 prelude='if [ -f /etc/profile.d/habitat-env.sh ]; then . /etc/profile.d/habitat-env.sh; fi; '
                 given=
                 if [ "${1:-}" = "--" ]; then
@@ -69,6 +72,7 @@ public final class GeneratedFiles {
                 n=0
                 for cmd in "$@"; do
                   n=$((n + 1))
+                  started="${EPOCHREALTIME:-}"
                   if [ -n "$given" ]; then
                     bash -c "$prelude"'__habitat_command=$1; shift; __habitat_run() { eval "$__habitat_command"; }; __habitat_run' "command-$n" "$cmd"
                   else
@@ -79,13 +83,21 @@ public final class GeneratedFiles {
                     echo "habitat: command $n failed with exit code $rc"
                     exit "$rc"
                   fi
+                  if [ -n "$started" ] && [ -n "${EPOCHREALTIME:-}" ]; then
+                    took=$(( ${EPOCHREALTIME/[.,]/} - ${started/[.,]/} )) # microseconds (the locale may write a comma)
+                    printf 'habitat: %s command %d took %d.%03d s\\n' "$name" "$n" $((took / 1000000)) $((took / 1000 % 1000))
+                  fi
                 done
                 """;
     }
 
+    /** The line {@link #runner()} prints after a command that succeeded: the script's name, the command (1-based), seconds. */
+    public static final Pattern RUNNER_TOOK =
+            Pattern.compile("habitat: (\\S+) command (\\d+) took (\\d+\\.\\d{3}) s");
+
     /** The line {@link #runner()} prints when a command fails: which command (1-based) and its exit code. */
-    public static final java.util.regex.Pattern RUNNER_FAILED =
-            java.util.regex.Pattern.compile("habitat: command (\\d+) failed with exit code (\\d+)");
+    public static final Pattern RUNNER_FAILED =
+            Pattern.compile("habitat: command (\\d+) failed with exit code (\\d+)");
 
     public static String commandFileName(int index) {
         return String.format("cmd-%03d.sh", index + 1);

@@ -105,7 +105,12 @@ class BuildReportBrowserTest {
                         stage("scripts-core", 8.0, 20.1, false), stage("scripts", 20.1, 20.9, false)),
                 ran(Phase.VERIFY, PhaseResult.Status.BUILT, 20.9, 21.3, stage("verify", 20.9, 21.3, false)),
                 ran(Phase.TEST, PhaseResult.Status.FAILED, 21.3, end, stage("test", 21.3, end, false)));
-        return new BuildReport("dev", "buildkit", T0, at(end), false, phases, Map.of("habitat-dev:9-scripts", 912_000_000L),
+        // the long script's three commands: a short one, the toolchain install, one too short to draw a time in
+        List<CommandTiming> commands = List.of(
+                new CommandTiming(Phase.SCRIPTS, "scripts-core", "scripts[2]", 1, at(9.0), Duration.ofMillis(900)),
+                new CommandTiming(Phase.SCRIPTS, "scripts-core", "scripts[2]", 2, at(19.0), Duration.ofMillis(10_000)),
+                new CommandTiming(Phase.SCRIPTS, "scripts-core", "scripts[2]", 3, at(20.0), Duration.ofMillis(200)));
+        return new BuildReport("dev", "buildkit", T0, at(end), false, phases, commands, Map.of("habitat-dev:9-scripts", 912_000_000L),
                 "phase 11-test failed: exit 1", null);
     }
 
@@ -113,7 +118,27 @@ class BuildReportBrowserTest {
     void theTimelineOfARealisticBuildIsLaidOutInsideItsSvg() throws Exception {
         JsonNode layout = laidOut(realisticBuild(23.7));
         assertEquals(List.of("0s", "5s", "10s", "15s", "20s"), textsOf(layout, "tick"));
-        assertEquals(17, layout.get("bars").size(), "one bar per stage, and one for 8-tools");
+        List<JsonNode> stageBars = new ArrayList<>();
+        List<JsonNode> commandBars = new ArrayList<>();
+        layout.get("bars").forEach(b -> (b.get("cls").asText().equals("command") ? commandBars : stageBars).add(b));
+        assertEquals(17, stageBars.size(), "one bar per stage, and one for 8-tools");
+        assertEquals(List.of("scripts[2] command 1: 0.9 s", "scripts[2] command 2: 10.0 s", "scripts[2] command 3: 0.2 s"),
+                commandBars.stream().map(b -> b.get("title").asText()).toList());
+        JsonNode scriptsCore = stageBars.stream().filter(b -> b.get("title").asText().startsWith("9-scripts \u00b7 scripts-core:"))
+                .findFirst().orElseThrow();
+        for (JsonNode c : commandBars) {
+            assertTrue(c.get("left").asDouble() >= scriptsCore.get("left").asDouble() - SLACK
+                    && c.get("right").asDouble() <= scriptsCore.get("right").asDouble() + SLACK
+                    && c.get("top").asDouble() >= scriptsCore.get("top").asDouble() - SLACK
+                    && c.get("bottom").asDouble() <= scriptsCore.get("bottom").asDouble() + SLACK,
+                    "a command lies inside its stage's bar: " + c + " in " + scriptsCore);
+        }
+        assertTrue(commandBars.get(1).get("right").asDouble() - commandBars.get(1).get("left").asDouble()
+                > 10 * (commandBars.get(0).get("right").asDouble() - commandBars.get(0).get("left").asDouble()), "drawn to scale");
+        assertEquals(List.of("#2 10.0 s"), textsOf(layout, "command-time"), "the time is written where it fits");
+        JsonNode time = layout.get("texts").findParents("cls").stream().filter(t -> t.get("cls").asText().equals("command-time"))
+                .findFirst().orElseThrow();
+        assertTrue(inside(time, commandBars.get(1)), "the time lies inside its command: " + time + " in " + commandBars.get(1));
         List<String> labels = textsOf(layout, "bar-label");
         assertTrue(labels.containsAll(List.of("3-env", "7-repos \u00b7 repos-clone-2", "7-repos", "8-tools", "9-scripts \u00b7 scripts-core",
                 "11-test")), labels.toString());
@@ -124,7 +149,8 @@ class BuildReportBrowserTest {
         List<String> colours = layout.get("bars").findValuesAsText("cls");
         assertTrue(colours.containsAll(List.of("built", "cached", "failed")), colours.toString());
 
-        assertEquals(List.of("built", "cached", "failed", "snapshot"), layout.get("legend").findValuesAsText("cls"));
+        assertEquals(List.of("built", "cached", "failed", "snapshot", "built", "command", "command"),
+                layout.get("legend").findValuesAsText("cls"));
         layout.get("legend").forEach(swatch -> assertTrue(swatch.get("right").asDouble() - swatch.get("left").asDouble() > 0, swatch.toString()));
         assertTrue(layout.get("legendText").asText().contains("cached (BuildKit's cache)"), layout.toString());
     }

@@ -33,7 +33,7 @@ class BuildReportTest {
                 "habitat-x:7-repos", at(1), at(5), List.of(new StageTiming("clone-0", at(1), at(4), false),
                 new StageTiming("clone-1", at(1.2), at(3), true), new StageTiming("repos", at(4), at(5), false)));
         PhaseResult test = new PhaseResult(Phase.TEST, PhaseResult.Status.FAILED, Duration.ZERO, null, null);
-        return new BuildReport("x<y>", "buildkit", T0, at(10), false, List.of(base, repos, test),
+        return new BuildReport("x<y>", "buildkit", T0, at(10), false, List.of(base, repos, test), List.of(),
                 Map.of("habitat-x:7-repos", 123_000_000L), "phase 11-test failed <exit 1>",
                 new ContextTransfer(ContextTransfer.Route.SESSION, 5000, 2, 4096, 40));
     }
@@ -44,7 +44,7 @@ class BuildReportTest {
         String built = Files.readString(dir.resolve(BuildReport.LAST_BUILD_HTML));
         assertTrue(built.contains("clone-0"), "the last build's own report");
         PhaseResult snap = new PhaseResult(Phase.FINAL, PhaseResult.Status.SNAPSHOT, Duration.ZERO, "sha256:aa", "habitat-x:12-final");
-        new BuildReport("x<y>", "buildkit", at(20), at(21), true, List.of(snap), Map.of(), null, null).write(dir);
+        new BuildReport("x<y>", "buildkit", at(20), at(21), true, List.of(snap), List.of(), Map.of(), null, null).write(dir);
         assertEquals(built, Files.readString(dir.resolve(BuildReport.LAST_BUILD_HTML)), "kept as it was");
         String now = Files.readString(dir.resolve(BuildReport.HTML_FILE));
         assertTrue(now.contains("up to date") && now.contains("<a href=\"last-build.html\">"), now);
@@ -59,7 +59,7 @@ class BuildReportTest {
         PhaseResult files = new PhaseResult(Phase.FILES, PhaseResult.Status.BUILT, Duration.ofSeconds(1), "sha256:02", "habitat-x:6-files");
         PhaseResult test = new PhaseResult(Phase.TEST, PhaseResult.Status.BUILT, Duration.ofSeconds(1), null, null);
         PhaseResult fin = new PhaseResult(Phase.FINAL, PhaseResult.Status.BUILT, Duration.ofSeconds(1), "sha256:03", "habitat-x:12-final");
-        BuildReport r = new BuildReport("x", "buildkit", T0, at(3), false, List.of(base, files, test, fin),
+        BuildReport r = new BuildReport("x", "buildkit", T0, at(3), false, List.of(base, files, test, fin), List.of(),
                 Map.of("habitat-x:1-base", 100_000_000L, "habitat-x:6-files", 104_000_000L, "habitat-x:12-final", 104_000_100L), null, null);
         assertEquals(Map.of(Phase.BASE, 100_000_000L, Phase.FILES, 4_000_000L, Phase.FINAL, 100L), r.addedBytes(),
                 "a test phase makes no snapshot and adds nothing");
@@ -122,7 +122,7 @@ class BuildReportTest {
                 at(2), at(2), List.of());
         PhaseResult scripts = new PhaseResult(Phase.SCRIPTS, PhaseResult.Status.BUILT, Duration.ofSeconds(1), "sha256:05",
                 "habitat-x:9-scripts", at(2), at(3), List.of(new StageTiming(longStage, at(2), at(3), false)));
-        String page = new BuildReport("x", "buildkit", T0, at(3), false, List.of(files, repos, tools, scripts), Map.of(), null, null).html();
+        String page = new BuildReport("x", "buildkit", T0, at(3), false, List.of(files, repos, tools, scripts), List.of(), Map.of(), null, null).html();
         assertTrue(page.contains(">6-files</text>"), "the phase's own stage: the phase id alone");
         assertTrue(page.contains(">7-repos \u00b7 repos-clone-0</text>"), page);
         assertTrue(page.contains(">8-tools</text>"), "a phase without stage timings: the phase id too");
@@ -147,7 +147,7 @@ class BuildReportTest {
         assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0), BuildReport.ticks(101));
         PhaseResult files = new PhaseResult(Phase.FILES, PhaseResult.Status.BUILT, Duration.ofSeconds(10), "sha256:02", "habitat-x:6-files",
                 at(0), at(10), List.of());
-        String page = new BuildReport("x", "buildkit", T0, at(10), false, List.of(files), Map.of(), null, null).html();
+        String page = new BuildReport("x", "buildkit", T0, at(10), false, List.of(files), List.of(), Map.of(), null, null).html();
         // 6-files is 7 characters: the axis runs from 90 to 990, the SVG is 1014 wide
         assertTrue(page.contains("width=\"1014\""), page);
         assertTrue(page.contains("x=\"90.0\" y=\"40\" text-anchor=\"start\">0s</text>"), page);
@@ -160,7 +160,7 @@ class BuildReportTest {
         PhaseResult scripts = new PhaseResult(Phase.SCRIPTS, PhaseResult.Status.SNAPSHOT, Duration.ZERO, "sha256:09", "habitat-x:9-scripts");
         PhaseResult verify = new PhaseResult(Phase.VERIFY, PhaseResult.Status.PASSED, Duration.ZERO, null, null);
         PhaseResult fin = new PhaseResult(Phase.FINAL, PhaseResult.Status.SNAPSHOT, Duration.ZERO, "sha256:12", "habitat-x:12-final");
-        new BuildReport("x", "buildkit", T0, at(1), true, List.of(scripts, verify, fin), Map.of(), null, null).write(dir);
+        new BuildReport("x", "buildkit", T0, at(1), true, List.of(scripts, verify, fin), List.of(), Map.of(), null, null).write(dir);
         JsonNode phases = new ObjectMapper().readTree(dir.resolve(BuildReport.JSON_FILE).toFile()).get("phases");
         assertEquals("passed", phases.get(1).get("status").asText());
         assertEquals("ran when 12-final was built; no snapshot of its own", phases.get(1).get("note").asText());
@@ -171,5 +171,27 @@ class BuildReportTest {
         assertTrue(page.contains("<tr><td>10-verify</td><td>passed <span class=\"note\">(ran when 12-final was built; no snapshot of its own)"
                 + "</span></td>"), page);
         assertTrue(page.contains("<tr><td>12-final</td><td>snapshot</td>"), page);
+    }
+
+    @Test
+    void aScriptsCommandsAreDrawnInsideItsBarWithTheirTimesAndListedInTheJson() throws Exception {
+        PhaseResult scripts = new PhaseResult(Phase.SCRIPTS, PhaseResult.Status.BUILT, Duration.ofSeconds(10), "sha256:09",
+                "habitat-x:9-scripts", at(0), at(10), List.of(new StageTiming("scripts", at(0), at(10), false)));
+        List<CommandTiming> commands = List.of(
+                new CommandTiming(Phase.SCRIPTS, "scripts", "scripts[0]", 1, at(2), Duration.ofSeconds(2)),
+                new CommandTiming(Phase.SCRIPTS, "scripts", "scripts[0]", 2, at(9), Duration.ofSeconds(7)),
+                new CommandTiming(Phase.REPOS, "repos", "other", 1, at(9), Duration.ofSeconds(1)));
+        new BuildReport("x", "buildkit", T0, at(10), false, List.of(scripts), commands, Map.of(), null, null).write(dir);
+        String page = Files.readString(dir.resolve(BuildReport.HTML_FILE));
+        // the axis runs from 90 to 990 px for 10 s: command 1 spans 0-2 s, command 2 spans 2-9 s
+        assertTrue(page.contains("<title>scripts[0] command 1: 2.0 s</title><rect class=\"command\" x=\"90.0\" y=\"2\" width=\"180.0\""), page);
+        assertTrue(page.contains("<rect class=\"command\" x=\"270.0\" y=\"2\" width=\"630.0\""), page);
+        assertTrue(page.contains(">#2 7.0 s</text>"), page);
+        assertFalse(page.contains("other command 1"), "a command of a stage not drawn is not drawn either");
+        JsonNode stage = new ObjectMapper().readTree(dir.resolve(BuildReport.JSON_FILE).toFile()).get("phases").get(0).get("stages").get(0);
+        assertEquals(2, stage.get("commands").size());
+        assertEquals("scripts[0]", stage.get("commands").get(1).get("script").asText());
+        assertEquals(2, stage.get("commands").get(1).get("command").asInt());
+        assertEquals(7.0, stage.get("commands").get(1).get("seconds").asDouble());
     }
 }

@@ -53,16 +53,18 @@ class ScriptRunnerTest {
         assertTrue(!s.inline(), "a multi-line command goes to files");
         Run r = run(s);
         assertEquals(7, r.exit(), r.output());
-        assertEquals("one 1\nmore\ntwo unset\nhabitat: command 3 failed with exit code 7\n", r.output());
+        assertEquals("one 1\nmore\nhabitat: scripts[0] command 1 took #\ntwo unset\nhabitat: scripts[0] command 2 took #\n"
+                + "habitat: command 3 failed with exit code 7\n", timesHidden(r.output()));
     }
 
     @Test
     void returnEndsAnInlineCommandAsItEndsACommandFile() throws Exception {
         Run inline = run(script("[ -d / ] && return 0; echo not reached", "echo second"));
         assertEquals(0, inline.exit(), inline.output());
-        assertEquals("second\n", inline.output());
+        assertEquals("habitat: scripts[0] command 1 took #\nsecond\nhabitat: scripts[0] command 2 took #\n", timesHidden(inline.output()));
         Run file = run(script("[ -d / ] && return 0; echo not reached\n", "echo second\necho third"));
-        assertEquals("second\nthird\n", file.output());
+        assertEquals("habitat: scripts[0] command 1 took #\nsecond\nthird\nhabitat: scripts[0] command 2 took #\n",
+                timesHidden(file.output()));
     }
 
     @Test
@@ -78,6 +80,27 @@ class ScriptRunnerTest {
     void quotesAndDollarsReachTheShellAsWritten() throws Exception {
         Run r = run(script("printf '%s|' \"a b\" 'c\"d' \\$e; echo"));
         assertEquals(0, r.exit(), r.output());
-        assertEquals("a b|c\"d|$e|\n", r.output());
+        assertEquals("a b|c\"d|$e|\nhabitat: scripts[0] command 1 took #\n", timesHidden(r.output()));
+    }
+
+    /** The output with each timing line's seconds replaced by {@code #}, after checking they are in the runner's form. */
+    private static String timesHidden(String output) {
+        return output.lines().map(l -> {
+            java.util.regex.Matcher m = GeneratedFiles.RUNNER_TOOK.matcher(l);
+            return m.matches() ? l.substring(0, m.start(3)) + "#" : l;
+        }).map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+    }
+
+    @Test
+    void eachCommandThatSucceededIsTimed() throws Exception {
+        Run r = run(script("sleep 0.3", "true"));
+        assertEquals(0, r.exit(), r.output());
+        List<String> lines = r.output().lines().toList();
+        assertEquals(2, lines.size(), r.output());
+        java.util.regex.Matcher first = GeneratedFiles.RUNNER_TOOK.matcher(lines.get(0));
+        assertTrue(first.matches(), lines.get(0));
+        assertEquals("scripts[0]", first.group(1));
+        double seconds = Double.parseDouble(first.group(3));
+        assertTrue(seconds >= 0.3 && seconds < 30, "the sleep is in its time: " + seconds);
     }
 }

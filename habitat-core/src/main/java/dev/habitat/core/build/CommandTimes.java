@@ -1,0 +1,67 @@
+package dev.habitat.core.build;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.plan.GeneratedFiles;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+
+/**
+ * Passes progress on and keeps the script runner's timing lines ({@link GeneratedFiles#RUNNER_TOOK}) as
+ * {@link CommandTiming}s for the report. Both build methods send step output through here, so the times come
+ * from one place whichever method ran the step.
+ */
+final class CommandTimes implements BuildProgress {
+    private final BuildProgress target;
+    private final Clock clock;
+    private final List<CommandTiming> timings = new ArrayList<>();
+
+    CommandTimes(BuildProgress target, Clock clock) {
+        this.target = target;
+        this.clock = clock;
+    }
+
+    /** The timings seen so far, in the order their lines arrived. */
+    synchronized List<CommandTiming> timings() {
+        return List.copyOf(timings);
+    }
+
+    @Override
+    public void output(Phase phase, String stage, String line) {
+        Matcher m = GeneratedFiles.RUNNER_TOOK.matcher(line.strip());
+        if (m.matches()) {
+            Duration took = Duration.ofMillis(Math.round(Double.parseDouble(m.group(3)) * 1000));
+            synchronized (this) {
+                timings.add(new CommandTiming(phase, stage, m.group(1), Integer.parseInt(m.group(2)), clock.instant(), took));
+            }
+        }
+        target.output(phase, stage, line);
+    }
+
+    @Override
+    public void info(String message) {
+        target.info(message);
+    }
+
+    @Override
+    public void warn(String message) {
+        target.warn(message);
+    }
+
+    @Override
+    public void phaseStarted(Phase phase) {
+        target.phaseStarted(phase);
+    }
+
+    @Override
+    public void phaseFinished(PhaseResult result) {
+        target.phaseFinished(result);
+    }
+
+    @Override
+    public void debug(String message) {
+        target.debug(message);
+    }
+}
