@@ -30,6 +30,10 @@ try {
         if (p.snapshot) assert p.imageId == support.imageId(p.snapshot) && p.sizeBytes > 100_000_000 : p
     }
     assert report.phases.find { it.phase == '7-repos' }.stages*.stage.contains('repos')
+    // each command of a script that ran is timed by the step's runner: scripts[2] (as builder) and scripts[3] in 9-scripts
+    def timed = report.phases.find { it.phase == '9-scripts' }.commands
+    assert timed*.script.containsAll(['scripts[2]', 'scripts[3]']) && timed.every { it.command == 1 && it.seconds >= 0 } : timed
+    assert report.phases.find { it.phase == '11-test' }.commands*.script == ['tests'] : report.phases
     def html = new File(reportDir, 'report.html').text
     assert html.contains('<svg') && (html =~ /<rect /).count >= 12
 

@@ -24,7 +24,8 @@ import java.util.Map;
  * and size, and per stage when it ran; the HTML draws the stages on a timeline (inline SVG, no scripts or
  * external resources) above the summary table, so stages that ran side by side are visible.
  *
- * @param commands how long each command of the script steps that ran took, drawn inside their stage's bar
+ * @param commands how long each command of the script steps that ran took, drawn inside their stage's bar (their
+ *                 phase's when it has no stage timings, as with docker-exec)
  * @param sizes    image size in bytes by snapshot tag (absent when unknown)
  * @param context  what the build's requests sent as context, or null when none was sent
  */
@@ -105,15 +106,14 @@ public record BuildReport(String habitat, String method, Instant started, Instan
             }
             ArrayNode stages = p.putArray("stages");
             for (StageTiming s : r.stages()) {
-                ObjectNode stage = stages.addObject().put("stage", s.stage()).put("start", s.start().toString())
-                        .put("end", s.end().toString()).put("seconds", seconds(Duration.between(s.start(), s.end())))
-                        .put("cached", s.cached());
-                List<CommandTiming> own = commandsOf(r.phase(), s.stage());
-                if (!own.isEmpty()) {
-                    ArrayNode timed = stage.putArray("commands");
-                    own.forEach(c -> timed.addObject().put("script", c.script()).put("command", c.command())
-                            .put("seconds", seconds(c.took())));
-                }
+                stages.addObject().put("stage", s.stage()).put("start", s.start().toString()).put("end", s.end().toString())
+                        .put("seconds", seconds(Duration.between(s.start(), s.end()))).put("cached", s.cached());
+            }
+            List<CommandTiming> own = commandsOf(r.phase(), null);
+            if (!own.isEmpty()) {
+                ArrayNode timed = p.putArray("commands");
+                own.forEach(c -> timed.addObject().put("stage", c.stage()).put("script", c.script()).put("command", c.command())
+                        .put("seconds", seconds(c.took())));
             }
         }
         return root;
@@ -123,9 +123,9 @@ public record BuildReport(String habitat, String method, Instant started, Instan
         return html(false);
     }
 
-    /** The timed commands of one stage, in the order they ran. */
+    /** The timed commands of one stage of a phase (of every stage when {@code stage} is null), in the order they ran. */
     private List<CommandTiming> commandsOf(Phase phase, String stage) {
-        return commands.stream().filter(c -> c.phase() == phase && c.stage().equals(stage)).toList();
+        return commands.stream().filter(c -> c.phase() == phase && (stage == null || c.stage().equals(stage))).toList();
     }
 
     /**
@@ -252,7 +252,7 @@ public record BuildReport(String habitat, String method, Instant started, Instan
                 r.stages().forEach(s -> bars.add(new Bar(barLabel(r.phase(), s.stage()), s.start(), s.end(),
                         r.status() == PhaseResult.Status.FAILED ? "failed" : s.cached() ? "cached" : "built", commandsOf(r.phase(), s.stage()))));
             } else if (r.start() != null) {
-                bars.add(new Bar(barLabel(r.phase(), null), r.start(), r.end(), r.status().label(), List.of()));
+                bars.add(new Bar(barLabel(r.phase(), null), r.start(), r.end(), r.status().label(), commandsOf(r.phase(), null)));
             }
         }
         if (bars.isEmpty()) {

@@ -188,10 +188,20 @@ class BuildReportTest {
         assertTrue(page.contains("<rect class=\"command\" x=\"270.0\" y=\"2\" width=\"630.0\""), page);
         assertTrue(page.contains(">#2 7.0 s</text>"), page);
         assertFalse(page.contains("other command 1"), "a command of a stage not drawn is not drawn either");
-        JsonNode stage = new ObjectMapper().readTree(dir.resolve(BuildReport.JSON_FILE).toFile()).get("phases").get(0).get("stages").get(0);
-        assertEquals(2, stage.get("commands").size());
-        assertEquals("scripts[0]", stage.get("commands").get(1).get("script").asText());
-        assertEquals(2, stage.get("commands").get(1).get("command").asInt());
-        assertEquals(7.0, stage.get("commands").get(1).get("seconds").asDouble());
+        JsonNode timed = new ObjectMapper().readTree(dir.resolve(BuildReport.JSON_FILE).toFile()).get("phases").get(0).get("commands");
+        assertEquals(2, timed.size());
+        assertEquals("scripts", timed.get(1).get("stage").asText());
+        assertEquals("scripts[0]", timed.get(1).get("script").asText());
+        assertEquals(2, timed.get(1).get("command").asInt());
+        assertEquals(7.0, timed.get(1).get("seconds").asDouble());
+    }
+
+    @Test
+    void aPhaseWithoutStageTimingsHasItsCommandsDrawnInItsOwnBar() {
+        PhaseResult scripts = new PhaseResult(Phase.SCRIPTS, PhaseResult.Status.BUILT, Duration.ofSeconds(10), "sha256:09",
+                "habitat-x:9-scripts", at(0), at(10), List.of());
+        List<CommandTiming> commands = List.of(new CommandTiming(Phase.SCRIPTS, "scripts", "scripts[0]", 1, at(9), Duration.ofSeconds(9)));
+        String page = new BuildReport("x", "docker-exec", T0, at(10), false, List.of(scripts), commands, Map.of(), null, null).html();
+        assertTrue(page.contains("<title>scripts[0] command 1: 9.0 s</title><rect class=\"command\" x=\"90.0\" y=\"2\" width=\"810.0\""), page);
     }
 }
