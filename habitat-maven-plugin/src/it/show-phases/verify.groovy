@@ -30,4 +30,30 @@ assert p.waitFor() == 0 : err
 def withoutMavensResets = out.replace('\u001B[0m', '')
 assert new JsonSlurper().parseText(withoutMavensResets) == json : "stdout is the JSON listing and nothing else:\n${out}"
 assert !withoutMavensResets.contains('[INFO]') && withoutMavensResets.trim().startsWith('{') && withoutMavensResets.trim().endsWith('}')
+
+// build args: <buildArgs> in the pom and -Dhabitat.arg.NAME (which wins) override the env's variable, and the hashes
+// follow from the phase it first reaches; a name the env does not define fails with the nearest one
+def showPhases = { List<String> args, String pom ->
+    def run = new ProcessBuilder(['mvn', '-B', '-o', '-q', '-llr', "-Dmaven.repo.local=${localRepositoryPath}".toString(), '-f', pom,
+                                  'habitat:show-phases', '-Dhabitat.format=json'] + args).directory(basedir).redirectErrorStream(true).start()
+    def text = run.inputStream.text
+    [run.waitFor(), text.replace('\u001B[0m', '')]
+}
+new File(basedir, 'pom-build-args.xml').text = new File(basedir, 'pom.xml').text.replace('</version>\n      </plugin>',
+        '</version>\n        <configuration><buildArgs><USER>bob</USER></buildArgs></configuration>\n      </plugin>')
+def (aliceExit, aliceOut) = showPhases(['-Dhabitat.arg.USER=alice'], 'pom.xml')
+assert aliceExit == 0 : aliceOut
+def alice = new JsonSlurper().parseText(aliceOut)
+assert alice.phases[0].hash == json.phases[0].hash : 'the base phase does not see USER'
+alice.phases.drop(1).eachWithIndex { phase, i -> assert phase.hash != json.phases[i + 1].hash : "${phase.name} follows USER" }
+assert alice.phases.find { it.name == 'users' }.stages*.operations.flatten().any { it.contains("create user alice") } : alice
+def (bobExit, bobOut) = showPhases([], 'pom-build-args.xml')
+assert bobExit == 0 : bobOut
+def bob = new JsonSlurper().parseText(bobOut)
+assert bob.phases.find { it.name == 'users' }.stages*.operations.flatten().any { it.contains("create user bob") } : bob
+def (bothExit, bothOut) = showPhases(['-Dhabitat.arg.USER=alice'], 'pom-build-args.xml')
+assert bothExit == 0 && new JsonSlurper().parseText(bothOut) == alice : 'the command line wins over the pom'
+def (typoExit, typoOut) = showPhases(['-Dhabitat.arg.USR=alice'], 'pom.xml')
+assert typoExit != 0
+assert typoOut.contains("habitat.arg.USR: the habitat's env has no variable USR to override. Fix: did you mean USER?") : typoOut
 true

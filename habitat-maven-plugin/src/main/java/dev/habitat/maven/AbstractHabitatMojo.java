@@ -7,6 +7,8 @@ import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PlannedHabitat;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecution;
@@ -28,6 +30,13 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
     /** Where generated Dockerfiles, contexts and reports go, one directory per habitat name. */
     @Parameter(property = "habitat.outputDirectory", defaultValue = "${project.build.directory}/habitat")
     protected File outputDirectory;
+
+    /**
+     * Overrides of env variables the habitat's config defines ({@code <USER>alice</USER>}), applied after every
+     * layer so derived values follow; {@code -Dhabitat.arg.NAME=value} does the same and wins over this map.
+     */
+    @Parameter
+    protected Map<String, String> buildArgs;
 
     /** Skip the goal. */
     @Parameter(property = "habitat.skip", defaultValue = "false")
@@ -95,11 +104,24 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
         return properties;
     }
 
+    /** The pom's {@code <buildArgs>}, then every {@code -Dhabitat.arg.NAME=value} over them. */
+    private Map<String, String> givenBuildArgs() {
+        Map<String, String> args = new TreeMap<>(buildArgs == null ? Map.of() : buildArgs);
+        if (session != null) {
+            session.getUserProperties().forEach((k, v) -> {
+                if (String.valueOf(k).startsWith(ConfigLoader.BUILD_ARG_PREFIX)) {
+                    args.put(String.valueOf(k).substring(ConfigLoader.BUILD_ARG_PREFIX.length()), String.valueOf(v));
+                }
+            });
+        }
+        return args;
+    }
+
     protected abstract void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException;
 
     protected PlannedHabitat load() throws MojoFailureException {
         try {
-            PlannedHabitat h = PlannedHabitat.load(new ConfigLoader(), root.toPath(), Path.of(config),
+            PlannedHabitat h = PlannedHabitat.load(new ConfigLoader(), root.toPath(), Path.of(config), givenBuildArgs(),
                     outputDirectory.toPath(), ExternalInputs.none());
             for (ConfigProblem w : h.config().warnings()) {
                 getLog().warn(w.format());

@@ -3,6 +3,7 @@ package dev.habitat.maven;
 import dev.habitat.core.Phase;
 import dev.habitat.core.Spelling;
 import dev.habitat.core.build.BuildMethods;
+import dev.habitat.core.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,8 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
         List<String> warnings = new ArrayList<>();
         for (var e : new TreeMap<>(given).entrySet()) {
             String key = e.getKey();
-            if (!key.startsWith("habitat.")) {
-                continue;
+            if (!key.startsWith("habitat.") || key.startsWith(ConfigLoader.BUILD_ARG_PREFIX)) {
+                continue; // build args are checked against the config's env when it loads
             }
             if (!known.contains(key)) {
                 warnings.add("-D" + key + " is not a habitat property, ignored" + nearest(key).map(n -> " (did you mean -D" + n + "?)").orElse(""));

@@ -31,6 +31,13 @@ class GivenPropertiesTest {
     }
 
     @Test
+    void buildArgsAreLeftToTheConfigWhichKnowsItsEnv() {
+        var f = generate.check(Map.of("habitat.arg.USER", "alice", "habitat.arg.NOPE", "1"));
+        assertEquals(List.of(), f.errors());
+        assertEquals(List.of(), f.warnings());
+    }
+
+    @Test
     void unknownNamesGetTheNearestKnownOne() {
         var f = generate.check(Map.of("habitat.buildmethod", "auto", "habitat.nothing.like.it", "1"));
         assertEquals(List.of("-Dhabitat.buildmethod is not a habitat property, ignored (did you mean -Dhabitat.buildMethod?)",

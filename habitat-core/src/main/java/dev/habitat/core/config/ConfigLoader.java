@@ -1,6 +1,7 @@
 package dev.habitat.core.config;
 
 import dev.habitat.core.Phase;
+import dev.habitat.core.Spelling;
 import dev.habitat.core.config.YamlNode.ListNode;
 import dev.habitat.core.config.YamlNode.MapNode;
 import dev.habitat.core.config.YamlNode.Scalar;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -57,6 +59,9 @@ public final class ConfigLoader {
         this.userHome = userHome;
     }
 
+    /** How a build arg is named on the command line ({@code -Dhabitat.arg.USER=alice}) and in its problems. */
+    public static final String BUILD_ARG_PREFIX = "habitat.arg.";
+
     public ConfigLoader() {
         this(Path.of(System.getProperty("user.home")));
     }
@@ -66,6 +71,15 @@ public final class ConfigLoader {
      * @param configFile the habitat's config.yaml; relative paths resolve against {@code root}
      */
     public HabitatConfig load(Path root, Path configFile) {
+        return load(root, configFile, Map.of());
+    }
+
+    /**
+     * Loads with build args: each {@code NAME=value} overrides the env variable NAME that a layer defines, as a
+     * definition after every layer's, so values derived from it follow and the phase hashes see it like any input.
+     * A name no layer defines is an error (with the nearest name): a typo must not build something else silently.
+     */
+    public HabitatConfig load(Path root, Path configFile, Map<String, String> buildArgs) {
         Path absRoot = root.toAbsolutePath().normalize();
         Path habitatFile = absRoot.resolve(configFile).normalize();
         if (!Files.isRegularFile(habitatFile)) {
@@ -121,6 +135,7 @@ public final class ConfigLoader {
             a.checkKeys(d.getValue(), "", TOP_KEYS);
             a.collectEnv(d.getKey(), d.getValue());
         }
+        a.applyBuildArgs(buildArgs);
         a.resolveEnv();
         for (Map.Entry<Layer, MapNode> d : docs.entrySet()) {
             a.readLayer(d.getKey(), d.getValue(), files.get(d.getKey()).getParent());
@@ -170,7 +185,7 @@ public final class ConfigLoader {
             allowed.addAll(baseUsers);
             for (OwnerUse o : owners) {
                 if (!allowed.contains(o.user())) {
-                    String near = dev.habitat.core.Spelling.nearest(o.user(), allowed, 2).map(n -> "did you mean '" + n + "'? ").orElse("");
+                    String near = Spelling.nearest(o.user(), allowed, 2).map(n -> "did you mean '" + n + "'? ").orElse("");
                     error(o.at(), o.path(), "'" + o.user() + "' is not a user of this habitat (" + String.join(", ", users) + ")",
                             near + "a user the base image brings, or a script creates, goes in base_users: [" + o.user() + "]");
                 }
@@ -259,6 +274,26 @@ public final class ConfigLoader {
                 if (!ownKeys.contains("WORKDIR")) {
                     error(node, "env", "missing required variable WORKDIR in the habitat's own env",
                             "add '- WORKDIR=/workspace' (an absolute path)");
+                }
+            }
+        }
+
+        void applyBuildArgs(Map<String, String> buildArgs) {
+            Set<String> defined = new TreeSet<>();
+            envDefinitions.forEach(d -> defined.add(d.key()));
+            for (Map.Entry<String, String> arg : new TreeMap<>(buildArgs).entrySet()) {
+                String key = arg.getKey();
+                String value = arg.getValue() == null ? "" : arg.getValue();
+                Location at = Location.ofFile(Path.of(BUILD_ARG_PREFIX + key));
+                if (!defined.contains(key)) {
+                    String near = Spelling.nearest(key, defined, 2).map(n -> "did you mean " + n + "? ").orElse("");
+                    problems.add(ConfigProblem.error(at, "", "the habitat's env has no variable " + key + " to override",
+                            near + "a build arg overrides one of the env's variables: " + String.join(", ", defined)));
+                } else if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+                    problems.add(ConfigProblem.error(at, "", "the value of " + key + " contains a line break or NUL, which an image "
+                            + "ENV cannot hold", "give a one-line value"));
+                } else {
+                    envDefinitions.add(new EnvResolver.Definition(key, value, Layer.HABITAT, at, "value"));
                 }
             }
         }

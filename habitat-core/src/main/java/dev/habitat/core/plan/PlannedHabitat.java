@@ -16,7 +16,13 @@ public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, 
      */
     public static PlannedHabitat load(ConfigLoader loader, Path root, Path configFile, Path outputDirectory,
                                       ExternalInputs external) {
-        HabitatConfig config = loader.load(root, configFile);
+        return load(loader, root, configFile, Map.of(), outputDirectory, external);
+    }
+
+    /** As {@link #load(ConfigLoader, Path, Path, Path, ExternalInputs)}, with build args overriding env variables. */
+    public static PlannedHabitat load(ConfigLoader loader, Path root, Path configFile, Map<String, String> buildArgs,
+                                      Path outputDirectory, ExternalInputs external) {
+        HabitatConfig config = loader.load(root, configFile, buildArgs);
         StageGraph graph = new Planner().plan(config);
         Map<Phase, PhaseHash> hashes = new PhaseHasher(outputDirectory).hash(graph, external);
         return new PlannedHabitat(config, graph, hashes);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.habitat.core.Fixture;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -422,5 +423,31 @@ class ConfigLoaderTest {
         assertEquals("cd /workspace/app && echo dev ${PATH}", c.scripts().get(0).commands().get(0));
         assertEquals("cd /workspace/app", c.entry().command());
         assertNull(c.network());
+    }
+
+    @Test
+    void buildArgsOverrideEnvVariablesAfterEveryLayerAndDerivedValuesFollow() {
+        Fixture f = fx().write("shared/config.yaml", "env:\n  - HOME_TOOLS=/home/${USER}/tools\n")
+                .write("habitat/config.yaml", Fixture.MINIMAL + "  - PROJECT=${WORKDIR}/app\n");
+        HabitatConfig c = f.loader().load(dir, Path.of("habitat/config.yaml"), Map.of("USER", "alice", "WORKDIR", "/src"));
+        assertEquals("alice", c.user());
+        assertEquals("/src", c.workdir());
+        assertEquals("/home/alice/tools", c.env().get("HOME_TOOLS"), "a value derived in another layer follows");
+        assertEquals("/src/app", c.env().get("PROJECT"));
+        assertEquals("dev", f.load().user(), "without build args the config's value");
+    }
+
+    @Test
+    void aBuildArgTheEnvDoesNotDefineOrAnInvalidValueIsAnError() {
+        Fixture f = fx().write("habitat/config.yaml", Fixture.MINIMAL);
+        ConfigException e = assertThrows(ConfigException.class, () -> f.loader().load(dir, Path.of("habitat/config.yaml"),
+                Map.of("USR", "alice", "WORKDIR", "relative/dir", "USER", "Not A User")));
+        List<String> errors = e.problems().stream().filter(ConfigProblem::isError).map(ConfigProblem::format).toList();
+        assertEquals(3, errors.size(), errors.toString());
+        assertTrue(errors.contains("habitat.arg.USR: the habitat's env has no variable USR to override. Fix: did you mean USER? "
+                + "a build arg overrides one of the env's variables: USER, WORKDIR"), errors.toString());
+        assertTrue(errors.stream().anyMatch(m -> m.startsWith("habitat.arg.USER: value: USER 'Not A User' is not a valid user name")),
+                errors.toString());
+        assertTrue(errors.stream().anyMatch(m -> m.startsWith("habitat.arg.WORKDIR: value: WORKDIR")), errors.toString());
     }
 }

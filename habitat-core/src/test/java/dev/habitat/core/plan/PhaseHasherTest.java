@@ -95,6 +95,20 @@ class PhaseHasherTest {
     }
 
     @Test
+    void aBuildArgEntersTheHashesAsTheSameEditOfTheConfigWould() {
+        Fixture f = fixture().write("habitat/config.yaml", BASE);
+        Map<Phase, PhaseHash> overridden = PlannedHabitat.load(f.loader(), dir, Path.of("habitat/config.yaml"), Map.of("USER", "alice"),
+                dir.resolve("target"), ExternalInputs.none()).hashes();
+        assertEquals(from(Phase.USERS), changed(hashes(BASE), overridden));
+        Map<Phase, PhaseHash> edited = hashes(BASE.replace("USER=dev", "USER=alice"));
+        for (Phase p : Phase.values()) {
+            if (p != Phase.FINAL) { // 12-final copies config.yaml itself, which the override leaves as it is
+                assertEquals(edited.get(p).hash(), overridden.get(p).hash(), p.tagSuffix());
+            }
+        }
+    }
+
+    @Test
     void workdirChangesEnvAndLaterButNotUsers() {
         assertEquals(from(Phase.ENV), changed(hashes(BASE), hashes(BASE.replace("WORKDIR=/workspace", "WORKDIR=/ws"))));
     }
