@@ -8,7 +8,7 @@ import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.ContextTransfer;
 import dev.habitat.core.engine.SessionRefusedException;
 import dev.habitat.core.engine.SyncedDir;
-import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.Engine;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.render.DockerfileRenderer;
@@ -43,10 +43,10 @@ public final class BuildKitMethod implements BuildMethod {
     static final String CONTEXT_DIR = "context";
     static final String DOCKERFILE_DIR = "dockerfile";
 
-    private final DockerEngine engine;
+    private final Engine engine;
     private final DockerfileRenderer renderer = new DockerfileRenderer();
 
-    public BuildKitMethod(DockerEngine engine) {
+    public BuildKitMethod(Engine engine) {
         this.engine = engine;
     }
 

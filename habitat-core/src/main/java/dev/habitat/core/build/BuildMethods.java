@@ -1,6 +1,6 @@
 package dev.habitat.core.build;
 
-import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineInfo;
 import java.util.List;
 
@@ -18,7 +18,7 @@ public final class BuildMethods {
     }
 
     /** The method for {@code requested} on this engine: see {@link #resolve}. Logs the reason of an auto choice. */
-    public static BuildMethod choose(String requested, DockerEngine engine, BuildProgress progress) {
+    public static BuildMethod choose(String requested, Engine engine, BuildProgress progress) {
         Choice choice = resolve(requested, engine.info(), engine.host());
         if (choice.reason() != null) {
             progress.info("habitat: build method auto: " + choice.reason());

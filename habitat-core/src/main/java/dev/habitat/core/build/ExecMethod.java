@@ -4,7 +4,7 @@ import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.VolumeSpec;
 import dev.habitat.core.engine.ContextTar;
-import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.plan.CopySource;
@@ -49,10 +49,10 @@ public final class ExecMethod implements BuildMethod {
     public static final String GIT_CACHE_VOLUME = "habitat-git-cache";
     private static final int KEEP_LINES = 20;
 
-    private final DockerEngine engine;
+    private final Engine engine;
     private final BuildKitMethod buildKit;
 
-    public ExecMethod(DockerEngine engine) {
+    public ExecMethod(Engine engine) {
         this.engine = engine;
         this.buildKit = new BuildKitMethod(engine);
     }
@@ -92,7 +92,7 @@ public final class ExecMethod implements BuildMethod {
                 engine.removeContainer(container);
             } catch (RuntimeException e) {
                 // never hide the build's own failure; a later build removes it
-                progress.warn("cannot remove build container " + name + " now (" + DockerEngine.rootCause(e)
+                progress.warn("cannot remove build container " + name + " now (" + Engine.rootCause(e)
                         + "); the next build of " + config.name() + " removes it");
             }
             try {

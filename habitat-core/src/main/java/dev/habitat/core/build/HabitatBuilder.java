@@ -3,7 +3,7 @@ package dev.habitat.core.build;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.engine.ContextTransfer;
-import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineHints;
 import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.engine.ImageTransfer;
@@ -38,11 +38,11 @@ import java.util.Set;
  * resume and rebuild alike.
  */
 public final class HabitatBuilder {
-    private final DockerEngine engine;
+    private final Engine engine;
     private final BuildProgress progress; // unmasked: builds with secrets wrap it
     private final BuildMethod method;
 
-    public HabitatBuilder(DockerEngine engine, BuildMethod method, BuildProgress progress) {
+    public HabitatBuilder(Engine engine, BuildMethod method, BuildProgress progress) {
         this.engine = engine;
         this.method = method;
         this.progress = progress;
@@ -181,10 +181,10 @@ public final class HabitatBuilder {
                     throw e;
                 }
                 if (engine.responds()) {
-                    Optional<String> wayOut = EngineHints.forFailure(DockerEngine.rootCause(e), engine.info());
+                    Optional<String> wayOut = EngineHints.forFailure(Engine.rootCause(e), engine.info());
                     if (wayOut.isPresent()) {
                         throw new IllegalStateException("habitat: building " + SegmentJob.lastOf(segment).tagSuffix() + " failed: "
-                                + DockerEngine.rootCause(e) + "\n  way out: " + wayOut.get(), e);
+                                + Engine.rootCause(e) + "\n  way out: " + wayOut.get(), e);
                     }
                     throw e;
                 }
@@ -193,7 +193,7 @@ public final class HabitatBuilder {
                 Phase building = e instanceof EngineLostException lost && lost.phase() != null ? lost.phase() : SegmentJob.lastOf(segment);
                 String kept = e instanceof EngineLostException lost && lost.kept() != null ? lost.kept() : from;
                 throw new EngineUnavailableException("habitat: lost the Docker engine at " + engine.host() + " while building "
-                        + building.tagSuffix() + " (" + DockerEngine.rootCause(e) + "). "
+                        + building.tagSuffix() + " (" + Engine.rootCause(e) + "). "
                         + (kept == null ? "No snapshot was kept" : "Snapshots up to " + kept + " are kept")
                         + " and nothing later was tagged: start the engine again (or restore the connection) and run the "
                         + "build again to resume.", e);

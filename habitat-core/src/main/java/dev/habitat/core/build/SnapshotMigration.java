@@ -7,7 +7,7 @@ import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
 import dev.habitat.core.engine.BuildSession;
 import dev.habitat.core.engine.ContextTar;
-import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.engine.SessionRefusedException;
 import dev.habitat.core.plan.PhaseHash;
@@ -117,9 +117,9 @@ public final class SnapshotMigration {
         }
     }
 
-    private final DockerEngine engine;
+    private final Engine engine;
 
-    public SnapshotMigration(DockerEngine engine) {
+    public SnapshotMigration(Engine engine) {
         this.engine = engine;
     }
 

@@ -29,7 +29,7 @@ import dev.habitat.core.registry.RegistryAuth;
  * builds go through the raw {@code POST /build?version=2} with docker-java's low-level HTTP client,
  * since docker-java has no BuildKit support; the response stream is decoded here.
  */
-public final class DockerEngine implements AutoCloseable, ImageTransfer {
+public final class DockerEngine implements Engine {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EngineAddress address;
@@ -94,7 +94,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
             } catch (EngineUnavailableException e) {
                 engine.close();
                 last = e;
-                tried.add(candidate + ": " + rootCause(e.getCause() == null ? e : e.getCause()));
+                tried.add(candidate + ": " + Engine.rootCause(e.getCause() == null ? e : e.getCause()));
             }
         }
         if (candidates.size() == 1) {
@@ -128,15 +128,18 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     }
 
     /** Where this engine is reached and which setting named it. */
+    @Override
     public EngineAddress address() {
         return address;
     }
 
+    @Override
     public String host() {
         return config.getDockerHost().toString();
     }
 
     /** Where a BuildKit session connects: this engine's address, with its TLS context when it has one. */
+    @Override
     public SessionEndpoint sessionEndpoint() {
         var ssl = config.getSSLConfig();
         if (!address.tls() || ssl == null || !"tcp".equals(config.getDockerHost().getScheme())) {
@@ -154,6 +157,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      * Docker or Podman, from {@code GET /version}: Podman lists a component named "Podman Engine". Asked once
      * per connection.
      */
+    @Override
     public synchronized EngineInfo info() {
         if (info == null) {
             if (address.tls()) {
@@ -190,6 +194,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      * default of Docker Desktop and of new installs since 29): {@code GET /info} lists the driver type
      * {@code io.containerd.snapshotter.v1}. Asked once per connection.
      */
+    @Override
     public synchronized boolean containerdImageStore() {
         if (containerdStore == null) {
             try {
@@ -208,21 +213,23 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException) {
                 String certs = address.tls() ? "the certificates in " + address.certPath() : "no client certificate";
                 return new EngineUnavailableException("The TLS connection to the engine at " + host() + " (" + address.source()
-                        + ") failed with " + certs + ": " + rootCause(t) + ". Check that ca.pem there is the CA that signed "
+                        + ") failed with " + certs + ": " + Engine.rootCause(t) + ". Check that ca.pem there is the CA that signed "
                         + "the engine's certificate and that the engine trusts cert.pem (DOCKER_CERT_PATH).", e);
             }
         }
         return new EngineUnavailableException("No Docker engine answers at " + host() + " (" + address.source() + ": "
-                + rootCause(e) + "). " + START_OR_POINT, e);
+                + Engine.rootCause(e) + "). " + START_OR_POINT, e);
     }
 
     /** The engine's version line; fails with how to start or point to an engine when none answers. */
+    @Override
     public String ping() {
         EngineInfo i = info();
         return i.product().label() + " " + i.version() + " (API " + i.apiVersion() + ")";
     }
 
     /** Whether the engine answers a ping on a fresh connection (after a request failed in the middle). */
+    @Override
     public boolean responds() {
         try (DockerEngine own = connect(address)) {
             return own.get("/_ping", Map.of()).ok();
@@ -257,10 +264,12 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     }
 
     /** The image's identity by content (see {@link ImageContent}), the same in every image store; empty when absent. */
+    @Override
     public Optional<String> contentIdentity(String ref) {
         return inspected(ref).map(ImageContent::identity);
     }
 
+    @Override
     public Optional<ImageConfig> imageConfig(String ref) {
         return inspected(ref).map(r -> {
             JsonNode c = r.path("Config");
@@ -287,6 +296,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      * {@code container=podman} and {@code TERM=xterm} to every container, and its commit writes a container's
      * environment into the image, which Docker's does not. The method passes each step's environment anyway.
      */
+    @Override
     public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
         String id = info().product() == EngineInfo.Product.PODMAN
                 ? createIdleOnPodman(image, name, binds, tmpfs, network)
@@ -363,6 +373,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     }
 
     /** Runs a command in a container and returns its exit code; output lines go to {@code output}. */
+    @Override
     public int exec(String container, String user, String workdir, List<String> env, List<String> argv,
                     java.util.function.Consumer<String> output) {
         String execId = client().execCreateCmd(container).withUser(user).withWorkingDir(workdir).withEnv(env)
@@ -392,6 +403,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     }
 
     /** Extracts a tar into a container at {@code path}, keeping the modes of its entries. */
+    @Override
     public void putArchive(String container, String path, byte[] tar) {
         DockerHttpClient.Request req = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.PUT)
@@ -412,6 +424,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      * Commits a container as {@code repository:tag}, applying Dockerfile-style {@code changes} (ENV, LABEL,
      * USER, WORKDIR, ENTRYPOINT, CMD). Raw call: docker-java's CommitCmd cannot send {@code changes}.
      */
+    @Override
     public String commit(String container, String repository, String tag, List<String> changes) {
         StringJoiner q = new StringJoiner("&", "/commit?", "");
         q.add("container=" + enc(container)).add("repo=" + enc(repository)).add("tag=" + enc(tag)).add("pause=true");
@@ -429,6 +442,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
         return id.isEmpty() || id.contains(":") ? id : "sha256:" + id;
     }
 
+    @Override
     public void removeContainer(String id) {
         try {
             client().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
@@ -443,7 +457,8 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      * Runs {@code action} on a connection of its own to the same engine: for shutdown hooks, which may run
      * while the build thread closes this engine's connection pool.
      */
-    public void withOwnConnection(java.util.function.Consumer<DockerEngine> action) {
+    @Override
+    public void withOwnConnection(java.util.function.Consumer<Engine> action) {
         try (DockerEngine own = connect(address)) {
             action.accept(own);
         } catch (RuntimeException e) {
@@ -455,6 +470,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      * Every tag of a repository ({@code habitat-x:1-base}, ...), sorted, in the short form the plugin tags with
      * (Podman lists {@code docker.io/library/habitat-x:1-base} or {@code localhost/habitat-x:1-base}).
      */
+    @Override
     public List<String> tagsOf(String repository) {
         return client().listImagesCmd().withImageNameFilter(repository).exec().stream()
                 .filter(i -> i.getRepoTags() != null)
@@ -475,6 +491,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     }
 
     /** Ids of containers (running or not) whose name matches {@code name} exactly (a regex). */
+    @Override
     public List<String> containersNamed(java.util.regex.Pattern name) {
         return client().listContainersCmd().withShowAll(true).exec().stream()
                 .filter(c -> c.getNames() != null && java.util.Arrays.stream(c.getNames())
@@ -500,6 +517,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
      * Without a context tar, the engine pulls the context and the Dockerfile through the request's session
      * ({@code remote=client-session}), as current Docker clients send them.
      */
+    @Override
     public BuildOutcome build(BuildRequest request, BuildEvents events) {
         StringJoiner q = new StringJoiner("&", "/build?", "");
         q.add("version=2").add("dockerfile=Dockerfile").add("rm=1").add("forcerm=1");
@@ -652,6 +670,7 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
     }
 
     /** Asks the engine to stop a running build (Ctrl-C, a failing Maven build). Best effort. */
+    @Override
     public void cancelBuild(String buildId) {
         DockerHttpClient.Request req = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.POST)
@@ -674,15 +693,6 @@ public final class DockerEngine implements AutoCloseable, ImageTransfer {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    /** The innermost cause's message: what actually went wrong below the client library. */
-    public static String rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     @Override

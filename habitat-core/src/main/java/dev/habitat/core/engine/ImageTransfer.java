@@ -3,7 +3,7 @@ package dev.habitat.core.engine;
 import dev.habitat.core.registry.RegistryAuth;
 import java.util.Optional;
 
-/** What an engine does with images and a registry: pull, push, tag, untag, inspect. {@link DockerEngine} is one. */
+/** What an engine does with images and a registry: pull, push, tag, untag, inspect. {@link Engine} extends it. */
 public interface ImageTransfer {
     /** Pulls {@code ref} ({@code host/repo:tag}) with the given credentials. */
     TransferResult pull(String ref, RegistryAuth auth);
