@@ -13,13 +13,12 @@ import java.util.regex.Matcher;
  * {@link CommandTiming}s for the report. Both build methods send step output through here, so the times come
  * from one place whichever method ran the step.
  */
-final class CommandTimes implements BuildProgress {
-    private final BuildProgress target;
+final class CommandTimes extends ForwardingProgress {
     private final Clock clock;
     private final List<CommandTiming> timings = new ArrayList<>();
 
     CommandTimes(BuildProgress target, Clock clock) {
-        this.target = target;
+        super(target);
         this.clock = clock;
     }
 
@@ -38,30 +37,5 @@ final class CommandTimes implements BuildProgress {
             }
         }
         target.output(phase, stage, line);
-    }
-
-    @Override
-    public void info(String message) {
-        target.info(message);
-    }
-
-    @Override
-    public void warn(String message) {
-        target.warn(message);
-    }
-
-    @Override
-    public void phaseStarted(Phase phase) {
-        target.phaseStarted(phase);
-    }
-
-    @Override
-    public void phaseFinished(PhaseResult result) {
-        target.phaseFinished(result);
-    }
-
-    @Override
-    public void debug(String message) {
-        target.debug(message);
     }
 }

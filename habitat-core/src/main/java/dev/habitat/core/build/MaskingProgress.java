@@ -3,12 +3,11 @@ package dev.habitat.core.build;
 import dev.habitat.core.Phase;
 
 /** Passes progress on with every secret value masked: step output may echo a token, the log must not. */
-final class MaskingProgress implements BuildProgress {
-    private final BuildProgress target;
+final class MaskingProgress extends ForwardingProgress {
     private final Secrets secrets;
 
     MaskingProgress(BuildProgress target, Secrets secrets) {
-        this.target = target;
+        super(target);
         this.secrets = secrets;
     }
 
@@ -20,16 +19,6 @@ final class MaskingProgress implements BuildProgress {
     @Override
     public void warn(String message) {
         target.warn(secrets.mask(message));
-    }
-
-    @Override
-    public void phaseStarted(Phase phase) {
-        target.phaseStarted(phase);
-    }
-
-    @Override
-    public void phaseFinished(PhaseResult result) {
-        target.phaseFinished(result);
     }
 
     @Override
