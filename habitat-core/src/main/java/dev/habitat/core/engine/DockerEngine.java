@@ -1,28 +1,31 @@
 package dev.habitat.core.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.habitat.core.registry.RegistryAuth;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.Base64;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
-import dev.habitat.core.registry.RegistryAuth;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * The Docker engine, reached through its API with docker-java (never a {@code docker} CLI). BuildKit
@@ -30,48 +33,38 @@ import dev.habitat.core.registry.RegistryAuth;
  * since docker-java has no BuildKit support; the response stream is decoded here.
  */
 public final class DockerEngine implements Engine {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EngineHttp.JSON;
 
     private final EngineAddress address;
     private final DockerClientConfig config;
-    private final DockerHttpClient http;
+    private final DockerHttpClient transport;
+    private final EngineHttp http;
+    private final DockerContainers containers;
+    private final RegistryTransfers registry;
+    private final BuildRequests builds;
     private DockerClient client; // docker-java's command layer, made on first use: an up-to-date build never needs it
     private EngineInfo info;
     private Boolean containerdStore;
 
-    private DockerEngine(EngineAddress address, DockerClientConfig config, DockerHttpClient http) {
+    private DockerEngine(EngineAddress address, DockerClientConfig config, DockerHttpClient transport) {
         this.address = address;
         this.config = config;
-        this.http = http;
+        this.transport = transport;
+        this.http = new EngineHttp(transport, config.getDockerHost().toString());
+        this.containers = new DockerContainers(http, this::client, this::info);
+        this.registry = new RegistryTransfers(http);
+        this.builds = new BuildRequests(http);
     }
 
     /** docker-java's commands (containers, exec, tags, lists); the requests on every build's path are raw HTTP. */
     private synchronized DockerClient client() {
         if (client == null) {
-            client = DockerClientImpl.getInstance(config, http);
+            client = DockerClientImpl.getInstance(config, transport);
         }
         return client;
     }
 
-    /** An engine's answer to a raw request: the status and the whole body. */
-    private record Answer(int status, byte[] body) {
-        boolean ok() {
-            return status / 100 == 2;
-        }
 
-        String text() {
-            return new String(body, StandardCharsets.UTF_8).trim();
-        }
-    }
-
-    /** A raw GET with the given headers; transport failures are the caller's to word. */
-    private Answer get(String path, Map<String, String> headers) throws IOException {
-        DockerHttpClient.Request.Builder b = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET).path(path);
-        headers.forEach(b::putHeader);
-        try (DockerHttpClient.Response resp = http.execute(b.build())) {
-            return new Answer(resp.getStatusCode(), resp.getBody().readAllBytes());
-        }
-    }
 
     /**
      * The engine the docker CLI would use (see {@link EngineLocator}): {@code dockerHost} when not blank, else
@@ -84,7 +77,7 @@ public final class DockerEngine implements Engine {
 
     /** The first candidate that answers; a single (named) candidate fails with its own reason. */
     static DockerEngine firstAnswering(List<EngineAddress> candidates) {
-        List<String> tried = new java.util.ArrayList<>();
+        List<String> tried = new ArrayList<>();
         EngineUnavailableException last = null;
         for (EngineAddress candidate : candidates) {
             DockerEngine engine = connect(candidate);
@@ -147,7 +140,7 @@ public final class DockerEngine implements Engine {
         }
         try {
             return new SessionEndpoint(config.getDockerHost(), ssl.getSSLContext());
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new EngineUnavailableException("cannot read the TLS client certificate for " + address + ": "
                     + e.getMessage() + ". Check ca.pem, cert.pem and key.pem there.", e);
         }
@@ -171,14 +164,14 @@ public final class DockerEngine implements Engine {
                 }
             }
             try {
-                Answer a = get("/version", Map.of());
+                EngineHttp.Answer a = http.get("/version", Map.of());
                 if (a.status() != 200) {
                     throw unavailable(new IllegalStateException("GET /version answered HTTP " + a.status() + ": " + a.text()));
                 }
                 JsonNode v = JSON.readTree(a.body());
                 boolean podman = false;
                 for (JsonNode c : v.path("Components")) {
-                    podman |= c.path("Name").asText().toLowerCase(java.util.Locale.ROOT).contains("podman");
+                    podman |= c.path("Name").asText().toLowerCase(Locale.ROOT).contains("podman");
                 }
                 info = new EngineInfo(podman ? EngineInfo.Product.PODMAN : EngineInfo.Product.DOCKER, v.path("Version").asText(null),
                         v.path("ApiVersion").asText(null));
@@ -198,7 +191,7 @@ public final class DockerEngine implements Engine {
     public synchronized boolean containerdImageStore() {
         if (containerdStore == null) {
             try {
-                JsonNode status = JSON.readTree(get("/info", Map.of()).body()).path("DriverStatus");
+                JsonNode status = JSON.readTree(http.get("/info", Map.of()).body()).path("DriverStatus");
                 containerdStore = status.toString().contains("io.containerd.snapshotter");
             } catch (IOException e) {
                 containerdStore = false;
@@ -210,7 +203,7 @@ public final class DockerEngine implements Engine {
     /** Why the engine did not answer, with the way out: TLS problems name the certificates used. */
     private EngineUnavailableException unavailable(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.GeneralSecurityException) {
+            if (t instanceof SSLException || t instanceof GeneralSecurityException) {
                 String certs = address.tls() ? "the certificates in " + address.certPath() : "no client certificate";
                 return new EngineUnavailableException("The TLS connection to the engine at " + host() + " (" + address.source()
                         + ") failed with " + certs + ": " + Engine.rootCause(t) + ". Check that ca.pem there is the CA that signed "
@@ -232,7 +225,7 @@ public final class DockerEngine implements Engine {
     @Override
     public boolean responds() {
         try (DockerEngine own = connect(address)) {
-            return own.get("/_ping", Map.of()).ok();
+            return own.http.get("/_ping", Map.of()).ok();
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -241,7 +234,7 @@ public final class DockerEngine implements Engine {
     @Override
     public Optional<ImageInfo> inspectImage(String ref) {
         return inspected(ref).map(r -> {
-            Map<String, String> labels = new java.util.LinkedHashMap<>();
+            Map<String, String> labels = new LinkedHashMap<>();
             r.path("Config").path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
             return new ImageInfo(r.path("Id").asText(), labels, r.path("Size").asLong(0), r.path("Created").asText(null));
         });
@@ -250,7 +243,7 @@ public final class DockerEngine implements Engine {
     /** {@code GET /images/{ref}/json}; empty when the engine has no such image. */
     private Optional<JsonNode> inspected(String ref) {
         try {
-            Answer a = get("/images/" + ref + "/json", Map.of());
+            EngineHttp.Answer a = http.get("/images/" + ref + "/json", Map.of());
             if (a.status() == 404) {
                 return Optional.empty();
             }
@@ -283,174 +276,65 @@ public final class DockerEngine implements Engine {
         if (!array.isArray()) {
             return Optional.empty();
         }
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return Optional.of(List.copyOf(out));
     }
 
-    /**
-     * Creates and starts a container that only waits, for the docker-exec method: root, the
-     * given binds ({@code host:container[:opts]}, named volumes too), and the network mode.
-     *
-     * <p>On Podman the container is created through its own API with no default environment: Podman adds
-     * {@code container=podman} and {@code TERM=xterm} to every container, and its commit writes a container's
-     * environment into the image, which Docker's does not. The method passes each step's environment anyway.
-     */
+
     @Override
     public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
-        String id = info().product() == EngineInfo.Product.PODMAN
-                ? createIdleOnPodman(image, name, binds, tmpfs, network)
-                : createIdleOnDocker(image, name, binds, tmpfs, network);
-        client().startContainerCmd(id).exec();
-        return id;
+        return containers.startIdleContainer(image, name, binds, tmpfs, network);
     }
 
-    private static final List<String> IDLE_ENTRYPOINT = List.of("/bin/sh", "-c");
-    private static final String IDLE_COMMAND = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done";
-
-    private String createIdleOnDocker(String image, String name, List<String> binds, List<String> tmpfs, String network) {
-        var host = com.github.dockerjava.api.model.HostConfig.newHostConfig()
-                .withBinds(binds.stream().map(com.github.dockerjava.api.model.Bind::parse).toList());
-        if (!tmpfs.isEmpty()) {
-            Map<String, String> mounts = new java.util.LinkedHashMap<>();
-            tmpfs.forEach(path -> mounts.put(path, "mode=0755"));
-            host.withTmpFs(mounts);
-        }
-        if (network != null && !network.equals("default")) {
-            host.withNetworkMode(network);
-        }
-        return client().createContainerCmd(image).withName(name).withUser("0")
-                .withEntrypoint(IDLE_ENTRYPOINT.toArray(String[]::new)).withCmd(IDLE_COMMAND)
-                .withHostConfig(host).exec().getId();
-    }
-
-    /** Podman's {@code POST /libpod/containers/create} (a SpecGenerator), with {@code unsetenvall}. */
-    private String createIdleOnPodman(String image, String name, List<String> binds, List<String> tmpfs, String network) {
-        var spec = JSON.createObjectNode().put("image", image).put("name", name).put("user", "0").put("unsetenvall", true);
-        IDLE_ENTRYPOINT.forEach(spec.putArray("entrypoint")::add);
-        spec.putArray("command").add(IDLE_COMMAND);
-        var mounts = spec.putArray("mounts");
-        var volumes = spec.putArray("volumes");
-        for (String b : binds) {
-            var bind = com.github.dockerjava.api.model.Bind.parse(b);
-            boolean readOnly = bind.getAccessMode() == com.github.dockerjava.api.model.AccessMode.ro;
-            if (bind.getPath().startsWith("/")) {
-                var m = mounts.addObject().put("type", "bind").put("source", bind.getPath()).put("destination", bind.getVolume().getPath());
-                m.putArray("options").add("rbind").add(readOnly ? "ro" : "rw");
-            } else {
-                var v = volumes.addObject().put("Name", bind.getPath()).put("Dest", bind.getVolume().getPath());
-                v.putArray("Options").add(readOnly ? "ro" : "rw");
-            }
-        }
-        for (String path : tmpfs) {
-            mounts.addObject().put("type", "tmpfs").put("source", "tmpfs").put("destination", path).putArray("options").add("mode=0755");
-        }
-        if (network != null && !network.equals("default")) {
-            spec.putObject("netns").put("nsmode", network);
-        }
-        String body = post("/v4.0.0/libpod/containers/create", spec.toString(), "create the build container " + name);
-        try {
-            return JSON.readTree(body).path("Id").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException("unexpected answer to creating " + name + ": " + body, e);
-        }
-    }
-
-    /** A raw JSON POST; the body of a 2xx answer, else a clear failure naming {@code what}. */
-    private String post(String path, String json, String what) {
-        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.POST).path(path)
-                .putHeader("Content-Type", "application/json").bodyBytes(json.getBytes(StandardCharsets.UTF_8)).build();
-        try (DockerHttpClient.Response resp = http.execute(req)) {
-            String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (resp.getStatusCode() / 100 != 2) {
-                throw new IllegalStateException("cannot " + what + " on " + host() + " (HTTP " + resp.getStatusCode() + "): " + body.trim());
-            }
-            return body;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot " + what + " on " + host() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Runs a command in a container and returns its exit code; output lines go to {@code output}. */
     @Override
-    public int exec(String container, String user, String workdir, List<String> env, List<String> argv,
-                    java.util.function.Consumer<String> output) {
-        String execId = client().execCreateCmd(container).withUser(user).withWorkingDir(workdir).withEnv(env)
-                .withCmd(argv.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true).exec().getId();
-        StringBuilder partial = new StringBuilder();
-        try {
-            client().execStartCmd(execId).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
-                @Override
-                public void onNext(com.github.dockerjava.api.model.Frame frame) {
-                    partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                    int nl;
-                    while ((nl = partial.indexOf("\n")) >= 0) {
-                        output.accept(partial.substring(0, nl));
-                        partial.delete(0, nl + 1);
-                    }
-                }
-            }).awaitCompletion();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running a command in " + container, e);
-        }
-        if (partial.length() > 0) {
-            output.accept(partial.toString());
-        }
-        Long code = client().inspectExecCmd(execId).exec().getExitCodeLong();
-        return code == null ? -1 : code.intValue();
+    public int exec(String container, String user, String workdir, List<String> env, List<String> argv, Consumer<String> output) {
+        return containers.exec(container, user, workdir, env, argv, output);
     }
 
-    /** Extracts a tar into a container at {@code path}, keeping the modes of its entries. */
     @Override
     public void putArchive(String container, String path, byte[] tar) {
-        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.PUT)
-                .path("/containers/" + enc(container) + "/archive?path=" + enc(path))
-                .putHeader("Content-Type", "application/x-tar").bodyBytes(tar).build();
-        try (DockerHttpClient.Response resp = http.execute(req)) {
-            String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (resp.getStatusCode() / 100 != 2) {
-                throw new IllegalStateException("copy into " + container + ":" + path + " failed (HTTP "
-                        + resp.getStatusCode() + "): " + body.trim());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("copy into " + container + " failed: " + e.getMessage(), e);
-        }
+        containers.putArchive(container, path, tar);
     }
 
-    /**
-     * Commits a container as {@code repository:tag}, applying Dockerfile-style {@code changes} (ENV, LABEL,
-     * USER, WORKDIR, ENTRYPOINT, CMD). Raw call: docker-java's CommitCmd cannot send {@code changes}.
-     */
     @Override
     public String commit(String container, String repository, String tag, List<String> changes) {
-        StringJoiner q = new StringJoiner("&", "/commit?", "");
-        q.add("container=" + enc(container)).add("repo=" + enc(repository)).add("tag=" + enc(tag)).add("pause=true");
-        changes.forEach(c -> q.add("changes=" + enc(c)));
-        String body = post(q.toString(), "{}", "commit " + container);
-        try {
-            return imageIdOf(JSON.readTree(body).path("Id").asText());
-        } catch (IOException e) {
-            throw new UncheckedIOException("unexpected answer to the commit of " + container + ": " + body, e);
-        }
-    }
-
-    /** An image id in the form image inspection gives ({@code sha256:...}); Podman's commit answers the bare hex. */
-    static String imageIdOf(String id) {
-        return id.isEmpty() || id.contains(":") ? id : "sha256:" + id;
+        return containers.commit(container, repository, tag, changes);
     }
 
     @Override
     public void removeContainer(String id) {
-        try {
-            client().removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-        } catch (NotFoundException e) {
-            // gone already
-        } catch (com.github.dockerjava.api.exception.ConflictException e) {
-            // "removal already in progress" (a shutdown hook got there first): it is going
-        }
+        containers.removeContainer(id);
+    }
+
+    @Override
+    public List<String> containersNamed(Pattern name) {
+        return containers.containersNamed(name);
+    }
+
+    @Override
+    public BuildOutcome build(BuildRequest request, BuildEvents events) {
+        return builds.build(request, events);
+    }
+
+    @Override
+    public void cancelBuild(String buildId) {
+        builds.cancelBuild(buildId);
+    }
+
+    @Override
+    public TransferResult pull(String ref, RegistryAuth auth) {
+        return registry.pull(ref, auth);
+    }
+
+    @Override
+    public TransferResult inRegistry(String ref, RegistryAuth auth) {
+        return registry.inRegistry(ref, auth);
+    }
+
+    @Override
+    public TransferResult push(String ref, RegistryAuth auth) {
+        return registry.push(ref, auth);
     }
 
     /**
@@ -458,7 +342,7 @@ public final class DockerEngine implements Engine {
      * while the build thread closes this engine's connection pool.
      */
     @Override
-    public void withOwnConnection(java.util.function.Consumer<Engine> action) {
+    public void withOwnConnection(Consumer<Engine> action) {
         try (DockerEngine own = connect(address)) {
             action.accept(own);
         } catch (RuntimeException e) {
@@ -474,7 +358,7 @@ public final class DockerEngine implements Engine {
     public List<String> tagsOf(String repository) {
         return client().listImagesCmd().withImageNameFilter(repository).exec().stream()
                 .filter(i -> i.getRepoTags() != null)
-                .flatMap(i -> java.util.Arrays.stream(i.getRepoTags()))
+                .flatMap(i -> Arrays.stream(i.getRepoTags()))
                 .map(DockerEngine::shortName)
                 .filter(t -> t.startsWith(repository + ":"))
                 .distinct().sorted().toList();
@@ -490,14 +374,6 @@ public final class DockerEngine implements Engine {
         return reference;
     }
 
-    /** Ids of containers (running or not) whose name matches {@code name} exactly (a regex). */
-    @Override
-    public List<String> containersNamed(java.util.regex.Pattern name) {
-        return client().listContainersCmd().withShowAll(true).exec().stream()
-                .filter(c -> c.getNames() != null && java.util.Arrays.stream(c.getNames())
-                        .anyMatch(n -> name.matcher(n.startsWith("/") ? n.substring(1) : n).matches()))
-                .map(com.github.dockerjava.api.model.Container::getId).toList();
-    }
 
     /** Removes a tag (the image goes when it was its last tag); a missing tag is not an error. */
     @Override
@@ -506,194 +382,22 @@ public final class DockerEngine implements Engine {
             client().removeImageCmd(ref).withForce(false).exec();
         } catch (NotFoundException e) {
             // already gone
-        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+        } catch (ConflictException e) {
             // used by a container: keep it; our labels make it stale anyway
         }
     }
 
-    /**
-     * Runs one BuildKit build and streams its progress to {@code events}. A failing build ends with
-     * {@code errorDetail} in the stream while the HTTP status stays 200: that becomes the outcome's error.
-     * Without a context tar, the engine pulls the context and the Dockerfile through the request's session
-     * ({@code remote=client-session}), as current Docker clients send them.
-     */
-    @Override
-    public BuildOutcome build(BuildRequest request, BuildEvents events) {
-        StringJoiner q = new StringJoiner("&", "/build?", "");
-        q.add("version=2").add("dockerfile=Dockerfile").add("rm=1").add("forcerm=1");
-        if (request.target() != null) {
-            q.add("target=" + enc(request.target()));
-        }
-        for (String t : request.tags()) {
-            q.add("t=" + enc(t));
-        }
-        if (!request.buildArgs().isEmpty()) {
-            q.add("buildargs=" + enc(json(request.buildArgs())));
-        }
-        if (!request.labels().isEmpty()) {
-            q.add("labels=" + enc(json(request.labels())));
-        }
-        if (request.network() != null && !request.network().equals("default")) {
-            q.add("networkmode=" + enc(request.network()));
-        }
-        if (request.noCache()) {
-            q.add("nocache=1");
-        }
-        if (request.buildId() != null) {
-            q.add("buildid=" + enc(request.buildId()));
-        }
-        if (request.sessionId() != null) {
-            q.add("session=" + enc(request.sessionId()));
-        }
-        if (request.contextTar() == null) {
-            if (request.sessionId() == null) {
-                throw new IllegalArgumentException("a build without a context tar needs a session to pull the context from");
-            }
-            q.add("remote=client-session");
-        }
-        String imageId = null;
-        String error = null;
-        try (InputStream body = request.contextTar() == null ? InputStream.nullInputStream() : Files.newInputStream(request.contextTar())) {
-            DockerHttpClient.Request req = DockerHttpClient.Request.builder()
-                    .method(DockerHttpClient.Request.Method.POST)
-                    .path(q.toString())
-                    .putHeader("Content-Type", "application/x-tar")
-                    .body(body)
-                    .build();
-            try (DockerHttpClient.Response resp = http.execute(req)) {
-                if (resp.getStatusCode() != 200) {
-                    return new BuildOutcome(null, "the engine refused the build (HTTP " + resp.getStatusCode() + "): "
-                            + new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim());
-                }
-                try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(resp.getBody())) {
-                    while (it.hasNext()) {
-                        JsonNode n = it.next();
-                        String id = n.path("id").asText("");
-                        if (id.equals("moby.buildkit.trace") && n.hasNonNull("aux")) {
-                            events.status(BuildKitStatus.decode(Base64.getDecoder().decode(n.get("aux").asText())));
-                        } else if (id.equals("moby.image.id") && n.path("aux").has("ID")) {
-                            imageId = n.path("aux").path("ID").asText();
-                        } else if (n.has("errorDetail") || n.has("error")) {
-                            error = n.path("errorDetail").path("message").asText(n.path("error").asText());
-                        } else if (n.has("stream")) {
-                            events.stream(n.get("stream").asText());
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("the build stream from " + host() + " broke: " + e.getMessage(), e);
-        }
-        return new BuildOutcome(imageId, error);
-    }
 
-    /**
-     * {@code POST /images/create?fromImage=}: a missing tag is an HTTP 404, a registry the engine cannot reach or
-     * that refuses the credentials an HTTP 500, each with the engine's message; errors after the pull started come
-     * in the stream. The bytes are the sum of each layer's download size.
-     */
-    @Override
-    public TransferResult pull(String ref, RegistryAuth auth) {
-        String[] rt = repositoryAndTag(ref);
-        return transfer("/images/create?fromImage=" + enc(rt[0]) + "&tag=" + enc(rt[1]), auth, "Downloading");
-    }
 
-    /**
-     * {@code GET /distribution/{name}/json}: the engine asks the registry for the manifest's descriptor. An engine
-     * without the endpoint (an old Podman) answers 404 like a missing tag: the caller then pushes, which is harmless.
-     */
-    @Override
-    public TransferResult inRegistry(String ref, RegistryAuth auth) {
-        try {
-            Answer a = get("/distribution/" + ref + "/json", Map.of("X-Registry-Auth", auth.header()));
-            return a.status() == 200 ? TransferResult.done(0) : refusal(a.status(), a.text());
-        } catch (IOException e) {
-            return TransferResult.failed(0, "the engine's answer broke: " + e.getMessage());
-        }
-    }
-
-    /** {@code POST /images/{name}/push?tag=}: failures come in the stream of an HTTP 200. */
-    @Override
-    public TransferResult push(String ref, RegistryAuth auth) {
-        String[] rt = repositoryAndTag(ref);
-        return transfer("/images/" + rt[0] + "/push?tag=" + enc(rt[1]), auth, "Pushing");
-    }
-
-    private TransferResult transfer(String path, RegistryAuth auth, String progressStatus) {
-        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.POST).path(path)
-                .putHeader("X-Registry-Auth", auth.header()).build();
-        try (DockerHttpClient.Response resp = http.execute(req)) {
-            if (resp.getStatusCode() / 100 != 2) {
-                return refusal(resp.getStatusCode(), new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim());
-            }
-            Map<String, Long> layerBytes = new java.util.HashMap<>();
-            try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(resp.getBody())) {
-                while (it.hasNext()) {
-                    JsonNode n = it.next();
-                    if (n.has("errorDetail") || n.has("error")) {
-                        return TransferResult.failed(200, n.path("errorDetail").path("message").asText(n.path("error").asText()));
-                    }
-                    long total = n.path("progressDetail").path("total").asLong(0);
-                    if (progressStatus.equals(n.path("status").asText()) && total > 0) {
-                        layerBytes.merge(n.path("id").asText(), total, Math::max);
-                    }
-                }
-            }
-            return TransferResult.done(layerBytes.values().stream().mapToLong(Long::longValue).sum());
-        } catch (IOException e) {
-            return TransferResult.failed(0, "the engine's answer broke: " + e.getMessage());
-        }
-    }
-
-    /** An engine's error answer: its JSON {@code message}, or the body as it is. */
-    private static TransferResult refusal(int status, String body) {
-        String message = body;
-        try {
-            message = JSON.readTree(body).path("message").asText(body);
-        } catch (IOException e) {
-            // not JSON: keep the body as it is
-        }
-        return TransferResult.failed(status, message);
-    }
-
-    /** {@code host/repo:tag} as repository and tag ({@code latest} when it has none; a port's ':' is not a tag's). */
-    static String[] repositoryAndTag(String ref) {
-        int colon = ref.lastIndexOf(':');
-        return colon > ref.lastIndexOf('/') ? new String[] {ref.substring(0, colon), ref.substring(colon + 1)} : new String[] {ref, "latest"};
-    }
 
     @Override
     public void tag(String image, String ref) {
-        String[] rt = repositoryAndTag(ref);
+        String[] rt = RegistryTransfers.repositoryAndTag(ref);
         client().tagImageCmd(image, rt[0], rt[1]).exec();
     }
 
-    /** Asks the engine to stop a running build (Ctrl-C, a failing Maven build). Best effort. */
-    @Override
-    public void cancelBuild(String buildId) {
-        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
-                .method(DockerHttpClient.Request.Method.POST)
-                .path("/build/cancel?id=" + enc(buildId))
-                .build();
-        try (DockerHttpClient.Response resp = http.execute(req)) {
-            resp.getBody().readAllBytes();
-        } catch (IOException | RuntimeException e) {
-            // The build may be over already; nothing else to do.
-        }
-    }
 
-    private static String json(Map<String, String> m) {
-        try {
-            return JSON.writeValueAsString(new java.util.TreeMap<>(m));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 
     @Override
     public synchronized void close() {
@@ -701,7 +405,7 @@ public final class DockerEngine implements Engine {
             if (client != null) {
                 client.close();
             } else {
-                http.close();
+                transport.close();
             }
         } catch (IOException e) {
             // closing a connection pool: nothing to report

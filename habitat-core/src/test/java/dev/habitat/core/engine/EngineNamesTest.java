@@ -25,8 +25,8 @@ class EngineNamesTest {
 
     @Test
     void podmansBareCommitIdsTakeTheFormInspectionGives() {
-        assertEquals("sha256:c3a14fe331d7", DockerEngine.imageIdOf("c3a14fe331d7"));
-        assertEquals("sha256:c3a14fe331d7", DockerEngine.imageIdOf("sha256:c3a14fe331d7"));
-        assertEquals("", DockerEngine.imageIdOf(""));
+        assertEquals("sha256:c3a14fe331d7", DockerContainers.imageIdOf("c3a14fe331d7"));
+        assertEquals("sha256:c3a14fe331d7", DockerContainers.imageIdOf("sha256:c3a14fe331d7"));
+        assertEquals("", DockerContainers.imageIdOf(""));
     }
 }
