@@ -1,6 +1,6 @@
 package dev.habitat.maven;
 
-import dev.habitat.core.build.Secrets;
+import dev.habitat.core.builder.Secrets;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.EngineLocator;

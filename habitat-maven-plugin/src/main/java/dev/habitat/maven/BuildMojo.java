@@ -1,14 +1,14 @@
 package dev.habitat.maven;
 
 import dev.habitat.core.Phase;
-import dev.habitat.core.build.BuildFailedException;
-import dev.habitat.core.build.BuildMethod;
-import dev.habitat.core.build.BuildMethods;
-import dev.habitat.core.build.HabitatBuilder;
-import dev.habitat.core.build.BuildOptions;
-import dev.habitat.core.build.BuildSummary;
-import dev.habitat.core.build.Secrets;
-import dev.habitat.core.build.Sharing;
+import dev.habitat.core.builder.BuildFailedException;
+import dev.habitat.core.builder.BuildMethod;
+import dev.habitat.core.builder.BuildMethods;
+import dev.habitat.core.builder.HabitatBuilder;
+import dev.habitat.core.builder.BuildOptions;
+import dev.habitat.core.builder.BuildSummary;
+import dev.habitat.core.builder.Secrets;
+import dev.habitat.core.builder.Sharing;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryAuth;
 import java.nio.charset.StandardCharsets;

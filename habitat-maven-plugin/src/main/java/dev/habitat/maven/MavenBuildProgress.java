@@ -1,8 +1,8 @@
 package dev.habitat.maven;
 
 import dev.habitat.core.Phase;
-import dev.habitat.core.build.BuildProgress;
-import dev.habitat.core.build.PhaseResult;
+import dev.habitat.core.builder.BuildProgress;
+import dev.habitat.core.builder.PhaseResult;
 import org.apache.maven.plugin.logging.Log;
 
 /** Build progress as Maven log lines: a line per phase start and end, step output indented when verbose. */

@@ -1,13 +1,13 @@
 package dev.habitat.maven;
 
-import dev.habitat.core.build.BuildFailedException;
-import dev.habitat.core.build.BuildKitMethod;
-import dev.habitat.core.build.BuildLock;
-import dev.habitat.core.build.BuildOptions;
-import dev.habitat.core.build.HabitatBuilder;
-import dev.habitat.core.build.Secrets;
-import dev.habitat.core.build.SharedSnapshots;
-import dev.habitat.core.build.SnapshotMigration;
+import dev.habitat.core.builder.BuildFailedException;
+import dev.habitat.core.builder.BuildKitMethod;
+import dev.habitat.core.builder.BuildLock;
+import dev.habitat.core.builder.BuildOptions;
+import dev.habitat.core.builder.HabitatBuilder;
+import dev.habitat.core.builder.Secrets;
+import dev.habitat.core.builder.SharedSnapshots;
+import dev.habitat.core.builder.SnapshotMigration;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryApi;
 import java.util.Set;
@@ -72,7 +72,7 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
                 }
                 case "rebuild" -> {
                     builder.build(habitat.graph(), new BuildOptions(null, null, true, networkOrNull(), outputDirectory.toPath(),
-                            secretValues, dev.habitat.core.build.Sharing.none()));
+                            secretValues, dev.habitat.core.builder.Sharing.none()));
                     var after = migration.report(name, repository, hashes);
                     migration.remove(after, e -> e.maker() == SnapshotMigration.Maker.ORIGINAL || e.phase() == null, progress);
                 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.habitat.core.build.Secrets;
+import dev.habitat.core.builder.Secrets;
 import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.config.HabitatConfig;
 import java.nio.charset.StandardCharsets;

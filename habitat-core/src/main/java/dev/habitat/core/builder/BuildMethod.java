@@ -1,0 +1,24 @@
+package dev.habitat.core.builder;
+
+import java.util.List;
+
+/** How a segment of the stage graph becomes a snapshot image: BuildKit, or docker exec + commit. */
+public interface BuildMethod {
+    /** {@code buildkit} or {@code docker-exec}, as the {@code habitat.method} label says. */
+    String name();
+
+    /**
+     * Builds the segment and tags its snapshot; reports phase starts, output and ends to progress.
+     *
+     * @throws BuildFailedException when a step fails (after reporting the failed phase)
+     */
+    List<PhaseResult> run(SegmentJob job, BuildProgress progress);
+
+    /**
+     * Whether one job may span several snapshots (the method then tags each snapshot of the job itself);
+     * otherwise every job ends at the next snapshot.
+     */
+    default boolean buildsSeveralSnapshotsPerJob() {
+        return false;
+    }
+}

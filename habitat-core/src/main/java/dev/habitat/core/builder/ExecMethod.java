@@ -1,0 +1,439 @@
+package dev.habitat.core.builder;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.config.VolumeSpec;
+import dev.habitat.core.engine.ContextTar;
+import dev.habitat.core.engine.Engine;
+import dev.habitat.core.engine.EngineInfo;
+import dev.habitat.core.engine.ImageConfig;
+import dev.habitat.core.plan.CopySource;
+import dev.habitat.core.plan.Operation;
+import dev.habitat.core.plan.Planner;
+import dev.habitat.core.plan.Shell;
+import dev.habitat.core.plan.Stage;
+import dev.habitat.core.render.DockerfileRenderer;
+import dev.habitat.core.render.DockerfileSyntax;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * The legacy method, kept for parity and as a fallback: a container runs from the previous snapshot, each
+ * operation of the stage graph is carried out in it (scripts through {@code docker exec} as their user,
+ * judged by exit code; files through the archive API with owner and mode; env, workdir, user, entrypoint,
+ * cmd and labels applied at commit), and the container is committed as the segment's snapshot. It
+ * interprets the same operations the BuildKit renderer renders, so both give the same image.
+ *
+ * <p>Build containers are named {@code habitat-build-<habitat>-<8 hex>} and are removed on success,
+ * failure and JVM shutdown; one left by a killed build is removed by the next build of that habitat.
+ * Nothing else on the host is touched. (They are marked by name, not by a label: a commit copies the
+ * container's labels into the snapshot.)
+ */
+public final class ExecMethod implements BuildMethod {
+    public static final String NAME = "docker-exec";
+    public static final String CONTAINER_PREFIX = "habitat-build-";
+    /** Stands in for BuildKit's cache mount of git mirrors: a volume, so it is never committed. */
+    public static final String GIT_CACHE_VOLUME = "habitat-git-cache";
+    private static final int KEEP_LINES = 20;
+
+    private final Engine engine;
+    private final BuildKitMethod buildKit;
+
+    public ExecMethod(Engine engine) {
+        this.engine = engine;
+        this.buildKit = new BuildKitMethod(engine);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<PhaseResult> run(SegmentJob job, BuildProgress progress) {
+        HabitatConfig config = job.graph().config();
+        if (job.fromImage() == null && config.base().fromDockerfile()) {
+            progress.info("habitat: the base of a Dockerfile habitat is built with BuildKit (docker-exec cannot run a Dockerfile)");
+            return buildKit.run(job, progress);
+        }
+        removeLeftovers(config.name(), progress);
+        String from = job.fromImage() != null ? job.fromImage() : config.base().image();
+        ImageConfig parent = engine.imageConfig(from).orElseThrow(() -> new IllegalStateException(
+                "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)"));
+        List<String> binds = new ArrayList<>();
+        binds.add(GIT_CACHE_VOLUME + ":" + DockerfileRenderer.GIT_CACHE);
+        for (VolumeSpec v : config.volumes()) {
+            binds.add(v.spec());
+        }
+        String name = CONTAINER_PREFIX + config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        // Secrets are written from inside the container into a tmpfs (never committed), and only for their step.
+        List<String> tmpfs = Secrets.usedBy(config).isEmpty() ? List.of() : List.of(Operation.SECRETS_DIR);
+        String container = engine.startIdleContainer(from, name, binds, tmpfs, job.network());
+        Thread cleanup = new Thread(() -> engine.withOwnConnection(e -> e.removeContainer(container)),
+                "habitat-remove-build-container");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            return runIn(container, parent, job, progress);
+        } finally {
+            try {
+                engine.removeContainer(container);
+            } catch (RuntimeException e) {
+                // never hide the build's own failure; a later build removes it
+                progress.warn("cannot remove build container " + name + " now (" + Engine.rootCause(e)
+                        + "); the next build of " + config.name() + " removes it");
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook removes the container
+            }
+        }
+    }
+
+    /** Containers a killed build of this habitat left behind; only ours, by their exact name pattern. */
+    private void removeLeftovers(String habitat, BuildProgress progress) {
+        java.util.regex.Pattern ours = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(CONTAINER_PREFIX + habitat + "-") + "[0-9a-f]{8}");
+        for (String id : engine.containersNamed(ours)) {
+            progress.info("habitat: removing build container " + id.substring(0, 12) + " left by an earlier build of " + habitat);
+            engine.removeContainer(id);
+        }
+    }
+
+    /** What the image config becomes as operations run; committed at the end of the segment. */
+    static final class State {
+        final Map<String, String> env = new LinkedHashMap<>();
+        final Map<String, String> args = new LinkedHashMap<>();
+        final Map<String, String> labels = new LinkedHashMap<>();
+        List<String> entrypoint;
+        List<String> cmd;
+        String user;
+        String workdir;
+
+        State(ImageConfig parent) {
+            for (String e : parent.env()) {
+                int eq = e.indexOf('=');
+                env.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+            }
+            entrypoint = parent.entrypoint();
+            cmd = parent.cmd();
+            user = parent.user() == null || parent.user().isEmpty() ? null : parent.user();
+            workdir = parent.workingDir() == null || parent.workingDir().isEmpty() ? null : parent.workingDir();
+        }
+
+        List<String> execEnv() {
+            List<String> out = new ArrayList<>();
+            env.forEach((k, v) -> out.add(k + "=" + v));
+            args.forEach((k, v) -> {
+                if (!env.containsKey(k)) {
+                    out.add(k + "=" + v);
+                }
+            });
+            return out;
+        }
+    }
+
+    private List<PhaseResult> runIn(String container, ImageConfig parent, SegmentJob job, BuildProgress progress) {
+        State state = new State(parent);
+        List<PhaseResult> results = new ArrayList<>();
+        Phase current = null;
+        Instant phaseStart = null;
+        List<StageTiming> stages = new ArrayList<>();
+        for (Stage stage : job.graph().stages()) {
+            if (!job.phases().contains(stage.phase()) || stage.role() == Stage.Role.SIDE) {
+                continue; // a side stage's operations run in place, where the main line copies its result
+            }
+            if (stage.phase() != current) {
+                current = stage.phase();
+                phaseStart = Instant.now();
+                stages = new ArrayList<>();
+                progress.phaseStarted(current);
+            }
+            state.args.clear(); // ARGs are scoped to their stage, as in a Dockerfile
+            Instant stageStart = Instant.now();
+            for (Operation op : stage.operations()) {
+                apply(container, state, job, stage, op, progress);
+            }
+            stages.add(new StageTiming(stage.name(), stageStart, Instant.now(), false));
+            if (job.graph().lastStageOf(current) == stage) {
+                state.labels.putAll(DockerfileRenderer.phaseLabels(job.graph(), job.hashes().get(current)));
+                Phase p = current;
+                if (p != job.last()) {
+                    Instant end = Instant.now();
+                    PhaseResult r = new PhaseResult(p, PhaseResult.Status.BUILT, Duration.between(phaseStart, end), null, null,
+                            phaseStart, end, stages);
+                    results.add(r);
+                    progress.phaseFinished(r);
+                }
+            }
+        }
+        String imageId = null;
+        if (job.tag() != null) {
+            int colon = job.tag().lastIndexOf(':');
+            imageId = engine.commit(container, job.tag().substring(0, colon), job.tag().substring(colon + 1),
+                    changes(state, engine.info().product() == EngineInfo.Product.PODMAN));
+        }
+        Instant end = Instant.now();
+        PhaseResult r = new PhaseResult(job.last(), PhaseResult.Status.BUILT, Duration.between(phaseStart, end),
+                imageId, job.tag(), phaseStart, end, stages);
+        results.add(r);
+        progress.phaseFinished(r);
+        return results;
+    }
+
+    /**
+     * The commit's Dockerfile-style changes: the config as the Dockerfile of the same stages would leave it.
+     * Docker parses each change as a Dockerfile instruction (quotes and escapes); Podman only strips one pair of
+     * surrounding quotes and keeps the rest as it is, so there values go quoted but unescaped.
+     */
+    static List<String> changes(State s, boolean podman) {
+        java.util.function.UnaryOperator<String> quote = podman ? v -> "\"" + v + "\"" : DockerfileSyntax::quotedLiteral;
+        List<String> out = new ArrayList<>();
+        s.env.forEach((k, v) -> out.add("ENV " + k + "=" + quote.apply(v)));
+        s.labels.forEach((k, v) -> out.add("LABEL " + k + "=" + quote.apply(v)));
+        out.add("LABEL " + Snapshots.LABEL_METHOD + "=" + quote.apply(NAME));
+        out.add("USER " + (s.user == null ? "root" : s.user));
+        out.add("WORKDIR " + (s.workdir == null ? "/" : s.workdir));
+        out.add("ENTRYPOINT " + json(s.entrypoint));
+        out.add("CMD " + json(s.cmd));
+        return out;
+    }
+
+    private static String json(List<String> argv) {
+        if (argv == null) {
+            return "[]";
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < argv.size(); i++) {
+            b.append(i == 0 ? "" : ",").append('"').append(new String(
+                    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(argv.get(i)))).append('"');
+        }
+        return b.append(']').toString();
+    }
+
+    private void apply(String container, State s, SegmentJob job, Stage stage, Operation op, BuildProgress progress) {
+        if (op instanceof Operation.RunCommand r) {
+            run(container, s, job, stage, op, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
+        } else if (op instanceof Operation.RunScript rs) {
+            put(container, "/", scriptTar(job.context().directory().resolve(rs.contextDir())));
+            writeSecrets(container, s, job.secrets(), rs.secrets(), rs.user());
+            try {
+                run(container, s, job, stage, op, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
+            } finally {
+                removeSecrets(container, s, rs.secrets());
+            }
+            rootShell(container, s, "rm -rf " + DockerfileRenderer.SCRIPT_MOUNT);
+        } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
+            put(container, "/", sourceTar(job, c.source(), DockerfileRenderer.COPY_MOUNT, false));
+            String script = DockerfileRenderer.homeCopyScript(c);
+            run(container, s, job, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
+            rootShell(container, s, "rm -rf " + DockerfileRenderer.COPY_MOUNT);
+        } else if (op instanceof Operation.Copy c) {
+            copy(container, s, job, c);
+        } else if (op instanceof Operation.SetEnv e) {
+            // One ENV instruction: every reference sees the env as it was before it.
+            Map<String, String> before = new LinkedHashMap<>(s.env);
+            e.vars().forEach((k, v) -> s.env.put(k, DockerfileSyntax.expandEnvValue(v, before, Planner.defaultPath())));
+        } else if (op instanceof Operation.SetWorkdir w) {
+            rootShell(container, s, "mkdir -p " + Shell.quote(w.path()));
+            s.workdir = w.path();
+        } else if (op instanceof Operation.SetUser u) {
+            s.user = u.user();
+        } else if (op instanceof Operation.SetEntrypoint ep) {
+            s.entrypoint = ep.argv();
+            s.cmd = null; // as in a Dockerfile: ENTRYPOINT resets CMD
+        } else if (op instanceof Operation.SetCmd cmd) {
+            s.cmd = cmd.argv();
+        } else if (op instanceof Operation.DeclareArg a) {
+            String v = job.buildArgs().get(a.name());
+            if (v != null) {
+                s.args.put(a.name(), v);
+            }
+        } else if (op instanceof Operation.CopyFromStage c) {
+            Stage side = job.graph().stageNamed(c.stage()).orElseThrow(() -> new IllegalStateException("no side stage " + c.stage()));
+            for (Operation sideOp : side.operations()) {
+                apply(container, s, job, side, sideOp, progress);
+            }
+        } else if (op instanceof Operation.CloneRepo clone) {
+            String script = DockerfileRenderer.cloneScript(clone);
+            writeSecrets(container, s, job.secrets(), clone.secrets(), "root");
+            try {
+                run(container, s, job, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
+            } finally {
+                removeSecrets(container, s, clone.secrets());
+            }
+        } else {
+            throw new IllegalStateException("docker-exec cannot interpret " + op);
+        }
+    }
+
+    /** Runs one step; a non-zero exit fails the build with the same report as the BuildKit method. */
+    private void run(String container, State s, SegmentJob job, Stage stage, Operation op, String user, List<String> argv,
+                     String command, BuildProgress progress) {
+        Deque<String> last = new ArrayDeque<>();
+        int code = engine.exec(container, user, s.workdir == null ? "/" : s.workdir, s.execEnv(), argv, line -> {
+            last.addLast(line);
+            if (last.size() > KEEP_LINES) {
+                last.removeFirst();
+            }
+            progress.output(stage.phase(), stage.name(), line);
+        });
+        if (code != 0) {
+            progress.phaseFinished(new PhaseResult(stage.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null));
+            throw Failures.report(stage.phase(), stage, op, command, code, new ArrayList<>(last), "exit code: " + code);
+        }
+    }
+
+    /**
+     * Writes each secret to {@code /run/secrets/<id>} (a tmpfs) from inside the container, owned by the
+     * step's user with mode 0400. The value travels only in the environment of this one exec, base64 so
+     * that any bytes survive; the archive API is not used (a file put through it would be committed).
+     */
+    private void writeSecrets(String container, State s, Secrets secrets, List<String> ids, String user) {
+        for (String id : ids) {
+            byte[] value = secrets.lookup(id);
+            if (value == null) {
+                continue; // an optional username; a missing value is refused before the build starts
+            }
+            List<String> env = new ArrayList<>(s.execEnv());
+            env.add("HABITAT_SECRET_B64=" + java.util.Base64.getEncoder().encodeToString(value));
+            String path = Operation.SECRETS_DIR + "/" + id;
+            StringBuilder out = new StringBuilder();
+            int code = engine.exec(container, "root", "/", env, List.of("/bin/sh", "-c",
+                    "umask 077; printf %s \"$HABITAT_SECRET_B64\" | base64 -d > \"$1\" && chown \"$2\" \"$1\"", "sh", path, user),
+                    l -> out.append(l).append('\n'));
+            if (code != 0) {
+                throw new IllegalStateException("docker-exec: cannot hand secret '" + id + "' to the build container (exit code "
+                        + code + "): " + secrets.mask(out.toString().trim()));
+            }
+        }
+    }
+
+    private void removeSecrets(String container, State s, List<String> ids) {
+        if (!ids.isEmpty()) {
+            rootShell(container, s, "rm -f" + ids.stream().map(id -> " " + Shell.quote(Operation.SECRETS_DIR + "/" + id))
+                    .collect(java.util.stream.Collectors.joining()));
+        }
+    }
+
+    private void rootShell(String container, State s, String command) {
+        StringBuilder out = new StringBuilder();
+        int code = engine.exec(container, "root", "/", s.execEnv(), List.of("/bin/sh", "-c", command), l -> out.append(l).append('\n'));
+        if (code != 0) {
+            throw new IllegalStateException("docker-exec: '" + command + "' failed with exit code " + code + ": " + out.toString().trim());
+        }
+    }
+
+    /**
+     * COPY semantics, as measured against BuildKit: directories the copy creates (missing parents and the
+     * destination directory) get mode 0755 and the owner; copied entries keep their staged modes and get
+     * the owner; existing directories are left as they are (BUG-16).
+     */
+    private void copy(String container, State s, SegmentJob job, Operation.Copy c) {
+        Integer[] ids = c.owner() == null ? new Integer[] {0, 0} : ids(container, s, c.owner());
+        String parent = parentOf(c.dest());
+        // An existing destination directory keeps its owner and mode, as with COPY of a directory's contents.
+        boolean keepDest = Files.isDirectory(job.context().directory().resolve(c.source().contextPath()))
+                && engine.exec(container, "root", "/", s.execEnv(), List.of("test", "-d", c.dest()), l -> { }) == 0;
+        String q = Shell.quote(parent);
+        rootShell(container, s, "top=" + q + "; first=; while [ ! -e \"$top\" ]; do first=$top; top=$(dirname \"$top\"); done; "
+                + "mkdir -p " + q + "; if [ -n \"$first\" ]; then chown -R " + ids[0] + ":" + ids[1] + " \"$first\"; fi");
+        put(container, "/", sourceTar(job, c.source(), c.dest(), keepDest));
+        if (ids[0] != 0 || ids[1] != 0) {
+            // The owner goes to exactly what was copied. The archive is root-owned: the engine extracted tar
+            // owners as root in our runs, so they are not relied on.
+            List<String> targets = new ArrayList<>();
+            Path staged = job.context().directory().resolve(c.source().contextPath());
+            if (keepDest) {
+                try (var children = Files.list(staged)) {
+                    children.map(ch -> c.dest().replaceAll("/+$", "") + "/" + ch.getFileName()).sorted().forEach(targets::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            } else {
+                targets.add(c.dest());
+            }
+            if (!targets.isEmpty()) {
+                rootShell(container, s, "chown -hR " + ids[0] + ":" + ids[1] + " "
+                        + String.join(" ", targets.stream().map(Shell::quote).toList()));
+            }
+        }
+    }
+
+    private Integer[] ids(String container, State s, String owner) {
+        String[] parts = owner.split(":", 2);
+        String group = parts.length == 2 ? parts[1] : parts[0];
+        StringBuilder out = new StringBuilder();
+        String cmd = "u=$(id -u " + Shell.quote(parts[0]) + ") && g=$(getent group " + Shell.quote(group)
+                + " | cut -d: -f3) && [ -n \"$g\" ] && echo \"$u $g\"";
+        int code = engine.exec(container, "root", "/", s.execEnv(), List.of("/bin/sh", "-c", cmd), l -> out.append(l));
+        if (code != 0) {
+            throw new IllegalStateException("docker-exec: owner '" + owner + "' does not exist in the image");
+        }
+        String[] v = out.toString().trim().split(" ");
+        return new Integer[] {Integer.parseInt(v[0]), Integer.parseInt(v[1])};
+    }
+
+    private static String parentOf(String path) {
+        int slash = path.replaceAll("/+$", "").lastIndexOf('/');
+        return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
+    private void put(String container, String path, byte[] tar) {
+        engine.putArchive(container, path, tar);
+    }
+
+    /** The staged source as a root-owned tar whose entries sit at {@code dest} (absolute). */
+    private static byte[] sourceTar(SegmentJob job, CopySource source, String dest, boolean skipRoot) {
+        Path staged = job.context().directory().resolve(source.contextPath());
+        String base = dest.replaceAll("^/+", "").replaceAll("/+$", "");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            List<Path> all;
+            try (var walk = Files.walk(staged)) {
+                all = walk.sorted().toList();
+            }
+            for (Path f : all) {
+                String rel = staged.relativize(f).toString();
+                if (rel.isEmpty() && skipRoot) {
+                    continue;
+                }
+                String name = rel.isEmpty() ? base : base + "/" + rel;
+                ContextTar.putEntry(tar, f, name, rel.isEmpty() ? Integer.valueOf(0755) : null);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pack " + staged + ": " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The staged runner and commands of a script step, at the path BuildKit mounts them. */
+    private static byte[] scriptTar(Path dir) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        String base = DockerfileRenderer.SCRIPT_MOUNT.substring(1);
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes); var walk = Files.walk(dir)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Path f : walk.sorted().toList()) {
+                String rel = dir.relativize(f).toString();
+                ContextTar.putEntry(tar, f, rel.isEmpty() ? base : base + "/" + rel, null);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pack " + dir + ": " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.habitat.core.builder;
+
+import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.config.RepoSpec;
+import dev.habitat.core.engine.Engine;
+import dev.habitat.core.plan.ExternalInputs;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
+import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Finds what the config cannot say: the base image's id, each repo's remote head commit (with JGit, no
+ * git binary: an upstream change rebuilds repos and nothing else), and the docker socket's group id.
+ */
+public final class ExternalInputResolver {
+
+    public ExternalInputs resolve(HabitatConfig config, Engine engine, BuildProgress progress, Secrets secrets) {
+        // remotes are asked a few at a time, beside the engine: a no-op build waits for the slowest, not for their
+        // sum, and one server is never handed more connections at once than an ssh daemon accepts by default
+        List<java.util.concurrent.CompletableFuture<String>> heads = new ArrayList<>();
+        java.util.concurrent.ExecutorService askers = config.repos().isEmpty() ? null
+                : java.util.concurrent.Executors.newFixedThreadPool(Math.min(config.repos().size(), REMOTES_AT_ONCE), r -> {
+                    Thread t = new Thread(r, "habitat-remote-head");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            for (RepoSpec r : config.repos()) {
+                heads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> remoteHead(r, secrets), askers));
+            }
+            Optional<String> baseId = baseIdentity(config, engine, progress);
+            List<Optional<String>> revisions = new ArrayList<>();
+            for (var head : heads) {
+                revisions.add(Optional.of(dev.habitat.core.Completions.join(head)));
+            }
+            return new ExternalInputs(baseId, revisions, dockerSocketGid(engine.host()));
+        } finally {
+            if (askers != null) {
+                askers.shutdownNow();
+            }
+        }
+    }
+
+    private static final int REMOTES_AT_ONCE = 4;
+
+    private static Optional<String> baseIdentity(HabitatConfig config, Engine engine, BuildProgress progress) {
+        Optional<String> baseId = Optional.empty();
+        if (config.base().image() != null) {
+            // by content, not the engine's id: the same base gives the same hashes in every image store (shared snapshots)
+            baseId = engine.contentIdentity(config.base().image());
+            if (baseId.isEmpty()) {
+                progress.warn("base image " + config.base().image() + " is not present in the engine; the build will try to pull it");
+            }
+        }
+        return baseId;
+    }
+
+    /**
+     * The commit the repo's branch (or default branch) points to on the remote, asked with the repo's credentials.
+     * The listing runs in an empty in-memory repository: JGit's dumb-HTTP transport (a static git server) needs a
+     * local repository even to list refs, and nothing is fetched into it.
+     */
+    public static String remoteHead(RepoSpec repo, Secrets secrets) {
+        Collection<Ref> refs;
+        InMemoryRepository scratch = new InMemoryRepository(new DfsRepositoryDescription("habitat-ls-remote"));
+        var lsRemote = Git.wrap(scratch).lsRemote().setRemote(repo.url()).setHeads(false).setTags(false).setTimeout(60);
+        Secrets.Secret secret = repo.auth() == null ? null : secrets.get(repo.auth()).orElseThrow(() ->
+                new Secrets.MissingSecretException("secret '" + repo.auth() + "' (used by repo " + repo.url() + ") was not given"));
+        if (secret != null) {
+            lsRemote.setCredentialsProvider(new UsernamePasswordCredentialsProvider(
+                    secret.username() != null ? secret.username() : "git",
+                    new String(secret.value(), StandardCharsets.UTF_8).strip().toCharArray()));
+        }
+        try (scratch) {
+            refs = lsRemote.call();
+        } catch (GitAPIException | RuntimeException e) {
+            String why = secrets.mask(e.getMessage());
+            if (secret != null) {
+                throw new IllegalStateException("cannot read the branches of " + repo.url() + " (" + repo.origin()
+                        + ") with the credentials of secret '" + repo.auth() + "' (" + secret.source() + "): " + why
+                        + ". Check the secret's value and that the server is reachable from this machine.", e);
+            }
+            throw new IllegalStateException("cannot read the branches of " + repo.url() + " (" + repo.origin() + "): "
+                    + why + ". Check the URL and that the server is reachable from this machine"
+                    + " (a private repository needs auth: <secret id>).", e);
+        }
+        String wanted = repo.branch() == null ? "HEAD" : "refs/heads/" + repo.branch();
+        for (Ref ref : refs) {
+            if (ref.getName().equals(wanted) && ref.getObjectId() != null) {
+                return ref.getObjectId().name();
+            }
+        }
+        throw new IllegalStateException("repository " + repo.url() + " has no "
+                + (repo.branch() == null ? "default branch (HEAD)" : "branch '" + repo.branch() + "'")
+                + " (" + repo.origin() + "). Fix the branch name or push it.");
+    }
+
+    /**
+     * The group id of the engine's unix socket when it is on this machine, for the docker group in the image.
+     * None for a socket of group root (Podman's rootful socket is root:root): that would put the user in root's group.
+     */
+    static Optional<String> dockerSocketGid(String host) {
+        try {
+            URI uri = URI.create(host);
+            if (!"unix".equals(uri.getScheme())) {
+                return Optional.empty();
+            }
+            Path sock = Path.of(uri.getPath());
+            if (!Files.exists(sock)) {
+                return Optional.empty();
+            }
+            int gid = (Integer) Files.getAttribute(sock, "unix:gid");
+            return gid == 0 ? Optional.empty() : Optional.of(String.valueOf(gid));
+        } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+}

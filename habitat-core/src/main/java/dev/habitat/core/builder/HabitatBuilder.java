@@ -1,0 +1,334 @@
+package dev.habitat.core.builder;
+
+import dev.habitat.core.Phase;
+import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.engine.ContextTransfer;
+import dev.habitat.core.engine.Engine;
+import dev.habitat.core.engine.EngineHints;
+import dev.habitat.core.engine.EngineUnavailableException;
+import dev.habitat.core.engine.ImageTransfer;
+import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryAuth;
+import dev.habitat.core.plan.ExternalInputs;
+import dev.habitat.core.plan.PhaseHash;
+import dev.habitat.core.plan.PhaseHasher;
+import dev.habitat.core.plan.Planner;
+import dev.habitat.core.plan.StageGraph;
+import dev.habitat.core.render.BuildContext;
+import dev.habitat.core.render.ContextStager;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds a habitat with a {@link BuildMethod} from the newest valid snapshot up to the target. BuildKit
+ * builds all those phases in one request (its stages chained from that snapshot) and tags each phase's
+ * snapshot as the phase ends; docker-exec commits one container per phase. Either way every snapshot is
+ * exactly its predecessor plus its own steps, and a build resumes from the newest valid snapshot. verify and
+ * test run before {@code 12-final} is tagged, so a final snapshot exists only when both passed. When the
+ * final (or target) snapshot is valid, no build is started. Both methods share this logic, so they skip,
+ * resume and rebuild alike.
+ */
+public final class HabitatBuilder {
+    private final Engine engine;
+    private final BuildProgress progress; // unmasked: builds with secrets wrap it
+    private final BuildMethod method;
+
+    public HabitatBuilder(Engine engine, BuildMethod method, BuildProgress progress) {
+        this.engine = engine;
+        this.method = method;
+        this.progress = progress;
+    }
+
+    /** The phase hashes a build would compare with the snapshots: config plus external inputs. */
+    public Map<Phase, PhaseHash> currentHashes(StageGraph graph, Path outputDirectory, Secrets secrets) {
+        ExternalInputs external = new ExternalInputResolver().resolve(graph.config(), engine, progress, secrets);
+        return new PhaseHasher(outputDirectory).hash(graph, external);
+    }
+
+    /** Directory of the per-habitat build locks shared by every build on this machine. */
+    public static Path lockDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "habitat-build-locks");
+    }
+
+    public BuildSummary build(StageGraph graph, BuildOptions options) {
+        options.secrets().requireAllUsedBy(graph.config());
+        if (options.secrets().isEmpty()) {
+            return buildWithLock(graph, options, progress);
+        }
+        BuildProgress masked = new MaskingProgress(progress, options.secrets());
+        try {
+            return buildWithLock(graph, options, masked);
+        } catch (BuildFailedException e) {
+            throw e.masked(options.secrets()::mask);
+        } catch (RuntimeException e) {
+            throw SecretMasking.masked(e, options.secrets()::mask);
+        }
+    }
+
+    private BuildSummary buildWithLock(StageGraph graph, BuildOptions options, BuildProgress progress) {
+        try (BuildLock lock = BuildLock.acquire(lockDirectory(), graph.config().name(), Duration.ofHours(2), progress)) {
+            return buildLocked(graph, options, progress);
+        }
+    }
+
+    private BuildSummary buildLocked(StageGraph graph, BuildOptions options, BuildProgress progress) {
+        Instant t0 = Instant.now();
+        HabitatConfig config = graph.config();
+        progress.info("habitat: engine " + engine.ping() + " at " + engine.address());
+        ExternalInputs external = new ExternalInputResolver().resolve(config, engine, progress, options.secrets());
+        Map<Phase, PhaseHash> hashes = new PhaseHasher(options.outputDirectory()).hash(graph, external);
+        Snapshots snapshots = new Snapshots(config.imageRepository(), hashes, engine::inspectImage);
+        Phase target = options.target();
+
+        // rebuildFrom resumes from the newest valid snapshot before that phase, never after it
+        Phase resumeLimit = options.rebuildFrom() == null ? target : options.rebuildFrom().previous();
+        Optional<Phase> resume = options.rebuildAll() || resumeLimit == null ? Optional.empty() : snapshots.newestValid(resumeLimit);
+        Path outDir = options.outputDirectory().resolve(config.name());
+        SharedSnapshots shared = sharedSnapshots(config, hashes, options.sharing(), progress);
+        Set<Phase> pulled = Set.of();
+        if (shared != null && !options.rebuildAll() && resumeLimit != null && resume.orElse(null) != resumeLimit) {
+            // The containerd image store leaves out of a pull the blobs of layers it already has unpacked (a base
+            // loaded or built here): a build on such a snapshot fails exporting, fetching them from the FROM name's
+            // registry. There, only a snapshot nothing will be built on (the target) is pulled.
+            boolean buildOnPulled = !engine.containerdImageStore();
+            if (!buildOnPulled) {
+                progress.info("habitat: the engine keeps images in the containerd image store: only the snapshot of the target "
+                        + "is asked of the registry (nothing is built on a pulled snapshot there)");
+            }
+            if (buildOnPulled || resumeLimit == target) {
+                SharedSnapshots.Pulled fromRegistry = shared.pullNewer(resumeLimit, resume, snapshots, buildOnPulled);
+                if (fromRegistry.newest().isPresent()) {
+                    resume = fromRegistry.newest();
+                    pulled = fromRegistry.phases();
+                }
+            }
+        }
+        if (resume.isPresent() && resume.get() == target) {
+            progress.info("habitat: " + snapshots.tag(target) + " is up to date; nothing to build");
+            BuildSummary summary = new BuildSummary(config.name(), reused(snapshots, target, pulled), true,
+                    Duration.between(t0, Instant.now()), snapshots.tag(target));
+            report(outDir, config.name(), t0, true, summary.phases(), List.of(), null, null, progress);
+            share(shared, snapshots, summary, options.sharing(), progress);
+            return summary;
+        }
+        Phase start = resume.map(r -> Phase.values()[r.ordinal() + 1]).orElse(Phase.BASE);
+        if (options.rebuildAll()) {
+            progress.info("habitat: rebuilding every phase (habitat.rebuild)");
+        } else if (options.rebuildFrom() != null && options.rebuildFrom() == start) {
+            progress.info("habitat: rebuilding from " + start.tagSuffix() + " (habitat.rebuildFrom)");
+        } else {
+            Optional<Phase> changed = snapshots.firstChanged(start, target);
+            if (changed.isEmpty()) {
+                progress.info("habitat: nothing changed; " + phaseList(start, target) + (start == target
+                        ? " has no snapshot of its own and runs" : " have no snapshot of their own and run")
+                        + " in every build that ends at " + target.tagSuffix());
+            } else {
+                Phase c = changed.get();
+                progress.info("habitat: first stale phase is " + c.tagSuffix() + ": " + snapshots.whyStale(c)
+                        + (c == start ? "" : " (" + phaseList(start, c.previous()) + " run again before it)"));
+            }
+        }
+        resume.ifPresent(r -> progress.info("habitat: resuming from snapshot " + snapshots.tag(r)));
+        resume.filter(r -> !method.name().equals(snapshots.image(r).map(i -> i.labels().get(Snapshots.LABEL_METHOD)).orElse(method.name())))
+                .ifPresent(r -> progress.info("habitat: " + snapshots.tag(r) + " was made by the "
+                        + snapshots.image(r).get().labels().get(Snapshots.LABEL_METHOD) + " method; its hashes match, so this "
+                        + method.name() + " build starts from it instead of rebuilding the phases before it"));
+        List<PhaseResult> results = new ArrayList<>(start == Phase.BASE ? List.of() : reused(snapshots, start.previous(), pulled));
+
+        BuildContext context = new ContextStager().stage(graph, hashes, outDir, options.outputDirectory());
+        ContextStager.largeContextWarning(context.bytes()).ifPresent(progress::warn);
+        Phase noCacheFrom = options.rebuildAll() ? Phase.BASE : options.rebuildFrom();
+        Map<String, String> buildArgs = buildArgs(external, config);
+        String network = options.network() != null ? options.network() : config.network();
+        String from = resume.map(snapshots::tag).orElse(null);
+        String finalImage = null;
+        progress.info("habitat: build method " + method.name());
+        ContextTally contextSent = new ContextTally();
+        CommandTimes commandTimes = new CommandTimes(progress, Clock.systemUTC());
+        List<Set<Phase>> jobs = method.buildsSeveralSnapshotsPerJob() ? List.of(range(start, target)) : segments(start, target);
+        for (Set<Phase> segment : jobs) {
+            Phase last = SegmentJob.lastOf(segment);
+            boolean noCache = noCacheFrom != null && segment.stream().anyMatch(p -> p.id() >= noCacheFrom.id());
+            SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
+                    buildArgs, network, noCache, options.outputDirectory(), options.secrets(), contextSent);
+            try {
+                results.addAll(method.run(job, commandTimes));
+            } catch (BuildFailedException e) {
+                // No snapshot of the failed phase or a later one outlives a failure (a failed test leaves no 12-final).
+                for (Phase p : Phase.values()) {
+                    if (e.phase() != null && p.id() >= e.phase().id() && p.snapshotted()) {
+                        engine.removeTag(snapshots.tag(p));
+                    }
+                }
+                if (e.phase() != null) {
+                    results.add(new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null));
+                }
+                BuildFailedException failure = EngineHints.forFailure(e.getMessage(), engine.info()).map(e::withWayOut).orElse(e);
+                report(outDir, config.name(), t0, false, results, commandTimes.timings(), options.secrets().mask(failure.getMessage()),
+                        contextSent.total(), progress);
+                throw failure;
+            } catch (RuntimeException e) {
+                if (e instanceof EngineUnavailableException) {
+                    throw e;
+                }
+                if (engine.responds()) {
+                    Optional<String> wayOut = EngineHints.forFailure(Engine.rootCause(e), engine.info());
+                    if (wayOut.isPresent()) {
+                        throw new IllegalStateException("habitat: building " + SegmentJob.lastOf(segment).tagSuffix() + " failed: "
+                                + Engine.rootCause(e) + "\n  way out: " + wayOut.get(), e);
+                    }
+                    throw e;
+                }
+                // The engine went away mid-build: BuildKit cancels a build whose client is gone, and a commit
+                // only happens at the end of a segment, so nothing of this segment was tagged.
+                Phase building = e instanceof EngineLostException lost && lost.phase() != null ? lost.phase() : SegmentJob.lastOf(segment);
+                String kept = e instanceof EngineLostException lost && lost.kept() != null ? lost.kept() : from;
+                throw new EngineUnavailableException("habitat: lost the Docker engine at " + engine.host() + " while building "
+                        + building.tagSuffix() + " (" + Engine.rootCause(e) + "). "
+                        + (kept == null ? "No snapshot was kept" : "Snapshots up to " + kept + " are kept")
+                        + " and nothing later was tagged: start the engine again (or restore the connection) and run the "
+                        + "build again to resume.", e);
+            }
+            for (Phase p : segment) {
+                if (p.snapshotted()) {
+                    snapshots.forget(p);
+                    from = snapshots.tag(p);
+                    finalImage = from;
+                }
+            }
+        }
+        BuildSummary summary = new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), finalImage);
+        report(outDir, config.name(), t0, false, results, commandTimes.timings(), null, contextSent.total(), progress);
+        share(shared, snapshots, summary, options.sharing(), progress);
+        return summary;
+    }
+
+    /** The registry side of a build, or null when no registry is set (the Mojo parameter wins over the config key). */
+    private SharedSnapshots sharedSnapshots(HabitatConfig config, Map<Phase, PhaseHash> hashes, Sharing sharing, BuildProgress progress) {
+        ImageReference registry = sharing.registry() != null ? sharing.registry()
+                : config.registry() == null ? null : ImageReference.parse(config.registry(), false);
+        return registry == null ? null : new SharedSnapshots(engine, registry, config.imageRepository(), hashes, sharing.credentials(), progress);
+    }
+
+    /**
+     * After a build that ended well: with push, the snapshots it made or reused go to the registry (those it pulled
+     * are there already); the final image gets the user's name, and with push goes to that name's registry.
+     */
+    private void share(SharedSnapshots shared, Snapshots snapshots, BuildSummary summary, Sharing sharing, BuildProgress progress) {
+        if (sharing.push() && shared != null) {
+            List<Phase> toPush = summary.phases().stream()
+                    .filter(r -> r.snapshot() != null && r.status() != PhaseResult.Status.PULLED && r.status() != PhaseResult.Status.FAILED)
+                    .map(PhaseResult::phase).toList();
+            if (!toPush.isEmpty()) {
+                progress.info("habitat: pushing " + toPush.size() + " snapshot(s) to " + shared.host());
+                shared.push(toPush, snapshots);
+            }
+        }
+        if (sharing.image() == null) {
+            return;
+        }
+        if (summary.finalImage() == null || !summary.finalImage().equals(snapshots.tag(Phase.FINAL))) {
+            progress.warn("habitat: the build stopped before " + Phase.FINAL.tagSuffix() + ", so " + sharing.image() + " was not tagged");
+            return;
+        }
+        String name = sharing.image().tag() == null ? sharing.image().withTag("latest").name() : sharing.image().name();
+        engine.tag(summary.finalImage(), name);
+        progress.info("habitat: tagged " + summary.finalImage() + " as " + name);
+        if (sharing.push()) {
+            RegistryAuth auth = sharing.credentials().apply(sharing.image().host());
+            ImageTransfer.TransferResult r = engine.push(name, auth);
+            if (!r.ok()) {
+                throw SharedSnapshots.failedPush(auth, name, r, ". The image and the snapshots stay valid locally: run the build again to push.");
+            }
+            progress.info("habitat: pushed " + name);
+        }
+    }
+
+    /** Writes report.json and report.html and says where; a report that cannot be written only warns. */
+    private void report(Path dir, String habitat, Instant t0, boolean upToDate, List<PhaseResult> results,
+                        List<CommandTiming> commands, String failure, ContextTransfer context, BuildProgress progress) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (PhaseResult r : results) {
+            if (r.snapshot() != null) {
+                engine.inspectImage(r.snapshot()).ifPresent(i -> sizes.put(r.snapshot(), i.size()));
+            }
+        }
+        try {
+            Path html = new BuildReport(habitat, method.name(), t0, Instant.now(), upToDate, results, commands, sizes, failure, context)
+                    .write(dir);
+            progress.info("habitat: report " + html.toUri());
+        } catch (java.io.UncheckedIOException e) {
+            progress.warn(e.getMessage());
+        }
+    }
+
+    /** {@code 10-verify and 11-test}: the phases from start to last, for a log line. */
+    private static String phaseList(Phase start, Phase last) {
+        return range(start, last).stream().map(Phase::tagSuffix).collect(java.util.stream.Collectors.joining(" and "));
+    }
+
+    static Set<Phase> range(Phase start, Phase target) {
+        Set<Phase> all = EnumSet.noneOf(Phase.class);
+        for (Phase p : Phase.values()) {
+            if (p.id() >= start.id() && p.id() <= target.id()) {
+                all.add(p);
+            }
+        }
+        return all;
+    }
+
+    /** Consecutive phases from start to target, each ending at a snapshot (verify and test join final). */
+    static List<Set<Phase>> segments(Phase start, Phase target) {
+        List<Set<Phase>> out = new ArrayList<>();
+        Set<Phase> current = EnumSet.noneOf(Phase.class);
+        for (Phase p : Phase.values()) {
+            if (p.id() < start.id() || p.id() > target.id()) {
+                continue;
+            }
+            current.add(p);
+            if (p.snapshotted() || p == target) {
+                out.add(current);
+                current = EnumSet.noneOf(Phase.class);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Phases up to {@code last}, reported as reused from their snapshots, or as pulled when the registry gave them;
+     * verify and test, which have no snapshot, as passed (12-final exists only when both passed as it was built).
+     */
+    static List<PhaseResult> reused(Snapshots snapshots, Phase last, Set<Phase> pulled) {
+        List<PhaseResult> out = new ArrayList<>();
+        for (Phase p : Phase.values()) {
+            if (p.id() <= last.id()) {
+                // a phase may have no snapshot of its own here (a later one pulled from a registry holds its layers)
+                Optional<String> id = snapshots.image(p).map(i -> i.id());
+                PhaseResult.Status status = !p.snapshotted() ? PhaseResult.Status.PASSED
+                        : pulled.contains(p) ? PhaseResult.Status.PULLED : PhaseResult.Status.SNAPSHOT;
+                out.add(new PhaseResult(p, status, Duration.ZERO, id.orElse(null), id.isPresent() ? snapshots.tag(p) : null));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> buildArgs(ExternalInputs external, HabitatConfig config) {
+        Map<String, String> args = new LinkedHashMap<>(config.base().buildArgs());
+        external.dockerGroupGid().ifPresent(g -> args.put(Planner.DOCKER_GID_ARG, g));
+        for (int i = 0; i < config.repos().size(); i++) {
+            int index = i;
+            external.repoRevision(i).ifPresent(rev -> args.put(Planner.repoRevisionArg(index), rev));
+        }
+        return args;
+    }
+
+}

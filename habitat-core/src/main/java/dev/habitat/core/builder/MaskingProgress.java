@@ -1,0 +1,33 @@
+package dev.habitat.core.builder;
+
+import dev.habitat.core.Phase;
+
+/** Passes progress on with every secret value masked: step output may echo a token, the log must not. */
+final class MaskingProgress extends ForwardingProgress {
+    private final Secrets secrets;
+
+    MaskingProgress(BuildProgress target, Secrets secrets) {
+        super(target);
+        this.secrets = secrets;
+    }
+
+    @Override
+    public void info(String message) {
+        target.info(secrets.mask(message));
+    }
+
+    @Override
+    public void warn(String message) {
+        target.warn(secrets.mask(message));
+    }
+
+    @Override
+    public void output(Phase phase, String stage, String line) {
+        target.output(phase, stage, secrets.mask(line));
+    }
+
+    @Override
+    public void debug(String message) {
+        target.debug(secrets.mask(message));
+    }
+}

@@ -1,0 +1,178 @@
+package dev.habitat.core.builder;
+
+import dev.habitat.core.engine.BuildEvents;
+import dev.habitat.core.engine.BuildOutcome;
+import dev.habitat.core.engine.BuildRequest;
+import dev.habitat.core.engine.Engine;
+import dev.habitat.core.engine.EngineAddress;
+import dev.habitat.core.engine.EngineInfo;
+import dev.habitat.core.engine.ImageConfig;
+import dev.habitat.core.engine.ImageInfo;
+import dev.habitat.core.engine.SessionEndpoint;
+import dev.habitat.core.registry.RegistryAuth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * An engine that holds tagged images in memory, for unit tests of the orchestration: images are what a
+ * {@link FakeMethod} (or a test) puts there, tags and untags are recorded. What a build method alone would ask
+ * (containers, BuildKit builds, registries) fails the test: the orchestration must not ask it.
+ */
+final class FakeEngine implements Engine {
+    final Map<String, ImageInfo> images = new TreeMap<>();
+    final List<String> removedTags = new ArrayList<>();
+    boolean answers = true;
+    private int nextId = 1;
+
+    /** Tags a new image with {@code labels} as {@code ref}; returns its id. */
+    String put(String ref, Map<String, String> labels) {
+        String id = String.format("sha256:%064x", nextId++);
+        images.put(ref, new ImageInfo(id, Map.copyOf(labels), 100_000_000L + nextId, "2026-12-04T12:00:00Z"));
+        return id;
+    }
+
+    @Override
+    public EngineAddress address() {
+        return new EngineAddress(host(), null, "a test");
+    }
+
+    @Override
+    public String host() {
+        return "tcp://127.0.0.1:1";
+    }
+
+    @Override
+    public SessionEndpoint sessionEndpoint() {
+        throw notForTheOrchestration("sessionEndpoint");
+    }
+
+    @Override
+    public EngineInfo info() {
+        return new EngineInfo(EngineInfo.Product.DOCKER, "26.1.5", "1.45");
+    }
+
+    @Override
+    public boolean containerdImageStore() {
+        return false;
+    }
+
+    @Override
+    public String ping() {
+        if (!answers) {
+            throw new dev.habitat.core.engine.EngineUnavailableException("the fake engine is stopped", null);
+        }
+        return "Docker 26.1.5 (API 1.45)";
+    }
+
+    @Override
+    public boolean responds() {
+        return answers;
+    }
+
+    @Override
+    public Optional<ImageInfo> inspectImage(String ref) {
+        return Optional.ofNullable(images.get(ref));
+    }
+
+    @Override
+    public Optional<String> contentIdentity(String ref) {
+        return inspectImage(ref).map(i -> "content-of-" + i.id());
+    }
+
+    @Override
+    public Optional<ImageConfig> imageConfig(String ref) {
+        throw notForTheOrchestration("imageConfig");
+    }
+
+    @Override
+    public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
+        throw notForTheOrchestration("startIdleContainer");
+    }
+
+    @Override
+    public int exec(String container, String user, String workdir, List<String> env, List<String> argv, Consumer<String> output) {
+        throw notForTheOrchestration("exec");
+    }
+
+    @Override
+    public void putArchive(String container, String path, byte[] tar) {
+        throw notForTheOrchestration("putArchive");
+    }
+
+    @Override
+    public String commit(String container, String repository, String tag, List<String> changes) {
+        throw notForTheOrchestration("commit");
+    }
+
+    @Override
+    public void removeContainer(String id) {
+        throw notForTheOrchestration("removeContainer");
+    }
+
+    @Override
+    public void withOwnConnection(Consumer<Engine> action) {
+        action.accept(this);
+    }
+
+    @Override
+    public List<String> tagsOf(String repository) {
+        return images.keySet().stream().filter(ref -> ref.startsWith(repository + ":")).toList();
+    }
+
+    @Override
+    public List<String> containersNamed(Pattern name) {
+        return List.of();
+    }
+
+    @Override
+    public BuildOutcome build(BuildRequest request, BuildEvents events) {
+        throw notForTheOrchestration("build");
+    }
+
+    @Override
+    public void cancelBuild(String buildId) {
+        throw notForTheOrchestration("cancelBuild");
+    }
+
+    @Override
+    public TransferResult pull(String ref, RegistryAuth auth) {
+        throw notForTheOrchestration("pull");
+    }
+
+    @Override
+    public TransferResult inRegistry(String ref, RegistryAuth auth) {
+        throw notForTheOrchestration("inRegistry");
+    }
+
+    @Override
+    public TransferResult push(String ref, RegistryAuth auth) {
+        throw notForTheOrchestration("push");
+    }
+
+    @Override
+    public void tag(String image, String ref) {
+        ImageInfo source = images.values().stream().filter(i -> i.id().equals(image)).findFirst()
+                .or(() -> Optional.ofNullable(images.get(image))).orElseThrow(() -> new IllegalStateException("no image " + image));
+        images.put(ref, source);
+    }
+
+    @Override
+    public void removeTag(String ref) {
+        if (images.remove(ref) != null) {
+            removedTags.add(ref);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private static AssertionError notForTheOrchestration(String what) {
+        return new AssertionError("the orchestration asked the engine for " + what + ", which only a build method may do");
+    }
+}

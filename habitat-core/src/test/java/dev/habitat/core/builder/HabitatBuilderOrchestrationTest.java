@@ -1,0 +1,207 @@
+package dev.habitat.core.builder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.habitat.core.Fixture;
+import dev.habitat.core.Phase;
+import dev.habitat.core.engine.EngineUnavailableException;
+import dev.habitat.core.plan.PlannedHabitat;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The build's orchestration over a fake engine and a fake method: which phases a build sends to the method and from
+ * which snapshot, what it reuses, what a failure or a lost engine leaves behind, and what it reports.
+ */
+class HabitatBuilderOrchestrationTest {
+    private static final String CONFIG = """
+            name: orchestrated
+            base_image: debian:bookworm
+            env:
+              - USER=dev
+              - WORKDIR=/workspace
+            scripts:
+              - commands: [echo one]
+            entry:
+              command: bash
+            """;
+
+    @TempDir
+    Path dir;
+    private final FakeEngine engine = new FakeEngine();
+    private final FakeMethod method = new FakeMethod(engine);
+    private final List<String> log = new ArrayList<>();
+    private final BuildProgress progress = new BuildProgress() {
+        public void info(String m) {
+            log.add(m);
+        }
+
+        public void warn(String m) {
+            log.add("WARN " + m);
+        }
+
+        public void phaseStarted(Phase p) {}
+
+        public void phaseFinished(PhaseResult r) {}
+
+        public void output(Phase p, String stage, String line) {}
+    };
+
+    @BeforeEach
+    void baseImage() {
+        engine.put("debian:bookworm", Map.of());
+    }
+
+    private PlannedHabitat plan(String config) {
+        return new Fixture(dir).write("habitat/config.yaml", config).plan();
+    }
+
+    private BuildSummary build(String config, Phase target, Phase rebuildFrom) {
+        log.clear();
+        BuildOptions options = new BuildOptions(target, rebuildFrom, false, null, dir.resolve("target"), null, null);
+        return new HabitatBuilder(engine, method, progress).build(plan(config).graph(), options);
+    }
+
+    /** The phases of each job the method was given since {@code fromJob}, as {@code 1-base..7-repos}. */
+    private List<String> jobsSince(int fromJob) {
+        return method.jobs.subList(fromJob, method.jobs.size()).stream()
+                .map(j -> j.phases().stream().map(Phase::tagSuffix).collect(Collectors.joining(","))).toList();
+    }
+
+    private static Set<String> snapshotTags() {
+        Set<String> tags = new java.util.TreeSet<>();
+        for (Phase p : Phase.values()) {
+            if (p.snapshotted()) {
+                tags.add("habitat-orchestrated:" + p.tagSuffix());
+            }
+        }
+        return tags;
+    }
+
+    @Test
+    void aColdBuildSendsEveryPhaseOneSnapshotAtATimeThenANoOpSendsNothing() throws Exception {
+        BuildSummary cold = build(CONFIG, Phase.FINAL, null);
+        assertFalse(cold.upToDate());
+        assertEquals(10, method.jobs.size(), "one job per snapshot; verify and test travel with final");
+        assertEquals(List.of("10-verify,11-test,12-final"), jobsSince(9));
+        assertEquals(null, method.jobs.get(0).fromImage(), "the first job starts from the base");
+        assertEquals("habitat-orchestrated:1-base", method.jobs.get(1).fromImage(), "each next one from the snapshot before it");
+        assertTrue(engine.images.keySet().containsAll(snapshotTags()), engine.images.keySet().toString());
+        assertTrue(log.contains("habitat: first stale phase is 1-base: no snapshot of it exists yet"), log.toString());
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("target/orchestrated/report.json").toFile());
+        assertEquals(12, report.get("phases").size());
+        assertEquals("scripts[0]", report.get("phases").get(8).get("commands").get(0).get("script").asText(),
+                "the runner's timing lines reach the report whichever method ran");
+
+        BuildSummary again = build(CONFIG, Phase.FINAL, null);
+        assertTrue(again.upToDate());
+        assertEquals(10, method.jobs.size(), "nothing was sent to the method");
+        assertTrue(log.contains("habitat: habitat-orchestrated:12-final is up to date; nothing to build"), log.toString());
+        assertEquals("habitat-orchestrated:12-final", again.finalImage());
+    }
+
+    @Test
+    void aScriptChangeResumesFromTheSnapshotBeforeItsPhase() {
+        build(CONFIG, Phase.FINAL, null);
+        String toolsId = engine.images.get("habitat-orchestrated:8-tools").id();
+        int before = method.jobs.size();
+        build(CONFIG.replace("echo one", "echo two"), Phase.FINAL, null);
+        assertEquals(List.of("9-scripts", "10-verify,11-test,12-final"), jobsSince(before));
+        assertEquals("habitat-orchestrated:8-tools", method.jobs.get(before).fromImage());
+        assertEquals(toolsId, engine.images.get("habitat-orchestrated:8-tools").id(), "8-tools was reused, not rebuilt");
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("habitat: first stale phase is 9-scripts")), log.toString());
+        assertTrue(log.contains("habitat: resuming from snapshot habitat-orchestrated:8-tools"), log.toString());
+    }
+
+    @Test
+    void rebuildFromRunsThatPhaseAndLaterOnesWithoutTheCacheEvenWhenNothingChanged() {
+        build(CONFIG, Phase.FINAL, null);
+        int before = method.jobs.size();
+        build(CONFIG, Phase.FINAL, Phase.FILES);
+        assertEquals(List.of("6-files", "7-repos", "8-tools", "9-scripts", "10-verify,11-test,12-final"), jobsSince(before));
+        assertTrue(method.jobs.subList(before, method.jobs.size()).stream().allMatch(SegmentJob::noCache));
+        assertEquals("habitat-orchestrated:5-habitat", method.jobs.get(before).fromImage());
+        assertTrue(log.contains("habitat: rebuilding from 6-files (habitat.rebuildFrom)"), log.toString());
+    }
+
+    @Test
+    void aTargetStopsTheBuildAtItsPhase() {
+        BuildSummary s = build(CONFIG, Phase.FILES, null);
+        assertEquals(List.of("1-base", "2-users", "3-env", "4-workdir", "5-habitat", "6-files"), jobsSince(0));
+        assertEquals("habitat-orchestrated:6-files", s.finalImage());
+        assertFalse(engine.images.containsKey("habitat-orchestrated:7-repos"));
+    }
+
+    @Test
+    void aFailedPhaseLeavesNoSnapshotOfItselfOrLaterOnesAndIsReported() throws Exception {
+        build(CONFIG, Phase.FINAL, null);
+        method.failAt = Phase.SCRIPTS;
+        BuildFailedException e = assertThrows(BuildFailedException.class, () -> build(CONFIG.replace("echo one", "echo two"), Phase.FINAL, null));
+        assertEquals(Phase.SCRIPTS, e.phase());
+        assertEquals(List.of("habitat-orchestrated:12-final", "habitat-orchestrated:9-scripts"), engine.removedTags.stream().sorted().toList(),
+                "the stale 9-scripts and 12-final of the last build are gone: no snapshot outlives a failure of its phase");
+        assertTrue(engine.images.containsKey("habitat-orchestrated:8-tools"), "earlier snapshots are kept");
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("target/orchestrated/report.json").toFile());
+        assertTrue(report.get("failure").asText().contains("9-scripts"), report.toString());
+        JsonNode last = report.get("phases").get(report.get("phases").size() - 1);
+        assertEquals("9-scripts", last.get("phase").asText());
+        assertEquals("failed", last.get("status").asText());
+
+        method.failAt = null;
+        int before = method.jobs.size();
+        build(CONFIG.replace("echo one", "echo two"), Phase.FINAL, null);
+        assertEquals("habitat-orchestrated:8-tools", method.jobs.get(before).fromImage(), "the next build resumes where the failure left off");
+    }
+
+    @Test
+    void anEngineLostMidBuildSaysWhichSnapshotsAreKeptAndHowToResume() {
+        method.loseEngineAt = Phase.REPOS;
+        EngineUnavailableException e = assertThrows(EngineUnavailableException.class, () -> build(CONFIG, Phase.FINAL, null));
+        assertTrue(e.getMessage().contains("lost the Docker engine at tcp://127.0.0.1:1 while building 7-repos"), e.getMessage());
+        assertTrue(e.getMessage().contains("Snapshots up to habitat-orchestrated:6-files are kept"), e.getMessage());
+        assertTrue(e.getMessage().contains("IOException: Connection reset by peer"), e.getMessage());
+    }
+
+    @Test
+    void aFailureWhileTheEngineStillAnswersIsNotCalledALostEngine() {
+        FakeEngine stillThere = engine;
+        BuildMethod failing = new BuildMethod() {
+            public String name() {
+                return "fake";
+            }
+
+            public List<PhaseResult> run(SegmentJob job, BuildProgress p) {
+                throw new IllegalStateException("the engine refused the request: bad parameter");
+            }
+        };
+        BuildOptions options = new BuildOptions(Phase.FINAL, null, false, null, dir.resolve("target"), null, null);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new HabitatBuilder(stillThere, failing, progress).build(plan(CONFIG).graph(), options));
+        assertEquals("the engine refused the request: bad parameter", e.getMessage());
+        assertTrue(stillThere.responds());
+    }
+
+    @Test
+    void theHashesTheMethodIsGivenAreThoseTheSnapshotsAreCheckedAgainst() {
+        build(CONFIG, Phase.FINAL, null);
+        Set<String> hashLabels = EnumSet.allOf(Phase.class).stream().map(p -> "habitat.hash." + p.phaseName()).collect(Collectors.toSet());
+        Map<String, String> labels = engine.images.get("habitat-orchestrated:12-final").labels();
+        assertTrue(labels.keySet().containsAll(hashLabels), labels.toString());
+        assertNotEquals(labels.get("habitat.hash.scripts"),
+                plan(CONFIG.replace("echo one", "echo two")).hashes().get(Phase.SCRIPTS).hash());
+    }
+}
