@@ -8,9 +8,6 @@ import dev.habitat.core.config.RepoSpec;
 import dev.habitat.core.config.ScriptSpec;
 import dev.habitat.core.config.TestSpec;
 import dev.habitat.core.config.VerifySpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -130,7 +127,7 @@ public final class Planner {
         for (int i = 0; i < files.size(); i++) {
             FileSpec f = files.get(i);
             if (at.test(before ? f.before() : f.after())) {
-                ops.add(copy(config, f, i));
+                ops.add(LayerCopies.copy(config, f, i));
             }
         }
         List<ScriptSpec> scripts = config.scripts();
@@ -152,7 +149,7 @@ public final class Planner {
             case ENV -> env(c);
             case WORKDIR -> workdir(c);
             case HABITAT -> habitatDirs(c);
-            case FILES -> files(c, warnings);
+            case FILES -> LayerCopies.files(c, warnings);
             case REPOS -> repos(c);
             case SCRIPTS -> scripts(c);
             case VERIFY -> verify(c);
@@ -226,89 +223,6 @@ public final class Planner {
         return List.of(new Operation.RunCommand("root", "mkdir -p " + quoted + chown, "create " + String.join(", ", dirs)));
     }
 
-    private List<Operation> files(HabitatConfig c, List<String> warnings) {
-        List<Operation> ops = new ArrayList<>();
-        if (!c.entry().bypassHabitatConstruction()) {
-            for (Layer layer : Layer.values()) {
-                Path dir = c.layerDirs().get(layer);
-                if (dir == null) {
-                    continue;
-                }
-                String target = layerTarget(c, layer);
-                if (target == null) {
-                    warnings.add(c.configFile() + ": env: " + layer.pathVariable() + " is not defined (as an absolute path), so "
-                            + dir + " is not copied into the habitat. Fix: define it, e.g. - " + layer.pathVariable() + "="
-                            + layer.examplePath() + ", if the image needs those files");
-                    continue;
-                }
-                String ctx = "layers/" + layer.label();
-                // the layer's config file is left out here and copied in the final phase: a config edit then
-                // rebuilds only the phases it changes, not everything from files on
-                List<String> leaveOut = layerConfigFile(c, layer).map(f -> List.of(f.getFileName().toString())).orElse(List.of());
-                ops.add(new Operation.Copy(new CopySource.HostTree(dir, ctx, null, HabIgnore.of(dir, leaveOut), target), target, null,
-                        "copy the " + layer.label() + " directory to " + target));
-            }
-        }
-        List<FileSpec> files = c.files();
-        for (int i = 0; i < files.size(); i++) {
-            FileSpec f = files.get(i);
-            if (f.before() == null && f.after() == null) {
-                ops.add(copy(c, f, i));
-            }
-        }
-        return ops;
-    }
-
-    private Operation copy(HabitatConfig c, FileSpec f, int index) {
-        String base = f.source().getFileName() == null ? "root" : f.source().getFileName().toString();
-        boolean directory = Files.isDirectory(f.source());
-        String ctx = stagedWithItsLayer(c, f).orElse("files/" + index + "/" + sanitize(base));
-        HabIgnore ignore = directory ? HabIgnore.of(f.source()) : null;
-        return new Operation.Copy(new CopySource.HostTree(f.source(), ctx, f.mode(), ignore, f.dest()), f.dest(), f.owner(),
-                f.description() != null ? f.description() : "copy " + f.src() + " to " + f.dest(), f.homeUser());
-    }
-
-    /**
-     * Where a copied file already is in the context: a {@code files} entry inside a layer directory that is
-     * copied whole (the habitat directory to {@code LOCAL_PATH}) uses that copy's staged files, so the context
-     * holds and sends them once. Only when both copies stage the same entries: no mode of its own, no
-     * {@code .habignore} in the layer or the entry's directory, no symbolic link on the way, not the layer's
-     * config file, no key destination (its files get mode 600), and a plain path (no glob or quoting characters).
-     */
-    private static java.util.Optional<String> stagedWithItsLayer(HabitatConfig c, FileSpec f) {
-        if (f.mode() != null || c.entry().bypassHabitatConstruction() || Files.isRegularFile(f.source().resolve(HabIgnore.FILE_NAME))
-                || SourceTree.keyDestination(f.dest())) {
-            return java.util.Optional.empty();
-        }
-        Path source = f.source().toAbsolutePath().normalize();
-        for (Layer layer : Layer.values()) {
-            Path dir = c.layerDirs().get(layer);
-            if (dir == null || layerTarget(c, layer) == null || SourceTree.keyDestination(layerTarget(c, layer))
-                    || Files.isRegularFile(dir.resolve(HabIgnore.FILE_NAME))) {
-                continue;
-            }
-            Path root = dir.toAbsolutePath().normalize();
-            if (!source.startsWith(root) || source.equals(root)
-                    || layerConfigFile(c, layer).map(cf -> cf.toAbsolutePath().normalize().equals(source)).orElse(false)) {
-                continue;
-            }
-            String rel = root.relativize(source).toString().replace('\\', '/');
-            boolean linked = false;
-            for (Path p = source; !p.equals(root); p = p.getParent()) {
-                linked |= Files.isSymbolicLink(p);
-            }
-            if (!linked && rel.matches("[A-Za-z0-9._/-]+")) {
-                return java.util.Optional.of("layers/" + layer.label() + "/" + rel);
-            }
-        }
-        return java.util.Optional.empty();
-    }
-
-    /** Context names must survive Dockerfile JSON arrays and shells; keep the host name readable. */
-    static String sanitize(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
-        return s.isEmpty() || s.equals(".") || s.equals("..") ? "_" + s : s;
-    }
 
     private List<Operation> repos(HabitatConfig c) {
         List<Operation> ops = new ArrayList<>();
@@ -371,104 +285,22 @@ public final class Planner {
 
     /** Test paths are relative to their layer's directory as copied into the image (BUG-33 fixed). */
     private static String testBase(HabitatConfig c, Layer layer) {
-        String dir = c.entry().bypassHabitatConstruction() ? null : layerTarget(c, layer);
+        String dir = c.entry().bypassHabitatConstruction() ? null : LayerCopies.layerTarget(c, layer);
         return dir != null ? dir : c.workdir();
     }
 
-    /** Where the layer's directory goes in the image: its *_PATH when that is absolute, else null (not copied). */
-    private static String layerTarget(HabitatConfig c, Layer layer) {
-        String target = c.env().get(layer.pathVariable());
-        return target != null && target.startsWith("/") ? target : null;
-    }
 
     private List<Operation> finalOps(HabitatConfig c) {
         String command = c.entry().command();
-        List<Operation> ops = new ArrayList<>(layerConfigCopies(c));
+        List<Operation> ops = new ArrayList<>(LayerCopies.layerConfigCopies(c));
         ops.addAll(List.of(new Operation.SetUser(c.user()), new Operation.SetWorkdir(c.workdir()),
                 new Operation.SetEntrypoint(List.of(GeneratedFiles.ENTRYPOINT)),
                 new Operation.SetCmd(command == null ? List.of("/bin/bash") : List.of("/bin/bash", "-c", command))));
         return ops;
     }
 
-    /** The config file of a layer, in its directory: the habitat's own file, or config.yaml of system/ and shared/. */
-    private static java.util.Optional<Path> layerConfigFile(HabitatConfig c, Layer layer) {
-        if (layer == Layer.HABITAT) {
-            return java.util.Optional.ofNullable(c.configFile());
-        }
-        Path dir = c.layerDirs().get(layer);
-        return dir == null || !Files.isRegularFile(dir.resolve("config.yaml")) ? java.util.Optional.empty()
-                : java.util.Optional.of(dir.resolve("config.yaml"));
-    }
-
-    /** Each copied layer's config file, into its place in the copied directory (left out of the files phase). */
-    private List<Operation> layerConfigCopies(HabitatConfig c) {
-        List<Operation> ops = new ArrayList<>();
-        if (c.entry().bypassHabitatConstruction()) {
-            return ops;
-        }
-        for (Layer layer : Layer.values()) {
-            Path dir = c.layerDirs().get(layer);
-            String target = layerTarget(c, layer);
-            var file = layerConfigFile(c, layer);
-            if (dir == null || target == null || file.isEmpty()) {
-                continue;
-            }
-            String name = file.get().getFileName().toString();
-            HabIgnore ignore = HabIgnore.of(dir);
-            if (ignore != null && ignore.ignored(name, false)) {
-                continue;
-            }
-            String dest = target.endsWith("/") ? target + name : target + "/" + name;
-            ops.add(new Operation.Copy(new CopySource.HostTree(file.get(), "layers/" + layer.label() + "-config/" + name,
-                    null, null, dest), dest, null, "copy the " + layer.label() + " config to " + dest));
-        }
-        return ops;
-    }
-
     /** The PATH an image without one gets, so that {@code PATH=${PATH}:/x} never loses the standard dirs. */
     public static String defaultPath() {
         return DEFAULT_PATH;
-    }
-
-    /** A habitat's own Dockerfile, placed before the generated stages; its last stage becomes the base. */
-    record BaseDockerfile(String text, String lastStage) {
-        static final String STAGE = "habitat-dockerfile";
-
-        static BaseDockerfile read(Path file) {
-            String text;
-            try {
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
-            List<String> lines = new ArrayList<>(text.lines().toList());
-            int lastFrom = -1;
-            for (int i = 0; i < lines.size(); i++) {
-                String t = lines.get(i).strip().toUpperCase();
-                if (t.startsWith("FROM ")) {
-                    lastFrom = i;
-                }
-                if ((t.startsWith("COPY ") || t.startsWith("ADD ")) && !t.contains("--FROM=")) {
-                    throw new dev.habitat.core.config.ConfigException(List.of(dev.habitat.core.config.ConfigProblem.error(
-                            new dev.habitat.core.config.Location(file, i + 1, 1), "Dockerfile",
-                            "COPY/ADD from the build context is not supported in a habitat's base Dockerfile",
-                            "copy files with the config's 'files' section instead (they are hashed and staged)")));
-                }
-            }
-            if (lastFrom < 0) {
-                throw new dev.habitat.core.config.ConfigException(List.of(dev.habitat.core.config.ConfigProblem.error(
-                        dev.habitat.core.config.Location.ofFile(file), "Dockerfile", "no FROM instruction",
-                        "start the Dockerfile with FROM <image>")));
-            }
-            String[] words = lines.get(lastFrom).strip().split("\\s+");
-            String stage;
-            if (words.length >= 4 && words[words.length - 2].equalsIgnoreCase("AS")) {
-                stage = words[words.length - 1];
-            } else {
-                stage = STAGE;
-                lines.set(lastFrom, lines.get(lastFrom).stripTrailing() + " AS " + STAGE);
-            }
-            return new BaseDockerfile(String.join("\n", lines) + "\n", stage);
-        }
     }
 }
