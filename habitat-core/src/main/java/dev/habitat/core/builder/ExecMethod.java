@@ -113,41 +113,8 @@ public final class ExecMethod implements BuildMethod {
         }
     }
 
-    /** What the image config becomes as operations run; committed at the end of the segment. */
-    static final class State {
-        final Map<String, String> env = new LinkedHashMap<>();
-        final Map<String, String> args = new LinkedHashMap<>();
-        final Map<String, String> labels = new LinkedHashMap<>();
-        List<String> entrypoint;
-        List<String> cmd;
-        String user;
-        String workdir;
-
-        State(ImageConfig parent) {
-            for (String e : parent.env()) {
-                int eq = e.indexOf('=');
-                env.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
-            }
-            entrypoint = parent.entrypoint();
-            cmd = parent.cmd();
-            user = parent.user() == null || parent.user().isEmpty() ? null : parent.user();
-            workdir = parent.workingDir() == null || parent.workingDir().isEmpty() ? null : parent.workingDir();
-        }
-
-        List<String> execEnv() {
-            List<String> out = new ArrayList<>();
-            env.forEach((k, v) -> out.add(k + "=" + v));
-            args.forEach((k, v) -> {
-                if (!env.containsKey(k)) {
-                    out.add(k + "=" + v);
-                }
-            });
-            return out;
-        }
-    }
-
     private List<PhaseResult> runIn(String container, ImageConfig parent, SegmentJob job, BuildProgress progress) {
-        State state = new State(parent);
+        ExecImageState state = new ExecImageState(parent);
         List<PhaseResult> results = new ArrayList<>();
         Phase current = null;
         Instant phaseStart = null;
@@ -184,7 +151,7 @@ public final class ExecMethod implements BuildMethod {
         if (job.tag() != null) {
             int colon = job.tag().lastIndexOf(':');
             imageId = engine.commit(container, job.tag().substring(0, colon), job.tag().substring(colon + 1),
-                    changes(state, engine.info().product() == EngineInfo.Product.PODMAN));
+                    ExecImageState.changes(state, engine.info().product() == EngineInfo.Product.PODMAN));
         }
         Instant end = Instant.now();
         PhaseResult r = new PhaseResult(job.last(), PhaseResult.Status.BUILT, Duration.between(phaseStart, end),
@@ -194,37 +161,7 @@ public final class ExecMethod implements BuildMethod {
         return results;
     }
 
-    /**
-     * The commit's Dockerfile-style changes: the config as the Dockerfile of the same stages would leave it.
-     * Docker parses each change as a Dockerfile instruction (quotes and escapes); Podman only strips one pair of
-     * surrounding quotes and keeps the rest as it is, so there values go quoted but unescaped.
-     */
-    static List<String> changes(State s, boolean podman) {
-        java.util.function.UnaryOperator<String> quote = podman ? v -> "\"" + v + "\"" : DockerfileSyntax::quotedLiteral;
-        List<String> out = new ArrayList<>();
-        s.env.forEach((k, v) -> out.add("ENV " + k + "=" + quote.apply(v)));
-        s.labels.forEach((k, v) -> out.add("LABEL " + k + "=" + quote.apply(v)));
-        out.add("LABEL " + Snapshots.LABEL_METHOD + "=" + quote.apply(NAME));
-        out.add("USER " + (s.user == null ? "root" : s.user));
-        out.add("WORKDIR " + (s.workdir == null ? "/" : s.workdir));
-        out.add("ENTRYPOINT " + json(s.entrypoint));
-        out.add("CMD " + json(s.cmd));
-        return out;
-    }
-
-    private static String json(List<String> argv) {
-        if (argv == null) {
-            return "[]";
-        }
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < argv.size(); i++) {
-            b.append(i == 0 ? "" : ",").append('"').append(new String(
-                    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(argv.get(i)))).append('"');
-        }
-        return b.append(']').toString();
-    }
-
-    private void apply(String container, State s, SegmentJob job, Stage stage, Operation op, BuildProgress progress) {
+    private void apply(String container, ExecImageState s, SegmentJob job, Stage stage, Operation op, BuildProgress progress) {
         if (op instanceof Operation.RunCommand r) {
             run(container, s, job, stage, op, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
         } else if (op instanceof Operation.RunScript rs) {
@@ -281,7 +218,7 @@ public final class ExecMethod implements BuildMethod {
     }
 
     /** Runs one step; a non-zero exit fails the build with the same report as the BuildKit method. */
-    private void run(String container, State s, SegmentJob job, Stage stage, Operation op, String user, List<String> argv,
+    private void run(String container, ExecImageState s, SegmentJob job, Stage stage, Operation op, String user, List<String> argv,
                      String command, BuildProgress progress) {
         Deque<String> last = new ArrayDeque<>();
         int code = engine.exec(container, user, s.workdir == null ? "/" : s.workdir, s.execEnv(), argv, line -> {
@@ -302,7 +239,7 @@ public final class ExecMethod implements BuildMethod {
      * step's user with mode 0400. The value travels only in the environment of this one exec, base64 so
      * that any bytes survive; the archive API is not used (a file put through it would be committed).
      */
-    private void writeSecrets(String container, State s, Secrets secrets, List<String> ids, String user) {
+    private void writeSecrets(String container, ExecImageState s, Secrets secrets, List<String> ids, String user) {
         for (String id : ids) {
             byte[] value = secrets.lookup(id);
             if (value == null) {
@@ -322,14 +259,14 @@ public final class ExecMethod implements BuildMethod {
         }
     }
 
-    private void removeSecrets(String container, State s, List<String> ids) {
+    private void removeSecrets(String container, ExecImageState s, List<String> ids) {
         if (!ids.isEmpty()) {
             rootShell(container, s, "rm -f" + ids.stream().map(id -> " " + Shell.quote(Operation.SECRETS_DIR + "/" + id))
                     .collect(java.util.stream.Collectors.joining()));
         }
     }
 
-    private void rootShell(String container, State s, String command) {
+    private void rootShell(String container, ExecImageState s, String command) {
         StringBuilder out = new StringBuilder();
         int code = engine.exec(container, "root", "/", s.execEnv(), List.of("/bin/sh", "-c", command), l -> out.append(l).append('\n'));
         if (code != 0) {
@@ -342,7 +279,7 @@ public final class ExecMethod implements BuildMethod {
      * destination directory) get mode 0755 and the owner; copied entries keep their staged modes and get
      * the owner; existing directories are left as they are (BUG-16).
      */
-    private void copy(String container, State s, SegmentJob job, Operation.Copy c) {
+    private void copy(String container, ExecImageState s, SegmentJob job, Operation.Copy c) {
         Integer[] ids = c.owner() == null ? new Integer[] {0, 0} : ids(container, s, c.owner());
         String parent = parentOf(c.dest());
         // An existing destination directory keeps its owner and mode, as with COPY of a directory's contents.
@@ -373,7 +310,7 @@ public final class ExecMethod implements BuildMethod {
         }
     }
 
-    private Integer[] ids(String container, State s, String owner) {
+    private Integer[] ids(String container, ExecImageState s, String owner) {
         String[] parts = owner.split(":", 2);
         String group = parts.length == 2 ? parts[1] : parts[0];
         StringBuilder out = new StringBuilder();

@@ -1,0 +1,73 @@
+package dev.habitat.core.builder;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.habitat.core.engine.ImageConfig;
+import dev.habitat.core.render.DockerfileSyntax;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** What the image config becomes as operations run; committed at the end of the segment. */
+final class ExecImageState {
+    final Map<String, String> env = new LinkedHashMap<>();
+    final Map<String, String> args = new LinkedHashMap<>();
+    final Map<String, String> labels = new LinkedHashMap<>();
+    List<String> entrypoint;
+    List<String> cmd;
+    String user;
+    String workdir;
+
+    ExecImageState(ImageConfig parent) {
+        for (String e : parent.env()) {
+            int eq = e.indexOf('=');
+            env.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+        }
+        entrypoint = parent.entrypoint();
+        cmd = parent.cmd();
+        user = parent.user() == null || parent.user().isEmpty() ? null : parent.user();
+        workdir = parent.workingDir() == null || parent.workingDir().isEmpty() ? null : parent.workingDir();
+    }
+
+    List<String> execEnv() {
+        List<String> out = new ArrayList<>();
+        env.forEach((k, v) -> out.add(k + "=" + v));
+        args.forEach((k, v) -> {
+            if (!env.containsKey(k)) {
+                out.add(k + "=" + v);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The commit's Dockerfile-style changes: the config as the Dockerfile of the same stages would leave it.
+     * Docker parses each change as a Dockerfile instruction (quotes and escapes); Podman only strips one pair of
+     * surrounding quotes and keeps the rest as it is, so there values go quoted but unescaped.
+     */
+    static List<String> changes(ExecImageState s, boolean podman) {
+        UnaryOperator<String> quote = podman ? v -> "\"" + v + "\"" : DockerfileSyntax::quotedLiteral;
+        List<String> out = new ArrayList<>();
+        s.env.forEach((k, v) -> out.add("ENV " + k + "=" + quote.apply(v)));
+        s.labels.forEach((k, v) -> out.add("LABEL " + k + "=" + quote.apply(v)));
+        out.add("LABEL " + Snapshots.LABEL_METHOD + "=" + quote.apply(ExecMethod.NAME));
+        out.add("USER " + (s.user == null ? "root" : s.user));
+        out.add("WORKDIR " + (s.workdir == null ? "/" : s.workdir));
+        out.add("ENTRYPOINT " + json(s.entrypoint));
+        out.add("CMD " + json(s.cmd));
+        return out;
+    }
+
+    private static String json(List<String> argv) {
+        if (argv == null) {
+            return "[]";
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < argv.size(); i++) {
+            b.append(i == 0 ? "" : ",").append('"').append(new String(
+                    JsonStringEncoder.getInstance().quoteAsString(argv.get(i)))).append('"');
+        }
+        return b.append(']').toString();
+    }
+}
