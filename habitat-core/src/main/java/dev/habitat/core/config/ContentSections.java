@@ -1,0 +1,209 @@
+package dev.habitat.core.config;
+
+import static dev.habitat.core.config.SectionContext.isNull;
+
+import dev.habitat.core.config.YamlNode.ListNode;
+import dev.habitat.core.config.YamlNode.MapNode;
+import dev.habitat.core.config.YamlNode.Scalar;
+import dev.habitat.core.config.YamlNode.ScalarKind;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/** Reads what every layer puts in and checks on the image: files, volumes, verify-fs and tests. */
+final class ContentSections {
+    private static final Set<String> FILE_KEYS = Set.of("src", "dest", "mode", "owner", "description", "before", "after");
+    private static final Set<String> VERIFY_KEYS = Set.of("required_files");
+
+    private final SectionContext ctx;
+    private final Owners owners;
+    private final List<FileSpec> fileSpecs = new ArrayList<>();
+    private final List<VolumeSpec> volumes = new ArrayList<>();
+    private final List<VerifySpec> verify = new ArrayList<>();
+    private final List<TestSpec> tests = new ArrayList<>();
+
+    /** @param owners where each file's owner goes, to be checked once every layer is read */
+    ContentSections(SectionContext ctx, Owners owners) {
+        this.ctx = ctx;
+        this.owners = owners;
+    }
+
+    void readFiles(Layer layer, MapNode doc, Path dir) {
+        ListNode list = ctx.list(doc, "files");
+        if (list == null) {
+            return;
+        }
+        for (int i = 0; i < list.items().size(); i++) {
+            String path = "files[" + i + "]";
+            if (!(list.items().get(i) instanceof MapNode m)) {
+                ctx.error(list.items().get(i), path, "must be a map with src and dest, not " + list.items().get(i).describe(),
+                        "write - src: ./path\n      dest: /absolute/path");
+                continue;
+            }
+            ctx.checkKeys(m, path, FILE_KEYS);
+            Scalar src = ctx.required(m, "src", path, "the host file or directory to copy, e.g. src: ./conf/app.conf");
+            Scalar dest = ctx.required(m, "dest", path, "the absolute path in the image, e.g. dest: /etc/app.conf");
+            Scalar owner = ctx.string(m, "owner", path + ".owner");
+            Scalar descr = ctx.string(m, "description", path + ".description");
+            String before = ctx.hook(m, "before", path);
+            String after = ctx.hook(m, "after", path);
+            Integer mode = ctx.mode(m.get("mode"), path + ".mode");
+            String ownerText = owner == null ? null : ctx.expand(owner.text());
+            if (ownerText != null) {
+                owners.checkOwner(ownerText, owner, path + ".owner");
+            }
+            if (src == null || dest == null) {
+                continue;
+            }
+            String srcText = ctx.expand(src.text());
+            Path source = ctx.resolveHostPath(srcText, ctx.root(), dir);
+            if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+                ctx.error(src, path + ".src", "source not found: " + source,
+                        "create it, or fix the path ('./' is relative to the root " + ctx.root() + ", '~/' to your home, "
+                                + "other relative paths to " + dir + ")");
+                continue;
+            }
+            if (!srcText.startsWith("/") && !srcText.startsWith("~")) {
+                String escape = ctx.escapesRoot(source);
+                if (escape != null) {
+                    ctx.error(src, path + ".src", "'" + srcText + "' " + escape + " the habitat root " + ctx.root(),
+                            "keep relative sources inside the root, or write an absolute or ~/ path if you mean a file outside it");
+                    continue;
+                }
+            }
+            String ownerUser = ownerText == null ? null : ownerText.split(":", 2)[0];
+            String homeUser = ownerUser != null ? ownerUser : ctx.env().getOrDefault("USER", "root");
+            String rawDest = ctx.expand(dest.text());
+            String destText = ctx.expandTilde(rawDest, homeUser);
+            if (!ctx.checkAbsolutePath(destText, dest.location(), path + ".dest", "dest")) {
+                continue;
+            }
+            fileSpecs.add(new FileSpec(srcText, source, destText, ownerText, mode,
+                    descr == null ? null : ctx.expand(descr.text()), before, after, new Origin(layer, m.location(), path),
+                    rawDest.equals("~") || rawDest.startsWith("~/") ? homeUser : null));
+        }
+    }
+
+    void readVolumes(Layer layer, MapNode doc) {
+        ListNode list = ctx.list(doc, "volumes");
+        if (list == null) {
+            return;
+        }
+        for (int i = 0; i < list.items().size(); i++) {
+            String path = "volumes[" + i + "]";
+            YamlNode item = list.items().get(i);
+            if (!(item instanceof Scalar s) || s.kind() != ScalarKind.STRING) {
+                ctx.error(item, path, "must be a \"host:container[:options]\" string", "write - /host/path:/container/path");
+                continue;
+            }
+            String v = ctx.expand(s.text());
+            String[] parts = v.split(":", -1);
+            if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+                ctx.error(item, path, "'" + v + "' is not host:container[:options]", "write - /var/run/docker.sock:/var/run/docker.sock");
+                continue;
+            }
+            String host = parts[0].startsWith("~") ? ctx.userHome() + parts[0].substring(1) : parts[0];
+            String container = ctx.expandTilde(parts[1], ctx.env().getOrDefault("USER", "root"));
+            if (!ctx.checkAbsolutePath(container, s.location(), path, "the container side")) {
+                continue;
+            }
+            volumes.add(new VolumeSpec(host, container, parts.length == 3 ? parts[2] : null, new Origin(layer, s.location(), path)));
+        }
+    }
+
+    void readVerify(Layer layer, MapNode doc) {
+        YamlNode node = doc.get("verify-fs");
+        if (node == null || isNull(node)) {
+            return;
+        }
+        if (!(node instanceof MapNode m)) {
+            ctx.error(node, "verify-fs", "must be a map with required_files", "write verify-fs:\n    required_files:\n      - /path");
+            return;
+        }
+        ctx.checkKeys(m, "verify-fs", VERIFY_KEYS);
+        ListNode list = ctx.list(m, "required_files", "verify-fs.required_files");
+        if (list == null) {
+            return;
+        }
+        pathList(layer, list, "verify-fs.required_files", "must be a path string", "write - /path/that/must/exist",
+                (p, origin) -> verify.add(new VerifySpec(p, origin)));
+    }
+
+    void readTests(Layer layer, MapNode doc, Path dir) {
+        ListNode list = ctx.list(doc, "tests");
+        if (list == null) {
+            return;
+        }
+        pathList(layer, list, "tests", "must be the path of a test script", "write - tests/check.sh", (p, origin) -> {
+            // a relative test path names a file of the layer's directory (copied with it): it must exist
+            if (dir != null && !p.startsWith("/") && !Files.exists(dir.resolve(p))) {
+                ctx.problems().add(ConfigProblem.error(origin.location(), origin.keyPath(), "test script not found: " + dir.resolve(p),
+                        "create it, or give its path relative to " + dir));
+            }
+            tests.add(new TestSpec(p, origin));
+        });
+    }
+
+    /**
+     * A relative test path is run from its layer's directory in the image, which is there only when the layer's
+     * *_PATH variable places it (and entry.bypass_habitat_construction does not skip the copy).
+     */
+    void checkTestsReachTheImage(EntrySpec entry) {
+        for (TestSpec t : tests) {
+            if (t.path().startsWith("/")) {
+                continue;
+            }
+            Layer layer = t.origin().layer();
+            String variable = layer.pathVariable();
+            String target = ctx.env().get(variable);
+            if (entry.bypassHabitatConstruction()) {
+                ctx.problems().add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "'" + t.path()
+                        + "' is not in the image: entry.bypass_habitat_construction skips copying its directory",
+                        "give the test's path in the image (absolute), or copy it with files"));
+            } else if (target == null || !target.startsWith("/")) {
+                ctx.problems().add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "'" + t.path()
+                        + "' reaches the image only with its directory, and " + variable + " does not place it",
+                        "define " + variable + " in env, e.g. - " + variable + "=" + layer.examplePath()));
+            }
+        }
+    }
+
+    /** A list of one-line path strings, each expanded and handed over with its origin. */
+    private void pathList(Layer layer, ListNode list, String key, String shape, String fix,
+                          BiConsumer<String, Origin> sink) {
+        for (int i = 0; i < list.items().size(); i++) {
+            String path = key + "[" + i + "]";
+            YamlNode item = list.items().get(i);
+            if (!(item instanceof Scalar s) || s.kind() != ScalarKind.STRING || s.text().isBlank()) {
+                ctx.error(item, path, shape, fix);
+                continue;
+            }
+            String p = ctx.expand(s.text());
+            if (p.chars().anyMatch(c -> c < ' ')) {
+                ctx.error(item, path, "contains a control character", "write the path on one line");
+                continue;
+            }
+            sink.accept(p, new Origin(layer, s.location(), path));
+        }
+    }
+
+    List<FileSpec> files() {
+        return fileSpecs;
+    }
+
+    List<VolumeSpec> volumes() {
+        return volumes;
+    }
+
+    List<VerifySpec> verify() {
+        return verify;
+    }
+
+    List<TestSpec> tests() {
+        return tests;
+    }
+}
