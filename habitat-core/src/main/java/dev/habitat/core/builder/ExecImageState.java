@@ -1,6 +1,6 @@
 package dev.habitat.core.builder;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.habitat.core.Json;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.render.DockerfileSyntax;
 import java.util.ArrayList;
@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /** What the image config becomes as operations run; committed at the end of the segment. */
 final class ExecImageState {
@@ -54,20 +55,13 @@ final class ExecImageState {
         out.add("LABEL " + Snapshots.LABEL_METHOD + "=" + quote.apply(ExecMethod.NAME));
         out.add("USER " + (s.user == null ? "root" : s.user));
         out.add("WORKDIR " + (s.workdir == null ? "/" : s.workdir));
-        out.add("ENTRYPOINT " + json(s.entrypoint));
-        out.add("CMD " + json(s.cmd));
+        out.add("ENTRYPOINT " + execForm(s.entrypoint));
+        out.add("CMD " + execForm(s.cmd));
         return out;
     }
 
-    private static String json(List<String> argv) {
-        if (argv == null) {
-            return "[]";
-        }
-        StringBuilder b = new StringBuilder("[");
-        for (int i = 0; i < argv.size(); i++) {
-            b.append(i == 0 ? "" : ",").append('"').append(new String(
-                    JsonStringEncoder.getInstance().quoteAsString(argv.get(i)))).append('"');
-        }
-        return b.append(']').toString();
+    /** {@code ["a","b"]} ({@code []} for none), without spaces, as both engines' commit changes have always been sent. */
+    private static String execForm(List<String> argv) {
+        return argv == null ? "[]" : argv.stream().map(Json::quoted).collect(Collectors.joining(",", "[", "]"));
     }
 }

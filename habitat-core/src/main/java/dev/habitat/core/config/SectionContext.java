@@ -1,6 +1,6 @@
 package dev.habitat.core.config;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.YamlNode.ListNode;
 import dev.habitat.core.config.YamlNode.MapNode;
@@ -231,14 +231,10 @@ record SectionContext(Path root, Path habitatFile, Path userHome, List<ConfigPro
         return n instanceof Scalar s ? String.valueOf(s.text()) : n.describe();
     }
 
-    static String jsonString(String text) {
-        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
-    }
-
     /** A stable text form of an arbitrary YAML value (for hashing sections like {@code tools}). */
     static String canonical(YamlNode n) {
         if (n instanceof Scalar s) {
-            return s.isNull() ? "null" : jsonString(s.text());
+            return s.isNull() ? "null" : Json.quoted(s.text());
         }
         if (n instanceof ListNode l) {
             return l.items().stream().map(SectionContext::canonical).collect(Collectors.joining(",", "[", "]"));

@@ -2,11 +2,11 @@ package dev.habitat.core.render;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.RepoSpec;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.PhaseHash;
-import dev.habitat.core.plan.PhaseHasher;
 import dev.habitat.core.plan.Planner;
 import dev.habitat.core.plan.Shell;
 import dev.habitat.core.plan.Stage;
@@ -139,7 +139,7 @@ public final class DockerfileRenderer {
                 String owner = c.owner().contains(":") ? c.owner() : c.owner() + ":" + c.owner();
                 out.append("--chown=").append(owner).append(' ');
             }
-            out.append(DockerfileSyntax.jsonArray(List.of(c.source().contextPath(), copyPath(c.dest())))).append('\n');
+            out.append(Json.array(List.of(c.source().contextPath(), copyPath(c.dest())))).append('\n');
         } else if (op instanceof Operation.SetEnv e) {
             if (!e.vars().isEmpty()) {
                 out.append("ENV ");
@@ -153,9 +153,9 @@ public final class DockerfileRenderer {
             out.append("USER ").append(DockerfileSyntax.word(u.user())).append('\n');
             user = u.user();
         } else if (op instanceof Operation.SetEntrypoint ep) {
-            out.append("ENTRYPOINT ").append(DockerfileSyntax.jsonArray(ep.argv())).append('\n');
+            out.append("ENTRYPOINT ").append(Json.array(ep.argv())).append('\n');
         } else if (op instanceof Operation.SetCmd cmd) {
-            out.append("CMD ").append(DockerfileSyntax.jsonArray(cmd.argv())).append('\n');
+            out.append("CMD ").append(Json.array(cmd.argv())).append('\n');
         } else if (op instanceof Operation.DeclareArg a) {
             out.append("ARG ").append(a.name()).append('\n');
         } else if (op instanceof Operation.CopyFromStage c) {

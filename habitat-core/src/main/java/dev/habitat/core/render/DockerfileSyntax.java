@@ -1,10 +1,7 @@
 package dev.habitat.core.render;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Escaping for the Dockerfile instructions we emit, so that a config value can never leave its
@@ -89,15 +86,6 @@ public final class DockerfileSyntax {
             b.append(c);
         }
         return b.toString();
-    }
-
-    /** A JSON array for the exec form of ENTRYPOINT, CMD and COPY. */
-    static String jsonArray(List<String> items) {
-        return items.stream().map(DockerfileSyntax::jsonString).collect(Collectors.joining(", ", "[", "]"));
-    }
-
-    static String jsonString(String s) {
-        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
     }
 
     private static String escape(String s) {
