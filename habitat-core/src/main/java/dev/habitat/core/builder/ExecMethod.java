@@ -277,7 +277,7 @@ public final class ExecMethod implements BuildMethod {
     /**
      * COPY semantics, as measured against BuildKit: directories the copy creates (missing parents and the
      * destination directory) get mode 0755 and the owner; copied entries keep their staged modes and get
-     * the owner; existing directories are left as they are (BUG-16).
+     * the owner; existing directories are left as they are.
      */
     private void copy(String container, ExecImageState s, SegmentJob job, Operation.Copy c) {
         Integer[] ids = c.owner() == null ? new Integer[] {0, 0} : ids(container, s, c.owner());

@@ -17,7 +17,7 @@ import java.util.function.Function;
 /**
  * Snapshot images, {@code habitat-<name>:<id>-<phase>}, and what their labels say. A snapshot is valid
  * for the current config when the hash labels of its phase and of every earlier phase equal the current
- * hashes (so a stale prefix can never be stamped valid: the original's BUG-6).
+ * hashes, so a snapshot built on a stale prefix is never taken as valid.
  */
 public final class Snapshots {
     public static final String LABEL_METHOD = "habitat.method";

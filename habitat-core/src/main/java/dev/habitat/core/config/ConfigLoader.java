@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * Loads a habitat: {@code <root>/system/config.yaml} and {@code <root>/shared/config.yaml} when present, then
  * the habitat's own file. Env merges by key; files, scripts, verify-fs, tests and volumes of every layer
- * apply, in layer order (the original applied only the habitat's: BUG-3). Every error of every file is
+ * apply, in layer order. Every error of every file is
  * collected and reported together, each with file, line, column, key path and a fix.
  */
 public final class ConfigLoader {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * The one env compiler: merges {@code KEY=value} definitions of all layers and resolves references.
  *
  * <p>{@code ${NAME}} and {@code {env.NAME}} refer to the final definition of NAME, whatever layer or
- * order it came in, so a derived variable follows an override (the original's BUG-23). Inside NAME's own
+ * order it came in, so a derived variable follows an override. Inside NAME's own
  * definition, {@code ${NAME}} refers to the definition it overrides ({@code PATH=${PATH}:/x} appends), or
  * stays literal for the shell when there is none. Unknown names stay literal ({@code ${PATH}}).
  * A key keeps the position of its first definition.

@@ -12,7 +12,7 @@ import org.eclipse.jgit.ignore.IgnoreNode;
 /**
  * A directory's {@code .habignore}, read with git's own rules (JGit's implementation of gitignore):
  * patterns match at any depth, {@code /} anchors, a trailing {@code /} matches directories, {@code !}
- * re-includes. The original matched top-level names only, with regex wildcards (BUG-21).
+ * re-includes.
  */
 public final class HabIgnore {
     public static final String FILE_NAME = ".habignore";

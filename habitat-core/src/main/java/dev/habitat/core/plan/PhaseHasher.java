@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * Computes a hash per phase without a daemon. A phase's hash covers the previous phase's hash (so a
- * change cascades), every operation of its stages (hooks hash in the phase where they run, fixing
- * BUG-13), the content of every tree it copies (fixing BUG-5), and its external inputs: the base image
+ * change cascades), every operation of its stages (hooks hash in the phase where they run), the
+ * content of every tree it copies, and its external inputs: the base image
  * (reference, and id when known), and each repo's resolved remote commit. No host path or mtime enters.
  */
 public final class PhaseHasher {

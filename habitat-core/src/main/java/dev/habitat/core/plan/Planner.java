@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 /**
  * Turns a {@link HabitatConfig} into a {@link StageGraph}: the 12 phases in order, each with its core
  * operations, and {@code before:}/{@code after:} hooks as stages around the phase they name (files before
- * scripts, config order). The phases do what the original intended, with its defects fixed.
+ * scripts, config order), with the ids, names and order of the original tool's phases.
  */
 public final class Planner {
     public static final String DOCKER_GID_ARG = "DOCKER_GROUP_GID";
@@ -283,7 +283,7 @@ public final class Planner {
                 "scripts/test", c.timeouts().forPhase("test").orElse(null), List.of()));
     }
 
-    /** Test paths are relative to their layer's directory as copied into the image (BUG-33 fixed). */
+    /** Test paths are relative to their layer's directory as copied into the image. */
     private static String testBase(HabitatConfig c, Layer layer) {
         String dir = c.entry().bypassHabitatConstruction() ? null : LayerCopies.layerTarget(c, layer);
         return dir != null ? dir : c.workdir();

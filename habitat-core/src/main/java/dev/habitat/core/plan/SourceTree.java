@@ -18,8 +18,7 @@ import java.util.stream.Stream;
 /**
  * The entries of a host file or directory as they will be copied: filtered by {@code .habignore},
  * sorted, with the permission bits the copy gives them. Hashing and staging both read this one listing,
- * so what is hashed is exactly what is copied (the original hashed neither directories nor their
- * contents: BUG-5).
+ * so what is hashed is exactly what is copied, directories and contents alike.
  */
 public final class SourceTree {
 
@@ -101,7 +100,7 @@ public final class SourceTree {
         return dest != null && (dest.contains(".pem") || dest.contains("_key"));
     }
 
-    /** Directories stay traversable: each read bit of the file mode brings its execute bit (BUG-17). */
+    /** Directories stay traversable: each read bit of the file mode brings its execute bit. */
     static int dirMode(Integer fileMode) {
         if (fileMode == null) {
             return 0755;
