@@ -1,5 +1,6 @@
 package dev.habitat.maven;
 
+import dev.habitat.core.Completions;
 import dev.habitat.core.builder.Secrets;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.engine.DockerEngine;
@@ -7,14 +8,15 @@ import dev.habitat.core.engine.EngineLocator;
 import dev.habitat.core.registry.DockerConfigCredentials;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryAuth;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** Goals that talk to a Docker engine. */
 abstract class AbstractEngineMojo extends AbstractHabitatMojo {
@@ -62,12 +64,12 @@ abstract class AbstractEngineMojo extends AbstractHabitatMojo {
         return new SecretResolver(secrets, settings, settingsDecrypter, System::getenv).resolve(config);
     }
 
-    private java.util.concurrent.CompletableFuture<DockerEngine> locating;
+    private CompletableFuture<DockerEngine> locating;
 
     /** The engine is located (its client made, its version asked) while the config loads, on its own thread. */
     @Override
     protected void prepare() {
-        var engine = new java.util.concurrent.CompletableFuture<DockerEngine>();
+        var engine = new CompletableFuture<DockerEngine>();
         Thread t = new Thread(() -> {
             try {
                 engine.complete(DockerEngine.locate(dockerHost, EngineLocator.ofThisProcess()));
@@ -103,7 +105,7 @@ abstract class AbstractEngineMojo extends AbstractHabitatMojo {
         if (engine == null) {
             return DockerEngine.locate(dockerHost, EngineLocator.ofThisProcess());
         }
-        return dev.habitat.core.Completions.join(engine);
+        return Completions.join(engine);
     }
 
     /** The registry prefix: the parameter, else the config's {@code registry}, else null. */

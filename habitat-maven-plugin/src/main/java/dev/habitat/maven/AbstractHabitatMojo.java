@@ -5,16 +5,23 @@ import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.config.ConfigProblem;
 import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PlannedHabitat;
-import java.io.File;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** What every goal shares: where the habitat is, where output goes, and turning config errors into failures. */
 abstract class AbstractHabitatMojo extends AbstractMojo {
@@ -77,9 +84,9 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
             return;
         }
         var descriptor = mojoExecution.getMojoDescriptor();
-        java.util.Set<String> mine = propertiesOf(java.util.List.of(descriptor));
-        java.util.Set<String> known = propertiesOf(descriptor.getPluginDescriptor().getMojos());
-        java.util.Map<String, String> given = new java.util.HashMap<>();
+        Set<String> mine = propertiesOf(List.of(descriptor));
+        Set<String> known = propertiesOf(descriptor.getPluginDescriptor().getMojos());
+        Map<String, String> given = new HashMap<>();
         session.getUserProperties().forEach((k, v) -> given.put(String.valueOf(k), String.valueOf(v)));
         var findings = new GivenProperties(descriptor.getGoal(), mine, known).check(given);
         findings.warnings().forEach(w -> getLog().warn("habitat: " + w));
@@ -88,8 +95,8 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
         }
     }
 
-    private static java.util.Set<String> propertiesOf(java.util.List<org.apache.maven.plugin.descriptor.MojoDescriptor> mojos) {
-        java.util.Set<String> properties = new java.util.HashSet<>();
+    private static Set<String> propertiesOf(List<org.apache.maven.plugin.descriptor.MojoDescriptor> mojos) {
+        Set<String> properties = new HashSet<>();
         for (var mojo : mojos) {
             if (mojo.getParameters() == null) {
                 continue;
@@ -150,7 +157,7 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
      * {@code mvn -q ... -Dhabitat.format=json | python3 -m json.tool} works (as maven-help-plugin's forceStdout).
      * Written to {@code file} too when one is given.
      */
-    protected void emit(String listing, java.io.File file, boolean json) throws MojoExecutionException {
+    protected void emit(String listing, File file, boolean json) throws MojoExecutionException {
         if (json) {
             System.out.println(listing.strip());
             System.out.flush();
@@ -159,9 +166,9 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
         }
         if (file != null) {
             try {
-                java.nio.file.Files.createDirectories(file.toPath().toAbsolutePath().getParent());
-                java.nio.file.Files.writeString(file.toPath(), listing, java.nio.charset.StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
+                Files.createDirectories(file.toPath().toAbsolutePath().getParent());
+                Files.writeString(file.toPath(), listing, StandardCharsets.UTF_8);
+            } catch (IOException e) {
                 throw new MojoExecutionException("habitat: cannot write " + file + ": " + e.getMessage(), e);
             }
         }

@@ -4,9 +4,11 @@ import dev.habitat.core.Phase;
 import dev.habitat.core.Spelling;
 import dev.habitat.core.builder.BuildMethods;
 import dev.habitat.core.config.ConfigLoader;
+import dev.habitat.core.registry.ImageReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -71,14 +73,14 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
             return null;
         }
         try {
-            dev.habitat.core.registry.ImageReference.parse(value, tagAllowed);
+            ImageReference.parse(value, tagAllowed);
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
     }
 
-    private java.util.Optional<String> nearest(String key) {
+    private Optional<String> nearest(String key) {
         return Spelling.nearest(key, known, 3);
     }
 }

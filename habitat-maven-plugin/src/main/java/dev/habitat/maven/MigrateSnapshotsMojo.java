@@ -7,18 +7,20 @@ import dev.habitat.core.builder.BuildOptions;
 import dev.habitat.core.builder.HabitatBuilder;
 import dev.habitat.core.builder.Secrets;
 import dev.habitat.core.builder.SharedSnapshots;
+import dev.habitat.core.builder.Sharing;
 import dev.habitat.core.builder.SnapshotMigration;
-import dev.habitat.core.registry.ImageReference;
-import dev.habitat.core.registry.RegistryApi;
-import java.util.Set;
 import dev.habitat.core.engine.DockerEngine;
 import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.PlannedHabitat;
-import java.io.File;
+import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryApi;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import java.io.File;
+import java.time.Duration;
+import java.util.Set;
 
 /**
  * Moves a habitat's existing snapshots to the BuildKit method: {@code report} them (who made them, whether
@@ -42,7 +44,7 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
 
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException {
-        if (!java.util.Set.of("report", "adopt", "rebuild", "remove").contains(mode)) {
+        if (!Set.of("report", "adopt", "rebuild", "remove").contains(mode)) {
             throw new MojoFailureException("habitat.migrate.mode must be report, adopt, rebuild or remove, not '" + mode + "'");
         }
         if (!format.equals("text") && !format.equals("json")) {
@@ -60,19 +62,19 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
             var report = migration.report(name, repository, hashes);
             switch (mode) {
                 case "adopt" -> {
-                    try (var lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, java.time.Duration.ofHours(2), progress)) {
+                    try (var lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, Duration.ofHours(2), progress)) {
                         var adopted = migration.adopt(report, outputDirectory.toPath(), progress);
                         progress.info("habitat: adopted " + adopted.size() + " docker-exec snapshot(s); original-tool snapshots are never adopted");
                     }
                 }
                 case "remove" -> {
-                    try (var lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, java.time.Duration.ofHours(2), progress)) {
+                    try (var lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, Duration.ofHours(2), progress)) {
                         migration.remove(report, e -> true, progress);
                     }
                 }
                 case "rebuild" -> {
                     builder.build(habitat.graph(), new BuildOptions(null, null, true, networkOrNull(), outputDirectory.toPath(),
-                            secretValues, dev.habitat.core.builder.Sharing.none()));
+                            secretValues, Sharing.none()));
                     var after = migration.report(name, repository, hashes);
                     migration.remove(after, e -> e.maker() == SnapshotMigration.Maker.ORIGINAL || e.phase() == null, progress);
                 }

@@ -2,6 +2,7 @@ package dev.habitat.core.builder;
 
 import dev.habitat.core.Phase;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A build step failed: which phase and hook, the command, its exit code, and the last lines of its
@@ -44,7 +45,7 @@ public final class BuildFailedException extends RuntimeException {
     }
 
     /** The same failure with {@code mask} applied to every text a step or the engine produced. */
-    public BuildFailedException masked(java.util.function.UnaryOperator<String> mask) {
+    public BuildFailedException masked(UnaryOperator<String> mask) {
         BuildFailedException m = new BuildFailedException(phase, stage, mask.apply(where), mask.apply(command), exitCode,
                 lastLines.stream().map(mask).toList(), mask.apply(engineError), wayOut);
         m.setStackTrace(getStackTrace());

@@ -6,9 +6,9 @@ import dev.habitat.core.engine.BuildRequest;
 import dev.habitat.core.engine.BuildSession;
 import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.ContextTransfer;
+import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.SessionRefusedException;
 import dev.habitat.core.engine.SyncedDir;
-import dev.habitat.core.engine.Engine;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.render.DockerfileRenderer;
@@ -19,11 +19,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -162,7 +169,7 @@ public final class BuildKitMethod implements BuildMethod {
     }
 
     /** The local sources a build request names: {@code context} (the roots of the directory) and the Dockerfile. */
-    static Map<String, SyncedDir> sessionDirs(Path contextDir, java.util.Collection<String> roots, byte[] dockerfile) {
+    static Map<String, SyncedDir> sessionDirs(Path contextDir, Collection<String> roots, byte[] dockerfile) {
         return Map.of(CONTEXT_DIR, SyncedDir.of(CONTEXT_DIR, contextDir, roots, Map.of()),
                 DOCKERFILE_DIR, SyncedDir.of(DOCKERFILE_DIR, contextDir, List.of(), Map.of("Dockerfile", dockerfile)));
     }
@@ -200,14 +207,14 @@ public final class BuildKitMethod implements BuildMethod {
         private final SegmentJob job;
         private final Path tar;
         private final String sessionId;
-        private final java.util.concurrent.ExecutorService queue = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "habitat-tag-snapshots");
             t.setDaemon(true);
             return t;
         });
-        private final Set<Phase> requested = java.util.EnumSet.noneOf(Phase.class);
-        private final Map<Phase, String> imageIds = new java.util.concurrent.ConcurrentHashMap<>();
-        private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Set<Phase> requested = EnumSet.noneOf(Phase.class);
+        private final Map<Phase, String> imageIds = new ConcurrentHashMap<>();
+        private final List<String> problems = new CopyOnWriteArrayList<>();
 
         SnapshotTagger(SegmentJob job, Path tar, String sessionId) {
             this.job = job;
@@ -235,7 +242,7 @@ public final class BuildKitMethod implements BuildMethod {
         void finish() {
             queue.shutdown();
             try {
-                if (!queue.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                if (!queue.awaitTermination(10, TimeUnit.MINUTES)) {
                     problems.add("habitat: tagging snapshots took over 10 minutes; the next build tags the rest");
                 }
             } catch (InterruptedException e) {

@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,7 +134,7 @@ public record BuildReport(String habitat, String method, Instant started, Instan
      * size of a snapshot includes every earlier phase. The first snapshot adds its whole size.
      */
     Map<Phase, Long> addedBytes() {
-        Map<Phase, Long> added = new java.util.EnumMap<>(Phase.class);
+        Map<Phase, Long> added = new EnumMap<>(Phase.class);
         Long previous = null;
         boolean first = true;
         for (PhaseResult r : phases) {

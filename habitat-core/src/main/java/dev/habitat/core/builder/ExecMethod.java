@@ -14,6 +14,7 @@ import dev.habitat.core.plan.Shell;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.render.DockerfileRenderer;
 import dev.habitat.core.render.DockerfileSyntax;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +24,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The legacy method, kept for parity and as a fallback: a container runs from the previous snapshot, each
@@ -105,8 +108,8 @@ public final class ExecMethod implements BuildMethod {
 
     /** Containers a killed build of this habitat left behind; only ours, by their exact name pattern. */
     private void removeLeftovers(String habitat, BuildProgress progress) {
-        java.util.regex.Pattern ours = java.util.regex.Pattern.compile(
-                java.util.regex.Pattern.quote(CONTAINER_PREFIX + habitat + "-") + "[0-9a-f]{8}");
+        Pattern ours = Pattern.compile(
+                Pattern.quote(CONTAINER_PREFIX + habitat + "-") + "[0-9a-f]{8}");
         for (String id : engine.containersNamed(ours)) {
             progress.info("habitat: removing build container " + id.substring(0, 12) + " left by an earlier build of " + habitat);
             engine.removeContainer(id);
@@ -246,7 +249,7 @@ public final class ExecMethod implements BuildMethod {
                 continue; // an optional username; a missing value is refused before the build starts
             }
             List<String> env = new ArrayList<>(s.execEnv());
-            env.add("HABITAT_SECRET_B64=" + java.util.Base64.getEncoder().encodeToString(value));
+            env.add("HABITAT_SECRET_B64=" + Base64.getEncoder().encodeToString(value));
             String path = Operation.SECRETS_DIR + "/" + id;
             StringBuilder out = new StringBuilder();
             int code = engine.exec(container, "root", "/", env, List.of("/bin/sh", "-c",
@@ -262,7 +265,7 @@ public final class ExecMethod implements BuildMethod {
     private void removeSecrets(String container, ExecImageState s, List<String> ids) {
         if (!ids.isEmpty()) {
             rootShell(container, s, "rm -f" + ids.stream().map(id -> " " + Shell.quote(Operation.SECRETS_DIR + "/" + id))
-                    .collect(java.util.stream.Collectors.joining()));
+                    .collect(Collectors.joining()));
         }
     }
 

@@ -1,24 +1,28 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.Completions;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.plan.ExternalInputs;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
 import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Finds what the config cannot say: the base image's id, each repo's remote head commit (with JGit, no
@@ -29,21 +33,21 @@ public final class ExternalInputResolver {
     public ExternalInputs resolve(HabitatConfig config, Engine engine, BuildProgress progress, Secrets secrets) {
         // remotes are asked a few at a time, beside the engine: a no-op build waits for the slowest, not for their
         // sum, and one server is never handed more connections at once than an ssh daemon accepts by default
-        List<java.util.concurrent.CompletableFuture<String>> heads = new ArrayList<>();
-        java.util.concurrent.ExecutorService askers = config.repos().isEmpty() ? null
-                : java.util.concurrent.Executors.newFixedThreadPool(Math.min(config.repos().size(), REMOTES_AT_ONCE), r -> {
+        List<CompletableFuture<String>> heads = new ArrayList<>();
+        ExecutorService askers = config.repos().isEmpty() ? null
+                : Executors.newFixedThreadPool(Math.min(config.repos().size(), REMOTES_AT_ONCE), r -> {
                     Thread t = new Thread(r, "habitat-remote-head");
                     t.setDaemon(true);
                     return t;
                 });
         try {
             for (RepoSpec r : config.repos()) {
-                heads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> remoteHead(r, secrets), askers));
+                heads.add(CompletableFuture.supplyAsync(() -> remoteHead(r, secrets), askers));
             }
             Optional<String> baseId = baseIdentity(config, engine, progress);
             List<Optional<String>> revisions = new ArrayList<>();
             for (var head : heads) {
-                revisions.add(Optional.of(dev.habitat.core.Completions.join(head)));
+                revisions.add(Optional.of(Completions.join(head)));
             }
             return new ExternalInputs(baseId, revisions, dockerSocketGid(engine.host()));
         } finally {

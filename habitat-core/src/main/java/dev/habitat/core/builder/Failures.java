@@ -1,6 +1,7 @@
 package dev.habitat.core.builder;
 
 import dev.habitat.core.Phase;
+import dev.habitat.core.plan.GeneratedFiles;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.Stage;
 import java.util.List;
@@ -29,7 +30,7 @@ final class Failures {
             }
             command = String.join("\n", rs.commands());
             for (String line : lastLines) {
-                Matcher rm = dev.habitat.core.plan.GeneratedFiles.RUNNER_FAILED.matcher(line);
+                Matcher rm = GeneratedFiles.RUNNER_FAILED.matcher(line);
                 if (rm.find()) {
                     int n = Integer.parseInt(rm.group(1));
                     if (n >= 1 && n <= rs.commands().size()) {

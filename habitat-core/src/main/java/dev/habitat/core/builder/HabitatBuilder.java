@@ -7,15 +7,16 @@ import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineHints;
 import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.engine.ImageTransfer;
-import dev.habitat.core.registry.ImageReference;
-import dev.habitat.core.registry.RegistryAuth;
 import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.plan.PhaseHasher;
 import dev.habitat.core.plan.Planner;
 import dev.habitat.core.plan.StageGraph;
+import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryAuth;
 import dev.habitat.core.render.BuildContext;
 import dev.habitat.core.render.ContextStager;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Builds a habitat with a {@link BuildMethod} from the newest valid snapshot up to the target. BuildKit
@@ -266,14 +268,14 @@ public final class HabitatBuilder {
             Path html = new BuildReport(habitat, method.name(), t0, Instant.now(), upToDate, results, commands, sizes, failure, context)
                     .write(dir);
             progress.info("habitat: report " + html.toUri());
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             progress.warn(e.getMessage());
         }
     }
 
     /** {@code 10-verify and 11-test}: the phases from start to last, for a log line. */
     private static String phaseList(Phase start, Phase last) {
-        return range(start, last).stream().map(Phase::tagSuffix).collect(java.util.stream.Collectors.joining(" and "));
+        return range(start, last).stream().map(Phase::tagSuffix).collect(Collectors.joining(" and "));
     }
 
     static Set<Phase> range(Phase start, Phase target) {

@@ -4,6 +4,7 @@ import dev.habitat.core.Phase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How one phase ended in a build: when it ran ({@code start}/{@code end}, null when it did not run) and
@@ -37,7 +38,7 @@ public record PhaseResult(Phase phase, Status status, Duration duration, String 
         FAILED;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** What the label alone leaves out, for the statuses that need it; empty otherwise. */

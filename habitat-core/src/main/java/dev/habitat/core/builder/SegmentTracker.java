@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,7 +45,7 @@ final class SegmentTracker implements BuildEvents {
     private final StepOutputTail output = new StepOutputTail(KEEP_LINES);
     private final Set<Phase> announced = EnumSet.noneOf(Phase.class);
     private final Set<Phase> done = EnumSet.noneOf(Phase.class);
-    private final java.util.function.Consumer<Phase> phaseDone;
+    private final Consumer<Phase> phaseDone;
 
     SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress) {
         this(graph, phases, progress, phase -> { });
@@ -53,7 +55,7 @@ final class SegmentTracker implements BuildEvents {
      * @param phaseDone told, once per phase, when a phase is complete: a step of a later main-line stage
      *                  started (main-line stages run one after the other; side stages are not the main line)
      */
-    SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress, java.util.function.Consumer<Phase> phaseDone) {
+    SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress, Consumer<Phase> phaseDone) {
         this.phaseDone = phaseDone;
         this.graph = graph;
         this.phases = phases;
@@ -174,7 +176,7 @@ final class SegmentTracker implements BuildEvents {
     }
 
     /** First start, last end and whether all were cached, over the steps (FROM lines aside) {@code which} selects. */
-    private Span span(java.util.function.Predicate<Step> which) {
+    private Span span(Predicate<Step> which) {
         Instant first = null;
         Instant last = null;
         boolean allCached = true;

@@ -2,21 +2,25 @@ package dev.habitat.core.builder;
 
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.ImageInfo;
-import dev.habitat.core.engine.ImageTransfer;
 import dev.habitat.core.engine.ImageTransfer.TransferResult;
+import dev.habitat.core.engine.ImageTransfer;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryApi;
 import dev.habitat.core.registry.RegistryAuth;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * A habitat's snapshots in a registry. Each snapshot is pushed under a content-addressed tag,
@@ -109,7 +113,7 @@ public final class SharedSnapshots {
                 pulled.add(p);
             }
         }
-        progress.info(String.format(java.util.Locale.ROOT, "habitat: pulled %s from %s (%.1f MB downloaded, %.1fs)", newest.tagSuffix(),
+        progress.info(String.format(Locale.ROOT, "habitat: pulled %s from %s (%.1f MB downloaded, %.1fs)", newest.tagSuffix(),
                 remoteTag(newest), bytes / 1e6, Duration.between(t0, Instant.now()).toMillis() / 1000.0));
         return new Pulled(pulled, Optional.of(newest));
     }
@@ -181,14 +185,14 @@ public final class SharedSnapshots {
             List<RegistryListing.Entry> entries = new ArrayList<>();
             for (String tag : api.tags(repository, credentials.apply(host()))) {
                 Optional<Phase> phase = Phase.parse(tag.replaceFirst("-[0-9a-f]{16}$", ""))
-                        .filter(p -> tag.matches(java.util.regex.Pattern.quote(p.tagSuffix()) + "-[0-9a-f]{16}"));
+                        .filter(p -> tag.matches(Pattern.quote(p.tagSuffix()) + "-[0-9a-f]{16}"));
                 entries.add(new RegistryListing.Entry(tag, phase.orElse(null),
                         phase.isPresent() && hashes.containsKey(phase.get()) && remoteTag(phase.get()).endsWith(":" + tag)));
             }
-            entries.sort(java.util.Comparator.comparing((RegistryListing.Entry e) -> e.phase() == null ? 99 : e.phase().id())
+            entries.sort(Comparator.comparing((RegistryListing.Entry e) -> e.phase() == null ? 99 : e.phase().id())
                     .thenComparing(RegistryListing.Entry::tag));
             return new RegistryListing(repository.name(), entries, null);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return new RegistryListing(repository.name(), List.of(), e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.habitat.core.Phase;
@@ -23,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Existing snapshots of a habitat, who made them, and what to do with them when moving to BuildKit:
@@ -111,7 +114,7 @@ public final class SnapshotMigration {
             }
             try {
                 return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            } catch (JsonProcessingException ex) {
                 throw new IllegalStateException(ex);
             }
         }
@@ -192,7 +195,7 @@ public final class SnapshotMigration {
                 session = BuildSession.open(engine.sessionEndpoint(), "habitat-adopt", BuildSession.sharedKey("adopt", workDir),
                         secret -> null, BuildKitMethod.sessionDirs(workDir, List.of(), dockerfile));
             } catch (SessionRefusedException refused) {
-                tar = workDir.resolve(".adopt-" + java.util.UUID.randomUUID() + ".tar");
+                tar = workDir.resolve(".adopt-" + UUID.randomUUID() + ".tar");
                 ContextTar.write(workDir, List.of(), Map.of("Dockerfile", dockerfile), tar);
             }
             BuildOutcome out = engine.build(new BuildRequest(tar, null, List.of(tag), Map.of(), Map.of(), null, false, null,
@@ -217,7 +220,7 @@ public final class SnapshotMigration {
     }
 
     /** Removes the habitat's snapshots made by this plugin or the original tool; never anything else. */
-    public List<String> remove(Report report, java.util.function.Predicate<Entry> which, BuildProgress progress) {
+    public List<String> remove(Report report, Predicate<Entry> which, BuildProgress progress) {
         List<String> removed = new ArrayList<>();
         for (Entry e : report.entries()) {
             if (e.maker() != Maker.OTHER && which.test(e)) {

@@ -2,10 +2,12 @@ package dev.habitat.core.config;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,7 +45,7 @@ public final class EnvResolver {
     /** The merged env in first-definition order; throws listing every cycle. */
     public Map<String, String> resolve() {
         List<ConfigProblem> problems = new ArrayList<>();
-        java.util.Set<java.util.Set<String>> cycles = new java.util.HashSet<>();
+        Set<Set<String>> cycles = new HashSet<>();
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Definition> e : finalDefinition.entrySet()) {
             try {
@@ -74,7 +76,7 @@ public final class EnvResolver {
             }
             chain.add(d.key());
             throw new CycleException("env variables refer to each other in a cycle: " + String.join(" -> ", chain), d,
-                    java.util.Set.copyOf(chain));
+                    Set.copyOf(chain));
         }
         inProgress.add(d);
         Matcher m = REFERENCE.matcher(d.rawValue());
@@ -120,9 +122,9 @@ public final class EnvResolver {
 
     private static final class CycleException extends RuntimeException {
         final Definition at;
-        final java.util.Set<String> members;
+        final Set<String> members;
 
-        CycleException(String message, Definition at, java.util.Set<String> members) {
+        CycleException(String message, Definition at, Set<String> members) {
             super(message, null, false, false);
             this.at = at;
             this.members = members;

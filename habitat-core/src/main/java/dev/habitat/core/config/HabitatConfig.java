@@ -2,6 +2,9 @@ package dev.habitat.core.config;
 
 import dev.habitat.core.Phase;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,16 +41,16 @@ public record HabitatConfig(
         List<ConfigProblem> warnings) {
 
     public HabitatConfig {
-        env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+        env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         files = List.copyOf(files);
         volumes = List.copyOf(volumes);
         repos = List.copyOf(repos);
         scripts = List.copyOf(scripts);
         verifyFs = List.copyOf(verifyFs);
         tests = List.copyOf(tests);
-        java.util.Map<Layer, Path> dirs = new java.util.EnumMap<>(Layer.class);
+        Map<Layer, Path> dirs = new EnumMap<>(Layer.class);
         dirs.putAll(layerDirs);
-        layerDirs = java.util.Collections.unmodifiableMap(dirs);
+        layerDirs = Collections.unmodifiableMap(dirs);
         warnings = List.copyOf(warnings);
     }
 

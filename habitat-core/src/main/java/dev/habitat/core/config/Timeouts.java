@@ -2,6 +2,7 @@ package dev.habitat.core.config;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code timeout} section: {@code per-phase} (a default) and overrides by phase name. A script step
@@ -20,7 +21,7 @@ public record Timeouts(Duration perPhase, Map<String, Duration> byPhase) {
         return new Timeouts(null, Map.of());
     }
 
-    public java.util.Optional<Duration> forPhase(String phase) {
-        return java.util.Optional.ofNullable(byPhase.getOrDefault(phase, perPhase));
+    public Optional<Duration> forPhase(String phase) {
+        return Optional.ofNullable(byPhase.getOrDefault(phase, perPhase));
     }
 }

@@ -1,5 +1,6 @@
 package dev.habitat.core.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public sealed interface YamlNode permits YamlNode.MapNode, YamlNode.ListNode, Ya
 
     record MapNode(Map<String, Entry> entries, Location location) implements YamlNode {
         public MapNode {
-            entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+            entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
         }
 
         public YamlNode get(String key) {

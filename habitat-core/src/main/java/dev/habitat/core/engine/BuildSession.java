@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -133,7 +135,7 @@ public final class BuildSession implements AutoCloseable {
     /** The session's stable shared key for a habitat whose context is staged in {@code contextDirectory}. */
     public static String sharedKey(String habitat, Path contextDirectory) {
         byte[] digest = SyncedDir.sha256().digest((habitat + "\0" + contextDirectory.toAbsolutePath().normalize()).getBytes(StandardCharsets.UTF_8));
-        return "habitat-" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        return "habitat-" + HexFormat.of().formatHex(digest, 0, 16);
     }
 
     /** What the engine pulled through FileSync so far. */
@@ -237,7 +239,7 @@ public final class BuildSession implements AutoCloseable {
         return t;
     }
 
-    static void closeQuietly(java.io.Closeable c) {
+    static void closeQuietly(Closeable c) {
         if (c != null) {
             try {
                 c.close();

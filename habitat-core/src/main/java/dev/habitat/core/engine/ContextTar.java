@@ -1,5 +1,7 @@
 package dev.habitat.core.engine;
 
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,11 +11,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Packs (a part of) a staged build context as the tar body of a build request: root-owned entries,
@@ -25,13 +27,13 @@ public final class ContextTar {
     /**
      * @param roots paths relative to {@code contextDir} to include (files or whole directories)
      */
-    public static long write(Path contextDir, Collection<String> roots, java.util.Map<String, byte[]> extraFiles, Path tarFile) {
+    public static long write(Path contextDir, Collection<String> roots, Map<String, byte[]> extraFiles, Path tarFile) {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tarFile));
              TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            java.util.Set<String> written = new java.util.HashSet<>();
-            for (java.util.Map.Entry<String, byte[]> extra : extraFiles.entrySet()) {
+            Set<String> written = new HashSet<>();
+            for (Map.Entry<String, byte[]> extra : extraFiles.entrySet()) {
                 TarArchiveEntry e = new TarArchiveEntry(extra.getKey());
                 e.setSize(extra.getValue().length);
                 e.setMode(0100644);

@@ -1,5 +1,7 @@
 package dev.habitat.core.engine;
 
+import java.util.Locale;
+
 /**
  * How a build's context reached the engine, and how much of it was sent.
  *
@@ -26,7 +28,7 @@ public record ContextTransfer(Route route, long bytes, long files, long fileByte
     }
 
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%s: %d bytes sent (%d files, %d bytes of content; %d paths listed)",
+        return String.format(Locale.ROOT, "%s: %d bytes sent (%d files, %d bytes of content; %d paths listed)",
                 route == Route.SESSION ? "through the BuildKit session" : "as a tar body", bytes, files, fileBytes, listed);
     }
 }

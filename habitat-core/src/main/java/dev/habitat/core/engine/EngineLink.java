@@ -3,6 +3,7 @@ package dev.habitat.core.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
@@ -58,7 +59,7 @@ interface EngineLink {
             try {
                 return socket.getInputStream();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
 
@@ -67,7 +68,7 @@ interface EngineLink {
             try {
                 return socket.getOutputStream();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
 

@@ -15,6 +15,8 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -187,7 +189,7 @@ final class FileSyncService {
             try (InputStream in = e.open()) {
                 int n;
                 while ((n = in.readNBytes(buffer, 0, CHUNK)) > 0) {
-                    send(new ProtoWire.Writer().varint(1, DATA).varint(3, id).bytes(4, java.util.Arrays.copyOf(buffer, n)).toBytes());
+                    send(new ProtoWire.Writer().varint(1, DATA).varint(3, id).bytes(4, Arrays.copyOf(buffer, n)).toBytes());
                     sent += n;
                 }
             }
@@ -276,7 +278,7 @@ final class FileSyncService {
         if (values == null) {
             return List.of();
         }
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         values.forEach(out::add);
         return out;
     }

@@ -1,6 +1,7 @@
 package dev.habitat.core.engine;
 
 import dev.habitat.core.registry.RegistryAuth;
+import java.util.Locale;
 import java.util.Optional;
 
 /** What an engine does with images and a registry: pull, push, tag, untag, inspect. {@link Engine} extends it. */
@@ -51,7 +52,7 @@ public interface ImageTransfer {
         /** Sorts an engine error by its words (Docker and Podman word them alike, as the registry does). */
         public static TransferResult failed(int httpStatus, String message) {
             String m = message == null ? "" : message;
-            String lower = m.toLowerCase(java.util.Locale.ROOT);
+            String lower = m.toLowerCase(Locale.ROOT);
             Kind kind;
             if (lower.contains("unauthorized") || lower.contains("authentication required") || lower.contains("no basic auth credentials")
                     || lower.contains("denied")) {

@@ -2,6 +2,7 @@ package dev.habitat.core.engine;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The protobuf wire format, by hand: the few messages the plugin reads (BuildKit's build trace, a session's
@@ -51,7 +52,7 @@ final class ProtoWire {
 
         byte[] bytes() {
             int len = length();
-            byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + len);
+            byte[] out = Arrays.copyOfRange(buf, pos, pos + len);
             pos += len;
             return out;
         }

@@ -1,5 +1,6 @@
 package dev.habitat.core.engine;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,7 +60,7 @@ public record SyncedDir(String name, List<Entry> entries) {
         }
 
         InputStream open() throws IOException {
-            return hostFile != null ? Files.newInputStream(hostFile) : new java.io.ByteArrayInputStream(content);
+            return hostFile != null ? Files.newInputStream(hostFile) : new ByteArrayInputStream(content);
         }
     }
 

@@ -1,6 +1,11 @@
 package dev.habitat.core.plan;
 
+import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,7 +36,7 @@ public sealed interface Operation {
      * the runner); the first non-zero exit code fails the step. {@code secrets} are
      * readable as {@code /run/secrets/<id>} during this step only.
      */
-    record RunScript(String user, List<String> commands, String summary, String contextDir, java.time.Duration timeout,
+    record RunScript(String user, List<String> commands, String summary, String contextDir, Duration timeout,
                      List<String> secrets) implements Operation {
         public RunScript {
             commands = List.copyOf(commands);
@@ -67,7 +72,7 @@ public sealed interface Operation {
          * script's name (the runner ignores it), then, for an {@link #inline} script, {@code --} and its commands.
          */
         public List<String> runnerArgv(String mountPoint) {
-            List<String> argv = new java.util.ArrayList<>();
+            List<String> argv = new ArrayList<>();
             if (timeout != null) {
                 argv.addAll(List.of("timeout", "--kill-after=10", Math.max(1, timeout.toSeconds()) + "s"));
             }
@@ -100,7 +105,7 @@ public sealed interface Operation {
 
         /** The part of {@code dest} below the home, when it is home-relative. */
         public String pathInHome() {
-            return homeUser == null ? null : dest.substring(dev.habitat.core.config.HabitatConfig.homeOf(homeUser).length());
+            return homeUser == null ? null : dest.substring(HabitatConfig.homeOf(homeUser).length());
         }
 
         public String canonical() {
@@ -110,7 +115,7 @@ public sealed interface Operation {
 
     record SetEnv(Map<String, String> vars) implements Operation {
         public SetEnv {
-            vars = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(vars));
+            vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
         }
 
         public String canonical() {

@@ -1,6 +1,8 @@
 package dev.habitat.core.plan;
 
 import dev.habitat.core.Phase;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,6 +14,6 @@ import java.util.Map;
  */
 public record PhaseHash(Phase phase, String hash, Map<String, String> inputs) {
     public PhaseHash {
-        inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
     }
 }

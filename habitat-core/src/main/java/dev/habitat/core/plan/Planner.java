@@ -9,6 +9,7 @@ import dev.habitat.core.config.ScriptSpec;
 import dev.habitat.core.config.TestSpec;
 import dev.habitat.core.config.VerifySpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -112,7 +113,7 @@ public final class Planner {
             "/etc", "/root", "/var/lib", "/run", "/tmp", "/var/cache/habitat-git");
 
     private static boolean notReadByGit(String dest) {
-        String d = java.nio.file.Path.of(dest).normalize().toString();
+        String d = Path.of(dest).normalize().toString();
         return !d.equals("/") && READ_BY_GIT.stream().noneMatch(p -> d.equals(p) || d.startsWith(p + "/"));
     }
 
@@ -250,7 +251,7 @@ public final class Planner {
         return ops;
     }
 
-    private List<Operation> scriptOps(ScriptSpec s, String key, java.time.Duration timeout) {
+    private List<Operation> scriptOps(ScriptSpec s, String key, Duration timeout) {
         if (s.commands().isEmpty()) {
             return List.of();
         }

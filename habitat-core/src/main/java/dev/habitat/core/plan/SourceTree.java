@@ -3,6 +3,7 @@ package dev.habitat.core.plan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ public final class SourceTree {
             }
             md.update((e.kind() + " " + e.relativePath().length() + ":" + e.relativePath() + " "
                     + Integer.toOctalString(e.mode()) + " " + size + " "
-                    + (e.linkTarget() == null ? "" : e.linkTarget().length() + ":" + e.linkTarget()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    + (e.linkTarget() == null ? "" : e.linkTarget().length() + ":" + e.linkTarget()) + "\n").getBytes(StandardCharsets.UTF_8));
             if (e.kind() == Kind.FILE) {
                 try (InputStream in = Files.newInputStream(e.hostPath())) {
                     int n;

@@ -20,8 +20,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -58,7 +63,7 @@ public final class ContextStager {
         try {
             Files.createDirectories(tmp);
             Files.writeString(tmp.resolve(MARKER), "habitat build context\n");
-            java.util.Set<String> staged = new java.util.HashSet<>();
+            Set<String> staged = new HashSet<>();
             for (Stage stage : graph.stages()) {
                 for (Operation op : stage.operations()) {
                     // a files entry inside a copied layer shares that layer's staged files (see Planner)
@@ -89,7 +94,7 @@ public final class ContextStager {
         }
     }
 
-    private static boolean insideStaged(String contextPath, java.util.Set<String> staged) {
+    private static boolean insideStaged(String contextPath, Set<String> staged) {
         for (String p = contextPath; p != null; p = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : null) {
             if (staged.contains(p)) {
                 return true;
@@ -100,7 +105,7 @@ public final class ContextStager {
 
     /** The entries of every host tree the graph copies (after .habignore), in stage order. */
     private static Map<CopySource.HostTree, List<SourceTree.Entry>> listHostTrees(StageGraph graph, Path excluded) {
-        Map<CopySource.HostTree, List<SourceTree.Entry>> trees = new java.util.LinkedHashMap<>();
+        Map<CopySource.HostTree, List<SourceTree.Entry>> trees = new LinkedHashMap<>();
         for (Stage stage : graph.stages()) {
             for (Operation op : stage.operations()) {
                 if (op instanceof Operation.Copy c && c.source() instanceof CopySource.HostTree tree) {
@@ -114,7 +119,7 @@ public final class ContextStager {
     /** Bytes of the host files the context holds (what staging writes and each full build sends). */
     private static long fileBytes(Map<CopySource.HostTree, List<SourceTree.Entry>> trees) {
         // by staged path: a files entry sharing its layer's copy adds nothing, one staged apart adds its files again
-        Map<String, Long> staged = new java.util.HashMap<>();
+        Map<String, Long> staged = new HashMap<>();
         for (Map.Entry<CopySource.HostTree, List<SourceTree.Entry>> tree : trees.entrySet()) {
             for (SourceTree.Entry e : tree.getValue()) {
                 if (e.kind() == SourceTree.Kind.FILE) {
@@ -127,11 +132,11 @@ public final class ContextStager {
     }
 
     /** A warning for a context so large that every build of a phase that copies it is slowed by it. */
-    public static java.util.Optional<String> largeContextWarning(long bytes) {
+    public static Optional<String> largeContextWarning(long bytes) {
         if (bytes <= BuildContext.LARGE) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "habitat: the build context holds %.0f MB of files; "
+        return Optional.of(String.format(Locale.ROOT, "habitat: the build context holds %.0f MB of files; "
                 + "each build of a phase that copies them sends them to the engine again. Exclude what the habitat does not "
                 + "need with .habignore.", bytes / 1e6));
     }
@@ -163,7 +168,7 @@ public final class ContextStager {
         if (needed * 2 + margin <= usable) {
             return null;
         }
-        return String.format(java.util.Locale.ROOT, "not enough disk space for the build context: it holds %.1f MB of files "
+        return String.format(Locale.ROOT, "not enough disk space for the build context: it holds %.1f MB of files "
                 + "(staged, then sent as a tar: about %.1f MB needed) but only %.1f MB are free at %s. Free some space, exclude "
                 + "what the habitat does not need with .habignore, or point habitat.outputDirectory to a larger disk.",
                 needed / 1e6, (needed * 2 + margin) / 1e6, usable / 1e6, where);

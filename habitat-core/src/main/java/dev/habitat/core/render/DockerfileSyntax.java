@@ -1,5 +1,6 @@
 package dev.habitat.core.render;
 
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,7 +47,7 @@ public final class DockerfileSyntax {
      * The value an ENV instruction gives a variable, for build methods that set env without Dockerfile
      * (docker-exec): the same references as {@link #quotedEnvValue} expand against {@code env}.
      */
-    public static String expandEnvValue(String value, java.util.Map<String, String> env, String defaultPath) {
+    public static String expandEnvValue(String value, Map<String, String> env, String defaultPath) {
         StringBuilder b = new StringBuilder();
         Matcher m = REF.matcher(value);
         int last = 0;
