@@ -1,5 +1,6 @@
 package dev.habitat.maven;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.config.ConfigException;
 import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.config.ConfigProblem;
@@ -7,11 +8,13 @@ import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PlannedHabitat;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.AbstractMojoExecutionException;
 import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 import java.io.File;
+import java.io.UncheckedIOException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,9 +68,27 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
         prepare();
         try {
             run(load());
+        } catch (HabitatException | IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
+            AbstractMojoExecutionException failure = toMaven(e);
+            if (failure instanceof MojoFailureException f) {
+                throw f;
+            }
+            throw (MojoExecutionException) failure;
         } finally {
             release();
         }
+    }
+
+    /**
+     * The one place a failure of the core becomes Maven's: what the habitat must change (its config, a parameter, a
+     * failed step; a bad value) fails the build, what its surroundings must change (engine, registry, host) or a
+     * defect is an error. The message is the core's, once, with the goal's prefix.
+     */
+    static AbstractMojoExecutionException toMaven(RuntimeException e) {
+        String message = prefixed(e.getMessage());
+        boolean habitatsOwn = e instanceof HabitatException h ? h.kind() == HabitatException.Kind.HABITAT
+                : e instanceof IllegalArgumentException;
+        return habitatsOwn ? new MojoFailureException(message, e) : new MojoExecutionException(message, e);
     }
 
     /** Work the goal starts before its config is loaded, to run beside the loading (see {@link #release}). */

@@ -1,7 +1,6 @@
 package dev.habitat.maven;
 
 import dev.habitat.core.Phase;
-import dev.habitat.core.builder.BuildFailedException;
 import dev.habitat.core.builder.BuildMethod;
 import dev.habitat.core.builder.BuildMethods;
 import dev.habitat.core.builder.HabitatBuilder;
@@ -18,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import dev.habitat.core.engine.DockerEngine;
-import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.PlannedHabitat;
-import java.io.UncheckedIOException;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -66,16 +63,11 @@ public class BuildMojo extends AbstractEngineMojo {
 
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException {
-        BuildOptions options;
-        try {
-            Sharing sharing = sharing(habitat.config().registry());
-            Secrets secrets = resolveSecrets(habitat.config()).with(registryPasswords(sharing));
-            options = new BuildOptions(Phase.require(target, "target"),
-                    rebuildFrom == null || rebuildFrom.isBlank() ? null : Phase.require(rebuildFrom, "rebuildFrom"),
-                    rebuild, networkOrNull(), outputDirectory.toPath(), secrets, sharing);
-        } catch (IllegalArgumentException e) {
-            throw new MojoFailureException(e.getMessage());
-        }
+        Sharing sharing = sharing(habitat.config().registry());
+        Secrets secrets = resolveSecrets(habitat.config()).with(registryPasswords(sharing));
+        BuildOptions options = new BuildOptions(Phase.require(target, "target"),
+                rebuildFrom == null || rebuildFrom.isBlank() ? null : Phase.require(rebuildFrom, "rebuildFrom"),
+                rebuild, networkOrNull(), outputDirectory.toPath(), secrets, sharing);
         String methodName = buildMethod != null && !buildMethod.isBlank() ? buildMethod : habitat.config().buildMethod();
         if (methodName != null && !BuildMethods.NAMES.contains(methodName.trim())) {
             throw new MojoFailureException("habitat.buildMethod must be one of " + String.join(", ", BuildMethods.NAMES)
@@ -90,12 +82,6 @@ public class BuildMojo extends AbstractEngineMojo {
             if (summary.finalImage() != null) {
                 getLog().info("habitat: image " + summary.finalImage());
             }
-        } catch (EngineUnavailableException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        } catch (BuildFailedException e) {
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (IllegalStateException | UncheckedIOException e) {
-            throw new MojoExecutionException(prefixed(e.getMessage()), e);
         }
     }
 

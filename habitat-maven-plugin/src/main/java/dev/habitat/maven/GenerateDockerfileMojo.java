@@ -3,7 +3,6 @@ package dev.habitat.maven;
 import dev.habitat.core.plan.PlannedHabitat;
 import dev.habitat.core.render.BuildContext;
 import dev.habitat.core.render.ContextStager;
-import java.io.UncheckedIOException;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -17,14 +16,10 @@ public class GenerateDockerfileMojo extends AbstractHabitatMojo {
 
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException {
-        try {
-            BuildContext ctx = new ContextStager().stage(habitat.graph(), habitat.hashes(), habitatOutput(habitat),
-                    outputDirectory.toPath());
-            getLog().info("habitat: wrote " + ctx.dockerfile() + " (" + habitat.graph().stages().size()
-                    + " stages) and its build context");
-            getLog().info("habitat: build a phase with: DOCKER_BUILDKIT=1 docker build --target <phase> " + ctx.directory());
-        } catch (UncheckedIOException | IllegalStateException e) {
-            throw new MojoExecutionException("habitat: cannot write the build context: " + e.getMessage(), e);
-        }
+        BuildContext ctx = new ContextStager().stage(habitat.graph(), habitat.hashes(), habitatOutput(habitat),
+                outputDirectory.toPath());
+        getLog().info("habitat: wrote " + ctx.dockerfile() + " (" + habitat.graph().stages().size()
+                + " stages) and its build context");
+        getLog().info("habitat: build a phase with: DOCKER_BUILDKIT=1 docker build --target <phase> " + ctx.directory());
     }
 }

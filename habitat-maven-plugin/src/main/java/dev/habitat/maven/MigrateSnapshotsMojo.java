@@ -1,6 +1,5 @@
 package dev.habitat.maven;
 
-import dev.habitat.core.builder.BuildFailedException;
 import dev.habitat.core.builder.BuildKitMethod;
 import dev.habitat.core.builder.BuildLock;
 import dev.habitat.core.builder.BuildOptions;
@@ -10,7 +9,6 @@ import dev.habitat.core.builder.SharedSnapshots;
 import dev.habitat.core.builder.Sharing;
 import dev.habitat.core.builder.SnapshotMigration;
 import dev.habitat.core.engine.DockerEngine;
-import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.PlannedHabitat;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryApi;
@@ -89,10 +87,6 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
             }
             String text = format.equals("json") ? result.json() : result.text();
             emit(text, output, "json".equals(format));
-        } catch (EngineUnavailableException | IllegalStateException e) {
-            throw new MojoExecutionException(prefixed(e.getMessage()), e);
-        } catch (BuildFailedException e) {
-            throw new MojoFailureException(e.getMessage(), e);
         }
     }
 }

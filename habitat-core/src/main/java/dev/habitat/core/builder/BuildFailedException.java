@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -8,7 +9,7 @@ import java.util.function.UnaryOperator;
  * A build step failed: which phase and hook, the command, its exit code, and the last lines of its
  * output. Snapshots of earlier phases stay valid; the next build resumes from them.
  */
-public final class BuildFailedException extends RuntimeException {
+public final class BuildFailedException extends HabitatException {
     private final Phase phase;
     private final String stage;
     private final String command;
@@ -25,7 +26,7 @@ public final class BuildFailedException extends RuntimeException {
 
     private BuildFailedException(Phase phase, String stage, String where, String command, Integer exitCode,
                                  List<String> lastLines, String engineError, String wayOut) {
-        super(message(phase, stage, where, command, exitCode, lastLines, engineError)
+        super(Kind.HABITAT, message(phase, stage, where, command, exitCode, lastLines, engineError)
                 + (wayOut == null ? "" : "\n  way out: " + wayOut));
         this.phase = phase;
         this.stage = stage;

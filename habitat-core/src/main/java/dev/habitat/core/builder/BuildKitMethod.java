@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
@@ -189,7 +190,7 @@ public final class BuildKitMethod implements BuildMethod {
             return session;
         } catch (SessionRefusedException refused) {
             if (usesSecrets(job)) {
-                throw new IllegalStateException(refused.getMessage() + ". This habitat uses secrets, which only a session "
+                throw HabitatException.ofEnvironment(refused.getMessage() + ". This habitat uses secrets, which only a session "
                         + "can pass: use -Dhabitat.buildMethod=docker-exec on this engine.", refused);
             }
             progress.debug("habitat: " + refused.getMessage() + "; the context goes as a tar body");

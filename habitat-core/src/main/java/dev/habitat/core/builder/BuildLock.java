@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -49,8 +50,8 @@ public final class BuildLock implements AutoCloseable {
                     told = true;
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("another build of " + habitat + " has held " + file + " for over "
-                            + patience.toMinutes() + " minutes; if no build runs, delete the file");
+                    throw HabitatException.ofEnvironment("another build of " + habitat + " has held " + file + " for over "
+                            + patience.toMinutes() + " minutes; if no build runs, delete the file", null);
                 }
                 Thread.sleep(200);
             }

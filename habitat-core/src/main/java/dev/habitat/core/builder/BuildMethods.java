@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineInfo;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class BuildMethods {
     static Choice resolve(String requested, EngineInfo info, String host) {
         String name = requested == null || requested.isBlank() ? AUTO : requested.trim();
         if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("unknown build method '" + name + "': use one of " + String.join(", ", NAMES));
+            throw HabitatException.ofHabitat("unknown build method '" + name + "': use one of " + String.join(", ", NAMES));
         }
         if (name.equals(ExecMethod.NAME)) {
             return new Choice(name, null);
@@ -45,8 +46,8 @@ public final class BuildMethods {
         String why = info.describe() + " at " + host + " has no BuildKit"
                 + (info.product() == EngineInfo.Product.PODMAN ? " (its Dockerfile builder is Buildah, which reports no BuildKit progress)" : "");
         if (name.equals(BuildKitMethod.NAME)) {
-            throw new IllegalStateException("the buildkit build method needs BuildKit, but " + why
-                    + ". Build with -Dhabitat.buildMethod=auto (or docker-exec), which makes the same snapshots here.");
+            throw HabitatException.ofEnvironment("the buildkit build method needs BuildKit, but " + why
+                    + ". Build with -Dhabitat.buildMethod=auto (or docker-exec), which makes the same snapshots here.", null);
         }
         return new Choice(ExecMethod.NAME, why + ", so docker-exec (exec and commit make the same snapshots)");
     }

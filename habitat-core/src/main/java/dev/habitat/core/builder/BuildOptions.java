@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import java.nio.file.Path;
 
@@ -28,7 +29,7 @@ public record BuildOptions(Phase target, Phase rebuildFrom, boolean rebuildAll, 
             target = Phase.FINAL;
         }
         if (rebuildFrom != null && rebuildFrom.id() > target.id()) {
-            throw new IllegalArgumentException("rebuildFrom (" + rebuildFrom.tagSuffix() + ") is after the target ("
+            throw HabitatException.ofHabitat("rebuildFrom (" + rebuildFrom.tagSuffix() + ") is after the target ("
                     + target.tagSuffix() + "): nothing would be rebuilt");
         }
     }

@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.VolumeSpec;
@@ -256,8 +257,8 @@ public final class ExecMethod implements BuildMethod {
                     "umask 077; printf %s \"$HABITAT_SECRET_B64\" | base64 -d > \"$1\" && chown \"$2\" \"$1\"", "sh", path, user),
                     l -> out.append(l).append('\n'));
             if (code != 0) {
-                throw new IllegalStateException("docker-exec: cannot hand secret '" + id + "' to the build container (exit code "
-                        + code + "): " + secrets.mask(out.toString().trim()));
+                throw HabitatException.ofEnvironment("docker-exec: cannot hand secret '" + id + "' to the build container (exit code "
+                        + code + "): " + secrets.mask(out.toString().trim()), null);
             }
         }
     }
@@ -273,7 +274,7 @@ public final class ExecMethod implements BuildMethod {
         StringBuilder out = new StringBuilder();
         int code = engine.exec(container, "root", "/", s.execEnv(), List.of("/bin/sh", "-c", command), l -> out.append(l).append('\n'));
         if (code != 0) {
-            throw new IllegalStateException("docker-exec: '" + command + "' failed with exit code " + code + ": " + out.toString().trim());
+            throw HabitatException.ofEnvironment("docker-exec: '" + command + "' failed with exit code " + code + ": " + out.toString().trim(), null);
         }
     }
 
@@ -321,7 +322,8 @@ public final class ExecMethod implements BuildMethod {
                 + " | cut -d: -f3) && [ -n \"$g\" ] && echo \"$u $g\"";
         int code = engine.exec(container, "root", "/", s.execEnv(), List.of("/bin/sh", "-c", cmd), l -> out.append(l));
         if (code != 0) {
-            throw new IllegalStateException("docker-exec: owner '" + owner + "' does not exist in the image");
+            throw HabitatException.ofHabitat("docker-exec: owner '" + owner + "' does not exist in the image; create it (users, base_users) "
+                    + "or name a user the image has");
         }
         String[] v = out.toString().trim().split(" ");
         return new Integer[] {Integer.parseInt(v[0]), Integer.parseInt(v[1])};

@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.Completions;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
@@ -92,11 +93,11 @@ public final class ExternalInputResolver {
         } catch (GitAPIException | RuntimeException e) {
             String why = secrets.mask(e.getMessage());
             if (secret != null) {
-                throw new IllegalStateException("cannot read the branches of " + repo.url() + " (" + repo.origin()
+                throw HabitatException.ofEnvironment("cannot read the branches of " + repo.url() + " (" + repo.origin()
                         + ") with the credentials of secret '" + repo.auth() + "' (" + secret.source() + "): " + why
                         + ". Check the secret's value and that the server is reachable from this machine.", e);
             }
-            throw new IllegalStateException("cannot read the branches of " + repo.url() + " (" + repo.origin() + "): "
+            throw HabitatException.ofEnvironment("cannot read the branches of " + repo.url() + " (" + repo.origin() + "): "
                     + why + ". Check the URL and that the server is reachable from this machine"
                     + " (a private repository needs auth: <secret id>).", e);
         }
@@ -106,7 +107,7 @@ public final class ExternalInputResolver {
                 return ref.getObjectId().name();
             }
         }
-        throw new IllegalStateException("repository " + repo.url() + " has no "
+        throw HabitatException.ofHabitat("repository " + repo.url() + " has no "
                 + (repo.branch() == null ? "default branch (HEAD)" : "branch '" + repo.branch() + "'")
                 + " (" + repo.origin() + "). Fix the branch name or push it.");
     }

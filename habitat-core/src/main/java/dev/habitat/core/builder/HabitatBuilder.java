@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.engine.ContextTransfer;
@@ -185,7 +186,7 @@ public final class HabitatBuilder {
                 if (engine.responds()) {
                     Optional<String> wayOut = EngineHints.forFailure(Engine.rootCause(e), engine.info());
                     if (wayOut.isPresent()) {
-                        throw new IllegalStateException("habitat: building " + SegmentJob.lastOf(segment).tagSuffix() + " failed: "
+                        throw HabitatException.ofEnvironment("habitat: building " + SegmentJob.lastOf(segment).tagSuffix() + " failed: "
                                 + Engine.rootCause(e) + "\n  way out: " + wayOut.get(), e);
                     }
                     throw e;

@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.engine.EngineUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,8 @@ final class SecretMasking {
         RuntimeException copy;
         if (e instanceof EngineUnavailableException) {
             copy = new EngineUnavailableException(message, cause);
+        } else if (e instanceof HabitatException h) {
+            copy = new HabitatException(h.kind(), message, cause);
         } else if (e instanceof UncheckedIOException) {
             copy = new UncheckedIOException(message, cause instanceof IOException io ? io : new IOException(message, cause));
         } else if (e instanceof IllegalArgumentException) {

@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
 import dev.habitat.core.config.ScriptSpec;
@@ -143,9 +144,9 @@ public final class Secrets {
     }
 
     /** A config uses a secret no source provides. */
-    public static final class MissingSecretException extends IllegalArgumentException {
+    public static final class MissingSecretException extends HabitatException {
         public MissingSecretException(String message) {
-            super(message);
+            super(Kind.HABITAT, message);
         }
     }
 }

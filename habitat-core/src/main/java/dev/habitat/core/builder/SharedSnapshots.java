@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.engine.ImageTransfer.TransferResult;
@@ -214,9 +215,9 @@ public final class SharedSnapshots {
     }
 
     /** A registry refused or failed a transfer the build cannot do without. */
-    public static final class RegistryException extends IllegalStateException {
+    public static final class RegistryException extends HabitatException {
         public RegistryException(String message) {
-            super(message);
+            super(Kind.ENVIRONMENT, message);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -201,7 +202,7 @@ public final class SnapshotMigration {
             BuildOutcome out = engine.build(new BuildRequest(tar, null, List.of(tag), Map.of(), Map.of(), null, false, null,
                     session == null ? null : session.id()), status -> { });
             if (out.failed()) {
-                throw new IllegalStateException("cannot relabel " + tag + ": " + out.error());
+                throw HabitatException.ofEnvironment("cannot relabel " + tag + ": " + out.error(), null);
             }
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -1,14 +1,15 @@
 package dev.habitat.core.config;
 
+import dev.habitat.core.HabitatException;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** The config cannot be used; carries every error found, not just the first. */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends HabitatException {
     private final List<ConfigProblem> problems;
 
     public ConfigException(List<ConfigProblem> problems) {
-        super(render(problems));
+        super(Kind.HABITAT, render(problems));
         this.problems = List.copyOf(problems);
     }
 

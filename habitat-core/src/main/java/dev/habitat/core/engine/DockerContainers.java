@@ -1,5 +1,6 @@
 package dev.habitat.core.engine;
 
+import dev.habitat.core.HabitatException;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -139,8 +140,8 @@ final class DockerContainers {
         try (DockerHttpClient.Response resp = http.execute(req)) {
             String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
             if (resp.getStatusCode() / 100 != 2) {
-                throw new IllegalStateException("copy into " + container + ":" + path + " failed (HTTP "
-                        + resp.getStatusCode() + "): " + body.trim());
+                throw HabitatException.ofEnvironment("copy into " + container + ":" + path + " failed (HTTP "
+                        + resp.getStatusCode() + "): " + body.trim(), null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("copy into " + container + " failed: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.habitat.core.engine;
 
+import dev.habitat.core.HabitatException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
@@ -248,7 +249,7 @@ public final class DockerEngine implements Engine {
                 return Optional.empty();
             }
             if (a.status() != 200) {
-                throw new IllegalStateException("cannot inspect " + ref + " on " + host() + " (HTTP " + a.status() + "): " + a.text());
+                throw HabitatException.ofEnvironment("cannot inspect " + ref + " on " + host() + " (HTTP " + a.status() + "): " + a.text(), null);
             }
             return Optional.of(JSON.readTree(a.body()));
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.habitat.core.engine;
 
+import dev.habitat.core.HabitatException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
@@ -58,7 +59,7 @@ final class EngineHttp {
         try (DockerHttpClient.Response resp = http.execute(req)) {
             String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
             if (resp.getStatusCode() / 100 != 2) {
-                throw new IllegalStateException("cannot " + what + " on " + host + " (HTTP " + resp.getStatusCode() + "): " + body.trim());
+                throw HabitatException.ofEnvironment("cannot " + what + " on " + host + " (HTTP " + resp.getStatusCode() + "): " + body.trim(), null);
             }
             return body;
         } catch (IOException e) {

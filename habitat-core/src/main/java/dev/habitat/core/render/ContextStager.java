@@ -1,5 +1,6 @@
 package dev.habitat.core.render;
 
+import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.GeneratedFiles;
@@ -51,7 +52,7 @@ public final class ContextStager {
         Path excl = excluded == null ? null : excluded.toAbsolutePath().normalize();
         if (Files.exists(target) && !Files.exists(target.resolve(MARKER))) {
             if (!isEmptyDirectory(target)) {
-                throw new IllegalStateException(target + " exists and was not written by habitat; "
+                throw HabitatException.ofHabitat(target + " exists and was not written by habitat; "
                         + "refusing to replace it. Remove it or choose another output directory.");
             }
         }
@@ -158,7 +159,7 @@ public final class ContextStager {
         }
         String problem = spaceProblem(needed, usable, existing);
         if (problem != null) {
-            throw new IllegalStateException(problem);
+            throw HabitatException.ofEnvironment(problem, null);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,10 +35,12 @@ class BuildMethodsTest {
     void anExplicitChoiceIsKeptOrRefusedWithTheWayOut() {
         assertNull(BuildMethods.resolve("buildkit", DOCKER_20, "h").reason(), "nothing to explain when the user chose");
         assertEquals("docker-exec", BuildMethods.resolve("docker-exec", PODMAN, "h").method());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> BuildMethods.resolve("buildkit", PODMAN, "unix:///p.sock"));
+        HabitatException e = assertThrows(HabitatException.class, () -> BuildMethods.resolve("buildkit", PODMAN, "unix:///p.sock"));
+        assertEquals(HabitatException.Kind.ENVIRONMENT, e.kind(), "the engine, not the habitat, must change");
         assertTrue(e.getMessage().contains("needs BuildKit, but Podman 4.3.1") && e.getMessage().contains("-Dhabitat.buildMethod=auto"),
                 e.getMessage());
-        IllegalArgumentException u = assertThrows(IllegalArgumentException.class, () -> BuildMethods.resolve("dockerexec", DOCKER_20, "h"));
+        HabitatException u = assertThrows(HabitatException.class, () -> BuildMethods.resolve("dockerexec", DOCKER_20, "h"));
         assertEquals("unknown build method 'dockerexec': use one of auto, buildkit, docker-exec", u.getMessage());
+        assertEquals(HabitatException.Kind.HABITAT, u.kind());
     }
 }

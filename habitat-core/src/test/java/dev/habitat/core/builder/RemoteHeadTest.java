@@ -1,5 +1,6 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,8 +81,9 @@ class RemoteHeadTest {
 
     @Test
     void aMissingBranchIsNamed() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        HabitatException e = assertThrows(HabitatException.class,
                 () -> ExternalInputResolver.remoteHead(repo(url(), "nope"), Secrets.none()));
+        assertEquals(HabitatException.Kind.HABITAT, e.kind(), "the config names a branch that is not there");
         assertTrue(e.getMessage().contains("has no branch 'nope'"), e.getMessage());
     }
 

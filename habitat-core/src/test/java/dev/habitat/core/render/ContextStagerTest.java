@@ -1,5 +1,6 @@
 package dev.habitat.core.render;
 
+import dev.habitat.core.HabitatException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -110,7 +111,8 @@ class ContextStagerTest {
         Path foreign = dir.resolve("target/habitat/other");
         f.write("target/habitat/other/precious.txt", "mine");
         PlannedHabitat h = f.plan();
-        assertThrows(IllegalStateException.class, () -> new ContextStager().stage(h.graph(), h.hashes(), foreign, null));
+        HabitatException e = assertThrows(HabitatException.class, () -> new ContextStager().stage(h.graph(), h.hashes(), foreign, null));
+        assertEquals(HabitatException.Kind.HABITAT, e.kind());
         assertEquals("mine", Files.readString(foreign.resolve("precious.txt")));
     }
 
