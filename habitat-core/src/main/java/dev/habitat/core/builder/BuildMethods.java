@@ -24,7 +24,9 @@ public final class BuildMethods {
         if (choice.reason() != null) {
             progress.info("habitat: build method auto: " + choice.reason());
         }
-        return choice.method().equals(ExecMethod.NAME) ? new ExecMethod(engine) : new BuildKitMethod(engine);
+        BuildKitMethod buildKit = new BuildKitMethod(engine);
+        // docker-exec hands a habitat's own Dockerfile (its base) to BuildKit: exec and commit cannot run one
+        return choice.method().equals(ExecMethod.NAME) ? new ExecMethod(engine, buildKit) : buildKit;
     }
 
     /**

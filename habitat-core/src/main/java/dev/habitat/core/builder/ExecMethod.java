@@ -54,11 +54,12 @@ public final class ExecMethod implements BuildMethod {
     private static final int KEEP_LINES = 20;
 
     private final Engine engine;
-    private final BuildKitMethod buildKit;
+    /** Builds the segment of a habitat whose base is its own Dockerfile, which exec and commit cannot run. */
+    private final BuildMethod dockerfileBase;
 
-    public ExecMethod(Engine engine) {
+    public ExecMethod(Engine engine, BuildMethod dockerfileBase) {
         this.engine = engine;
-        this.buildKit = new BuildKitMethod(engine);
+        this.dockerfileBase = dockerfileBase;
     }
 
     @Override
@@ -71,12 +72,12 @@ public final class ExecMethod implements BuildMethod {
         HabitatConfig config = job.graph().config();
         if (job.fromImage() == null && config.base().fromDockerfile()) {
             progress.info("habitat: the base of a Dockerfile habitat is built with BuildKit (docker-exec cannot run a Dockerfile)");
-            return buildKit.run(job, progress);
+            return dockerfileBase.run(job, progress);
         }
         removeLeftovers(config.name(), progress);
         String from = job.fromImage() != null ? job.fromImage() : config.base().image();
-        ImageConfig parent = engine.imageConfig(from).orElseThrow(() -> new IllegalStateException(
-                "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)"));
+        ImageConfig parent = engine.imageConfig(from).orElseThrow(() -> HabitatException.ofEnvironment(
+                "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)", null));
         List<String> binds = new ArrayList<>();
         binds.add(GIT_CACHE_VOLUME + ":" + DockerfileRenderer.GIT_CACHE);
         for (VolumeSpec v : config.volumes()) {
