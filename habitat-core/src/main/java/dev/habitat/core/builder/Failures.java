@@ -39,6 +39,8 @@ final class Failures {
                 }
             }
         }
-        return new BuildFailedException(phase, stage.name(), where, command, exit, lastLines, engineError);
+        // the runner's timing lines are for the report; the failure shows the commands' own output
+        List<String> output = lastLines.stream().filter(l -> !GeneratedFiles.RUNNER_TOOK.matcher(l.strip()).matches()).toList();
+        return new BuildFailedException(phase, stage.name(), where, command, exit, output, engineError);
     }
 }
