@@ -3,9 +3,14 @@ package dev.habitat.maven;
 import dev.habitat.core.Phase;
 import dev.habitat.core.builder.BuildProgress;
 import dev.habitat.core.builder.PhaseResult;
+import dev.habitat.core.plan.GeneratedFiles;
+import java.util.regex.Matcher;
 import org.apache.maven.plugin.logging.Log;
 
-/** Build progress as Maven log lines: a line per phase start and end, step output indented when verbose. */
+/**
+ * Build progress as Maven log lines: a line per phase start and end, a line per command that took long, step output
+ * indented when verbose.
+ */
 final class MavenBuildProgress implements BuildProgress {
     private final Log log;
     private final boolean verbose;
@@ -44,11 +49,20 @@ final class MavenBuildProgress implements BuildProgress {
         log.debug(message);
     }
 
+    /** A command that ran this long gets a line of its own even when step output is not shown: it is where the time went. */
+    static final double LONG_COMMAND_SECONDS = 10;
+
     @Override
     public void output(Phase phase, String stage, String line) {
         String text = "    " + stage + " | " + line;
         if (verbose) {
             log.info(text);
+            return;
+        }
+        Matcher took = GeneratedFiles.RUNNER_TOOK.matcher(line.strip());
+        if (took.matches() && Double.parseDouble(took.group(3)) >= LONG_COMMAND_SECONDS) {
+            log.info("habitat: [" + phase.tagSuffix() + "] " + took.group(1) + " command " + took.group(2) + " took "
+                    + took.group(3) + " s");
         } else if (log.isDebugEnabled()) {
             log.debug(text);
         }
