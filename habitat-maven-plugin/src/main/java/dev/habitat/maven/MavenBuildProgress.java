@@ -3,8 +3,9 @@ package dev.habitat.maven;
 import dev.habitat.core.Phase;
 import dev.habitat.core.builder.BuildProgress;
 import dev.habitat.core.builder.PhaseResult;
-import dev.habitat.core.plan.GeneratedFiles;
-import java.util.regex.Matcher;
+import dev.habitat.core.plan.RunnerTiming;
+import java.time.Duration;
+import java.util.Optional;
 import org.apache.maven.plugin.logging.Log;
 
 /**
@@ -50,7 +51,7 @@ final class MavenBuildProgress implements BuildProgress {
     }
 
     /** A command that ran this long gets a line of its own even when step output is not shown: it is where the time went. */
-    static final double LONG_COMMAND_SECONDS = 10;
+    static final Duration LONG_COMMAND = Duration.ofSeconds(10);
 
     @Override
     public void output(Phase phase, String stage, String line) {
@@ -59,10 +60,10 @@ final class MavenBuildProgress implements BuildProgress {
             log.info(text);
             return;
         }
-        Matcher took = GeneratedFiles.RUNNER_TOOK.matcher(line.strip());
-        if (took.matches() && Double.parseDouble(took.group(3)) >= LONG_COMMAND_SECONDS) {
-            log.info("habitat: [" + phase.tagSuffix() + "] " + took.group(1) + " command " + took.group(2) + " took "
-                    + took.group(3) + " s");
+        Optional<RunnerTiming> longCommand = RunnerTiming.of(line).filter(t -> t.took().compareTo(LONG_COMMAND) >= 0);
+        if (longCommand.isPresent()) {
+            RunnerTiming t = longCommand.get();
+            log.info("habitat: [" + phase.tagSuffix() + "] " + t.script() + " command " + t.command() + " took " + t.seconds() + " s");
         } else if (log.isDebugEnabled()) {
             log.debug(text);
         }

@@ -1,15 +1,13 @@
 package dev.habitat.core.builder;
 
 import dev.habitat.core.Phase;
-import dev.habitat.core.plan.GeneratedFiles;
+import dev.habitat.core.plan.RunnerTiming;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 
 /**
- * Passes progress on and keeps the script runner's timing lines ({@link GeneratedFiles#RUNNER_TOOK}) as
+ * Passes progress on and keeps the script runner's timing lines ({@link RunnerTiming}) as
  * {@link CommandTiming}s for the report. Both build methods send step output through here, so the times come
  * from one place whichever method ran the step.
  */
@@ -29,13 +27,11 @@ final class CommandTimes extends ForwardingProgress {
 
     @Override
     public void output(Phase phase, String stage, String line) {
-        Matcher m = GeneratedFiles.RUNNER_TOOK.matcher(line.strip());
-        if (m.matches()) {
-            Duration took = Duration.ofMillis(Math.round(Double.parseDouble(m.group(3)) * 1000));
+        RunnerTiming.of(line).ifPresent(t -> {
             synchronized (this) {
-                timings.add(new CommandTiming(phase, stage, m.group(1), Integer.parseInt(m.group(2)), clock.instant(), took));
+                timings.add(new CommandTiming(phase, stage, t.script(), t.command(), clock.instant(), t.took()));
             }
-        }
+        });
         target.output(phase, stage, line);
     }
 }

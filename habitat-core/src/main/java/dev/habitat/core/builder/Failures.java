@@ -3,6 +3,7 @@ package dev.habitat.core.builder;
 import dev.habitat.core.Phase;
 import dev.habitat.core.plan.GeneratedFiles;
 import dev.habitat.core.plan.Operation;
+import dev.habitat.core.plan.RunnerTiming;
 import dev.habitat.core.plan.Stage;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -40,7 +41,7 @@ final class Failures {
             }
         }
         // the runner's timing lines are for the report; the failure shows the commands' own output
-        List<String> output = lastLines.stream().filter(l -> !GeneratedFiles.RUNNER_TOOK.matcher(l.strip()).matches()).toList();
+        List<String> output = lastLines.stream().filter(l -> RunnerTiming.of(l).isEmpty()).toList();
         return new BuildFailedException(phase, stage.name(), where, command, exit, output, engineError);
     }
 }
