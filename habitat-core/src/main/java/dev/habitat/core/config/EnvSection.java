@@ -66,8 +66,8 @@ final class EnvSection {
                         "use letters, digits and underscores, not starting with a digit");
                 continue;
             }
-            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
-                ctx.error(item, path, "the value of " + key + " contains a line break or NUL, which an image ENV cannot hold",
+            if (!fitsAnImageEnv(value)) {
+                ctx.error(item, path, notInAnImageEnv(key),
                         "keep env values on one line (write multi-line content to a file with 'files')");
                 continue;
             }
@@ -97,13 +97,21 @@ final class EnvSection {
                 String near = Spelling.nearest(key, defined, 2).map(n -> "did you mean " + n + "? ").orElse("");
                 ctx.problems().add(ConfigProblem.error(at, "", "the habitat's env has no variable " + key + " to override",
                         near + "a build arg overrides one of the env's variables: " + String.join(", ", defined)));
-            } else if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
-                ctx.problems().add(ConfigProblem.error(at, "", "the value of " + key + " contains a line break or NUL, which an image "
-                        + "ENV cannot hold", "give a one-line value"));
+            } else if (!fitsAnImageEnv(value)) {
+                ctx.problems().add(ConfigProblem.error(at, "", notInAnImageEnv(key), "give a one-line value"));
             } else {
                 envDefinitions.add(new EnvResolver.Definition(key, value, Layer.HABITAT, at, "value"));
             }
         }
+    }
+
+    /** Whether an image ENV can hold the value: no line break, no NUL (the config's and a build arg's alike). */
+    private static boolean fitsAnImageEnv(String value) {
+        return value.indexOf('\n') < 0 && value.indexOf('\r') < 0 && value.indexOf('\0') < 0;
+    }
+
+    private static String notInAnImageEnv(String key) {
+        return "the value of " + key + " contains a line break or NUL, which an image ENV cannot hold";
     }
 
     /** The env every layer and build arg defines, resolved; its problems go to the context. */

@@ -449,5 +449,9 @@ class ConfigLoaderTest {
         assertTrue(errors.stream().anyMatch(m -> m.startsWith("habitat.arg.USER: value: USER 'Not A User' is not a valid user name")),
                 errors.toString());
         assertTrue(errors.stream().anyMatch(m -> m.startsWith("habitat.arg.WORKDIR: value: WORKDIR")), errors.toString());
+        ConfigException lines = assertThrows(ConfigException.class, () -> f.loader().load(dir, Path.of("habitat/config.yaml"),
+                Map.of("USER", "alice\nbob")));
+        assertEquals(List.of("habitat.arg.USER: the value of USER contains a line break or NUL, which an image ENV cannot hold. "
+                + "Fix: give a one-line value"), lines.problems().stream().filter(ConfigProblem::isError).map(ConfigProblem::format).toList());
     }
 }
