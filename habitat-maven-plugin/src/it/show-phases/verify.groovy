@@ -19,41 +19,42 @@ assert json.phases.find { it.name == 'verify' }.snapshot == null
 assert json.phases.find { it.name == 'final' }.snapshot == 'habitat-it-phases:12-final'
 assert log.contains('stage repos-before')
 
-// with -q the JSON alone is printed, on standard output: it can be piped. Maven 3.8's own console writes a
-// color reset (ESC[0m) there as it starts and ends (Maven 3.9 does not): only those are left out here.
-def pb = new ProcessBuilder(['mvn', '-B', '-o', '-q', '-llr', "-Dmaven.repo.local=${localRepositoryPath}".toString(),
-                             'habitat:show-phases', '-Dhabitat.format=json']).directory(basedir)
-def p = pb.start()
-def out = p.inputStream.text
-def err = p.errorStream.text
-assert p.waitFor() == 0 : err
-def withoutMavensResets = out.replace('\u001B[0m', '')
-assert new JsonSlurper().parseText(withoutMavensResets) == json : "stdout is the JSON listing and nothing else:\n${out}"
+// show-phases -q as JSON in its own Maven run: exit code, standard output (without Maven 3.8's own console color
+// resets, ESC[0m, which it writes there as it starts and ends; Maven 3.9 does not), standard error
+def showPhases = { List<String> args, String pom ->
+    def run = new ProcessBuilder(['mvn', '-B', '-o', '-q', '-llr', "-Dmaven.repo.local=${localRepositoryPath}".toString(), '-f', pom,
+                                  'habitat:show-phases', '-Dhabitat.format=json'] + args).directory(basedir).start()
+    def err = new StringBuilder()
+    def drain = Thread.start { err << run.errorStream.text }
+    def out = run.inputStream.text
+    drain.join()
+    [run.waitFor(), out.replace('\u001B[0m', ''), err.toString()]
+}
+
+// with -q the JSON alone is printed, on standard output: it can be piped
+def (exit, withoutMavensResets, err) = showPhases([], 'pom.xml')
+assert exit == 0 : err
+assert new JsonSlurper().parseText(withoutMavensResets) == json : "stdout is the JSON listing and nothing else:\n${withoutMavensResets}"
 assert !withoutMavensResets.contains('[INFO]') && withoutMavensResets.trim().startsWith('{') && withoutMavensResets.trim().endsWith('}')
 
 // build args: <buildArgs> in the pom and -Dhabitat.arg.NAME (which wins) override the env's variable, and the hashes
 // follow from the phase it first reaches; a name the env does not define fails with the nearest one
-def showPhases = { List<String> args, String pom ->
-    def run = new ProcessBuilder(['mvn', '-B', '-o', '-q', '-llr', "-Dmaven.repo.local=${localRepositoryPath}".toString(), '-f', pom,
-                                  'habitat:show-phases', '-Dhabitat.format=json'] + args).directory(basedir).redirectErrorStream(true).start()
-    def text = run.inputStream.text
-    [run.waitFor(), text.replace('\u001B[0m', '')]
-}
 new File(basedir, 'pom-build-args.xml').text = new File(basedir, 'pom.xml').text.replace('</version>\n      </plugin>',
         '</version>\n        <configuration><buildArgs><USER>bob</USER></buildArgs></configuration>\n      </plugin>')
-def (aliceExit, aliceOut) = showPhases(['-Dhabitat.arg.USER=alice'], 'pom.xml')
-assert aliceExit == 0 : aliceOut
+def (aliceExit, aliceOut, aliceErr) = showPhases(['-Dhabitat.arg.USER=alice'], 'pom.xml')
+assert aliceExit == 0 : aliceErr
 def alice = new JsonSlurper().parseText(aliceOut)
 assert alice.phases[0].hash == json.phases[0].hash : 'the base phase does not see USER'
 alice.phases.drop(1).eachWithIndex { phase, i -> assert phase.hash != json.phases[i + 1].hash : "${phase.name} follows USER" }
 assert alice.phases.find { it.name == 'users' }.stages*.operations.flatten().any { it.contains("create user alice") } : alice
-def (bobExit, bobOut) = showPhases([], 'pom-build-args.xml')
-assert bobExit == 0 : bobOut
+def (bobExit, bobOut, bobErr) = showPhases([], 'pom-build-args.xml')
+assert bobExit == 0 : bobErr
 def bob = new JsonSlurper().parseText(bobOut)
 assert bob.phases.find { it.name == 'users' }.stages*.operations.flatten().any { it.contains("create user bob") } : bob
-def (bothExit, bothOut) = showPhases(['-Dhabitat.arg.USER=alice'], 'pom-build-args.xml')
-assert bothExit == 0 && new JsonSlurper().parseText(bothOut) == alice : 'the command line wins over the pom'
-def (typoExit, typoOut) = showPhases(['-Dhabitat.arg.USR=alice'], 'pom.xml')
+def (bothExit, bothOut, bothErr) = showPhases(['-Dhabitat.arg.USER=alice'], 'pom-build-args.xml')
+assert bothExit == 0 : bothErr
+assert new JsonSlurper().parseText(bothOut) == alice : 'the command line wins over the pom'
+def (typoExit, typoOut, typoErr) = showPhases(['-Dhabitat.arg.USR=alice'], 'pom.xml')
 assert typoExit != 0
-assert typoOut.contains("habitat.arg.USR: the habitat's env has no variable USR to override. Fix: did you mean USER?") : typoOut
+assert (typoOut + typoErr).contains("habitat.arg.USR: the habitat's env has no variable USR to override. Fix: did you mean USER?") : typoOut + typoErr
 true
