@@ -6,6 +6,7 @@ import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.config.ConfigProblem;
 import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PlannedHabitat;
+import dev.habitat.core.plan.StageGraph;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.AbstractMojoExecutionException;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -143,6 +145,11 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
             });
         }
         return args;
+    }
+
+    /** Plans this habitat again with more env overrides (see {@link PlannedHabitat#replanning}). */
+    protected Function<Map<String, String>, StageGraph> replanning() {
+        return PlannedHabitat.replanning(root.toPath(), Path.of(config), givenBuildArgs());
     }
 
     protected abstract void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException;

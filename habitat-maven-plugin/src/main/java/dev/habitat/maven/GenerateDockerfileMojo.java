@@ -1,6 +1,7 @@
 package dev.habitat.maven;
 
 import dev.habitat.core.plan.PlannedHabitat;
+import dev.habitat.core.render.BuildArgDockerfile;
 import dev.habitat.core.render.BuildContext;
 import dev.habitat.core.render.ContextStager;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -16,10 +17,14 @@ public class GenerateDockerfileMojo extends AbstractHabitatMojo {
 
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException {
-        BuildContext ctx = new ContextStager().stage(habitat.graph(), habitat.hashes(), habitatOutput(habitat),
+        BuildArgDockerfile.Result dockerfile = new BuildArgDockerfile().render(habitat.graph(), habitat.hashes(), replanning());
+        BuildContext ctx = new ContextStager().stage(habitat.graph(), dockerfile.dockerfile(), habitatOutput(habitat),
                 outputDirectory.toPath());
         getLog().info("habitat: wrote " + ctx.dockerfile() + " (" + habitat.graph().stages().size()
                 + " stages) and its build context");
+        getLog().info("habitat: build args (docker build --build-arg NAME=value): "
+                + (dockerfile.buildArgs().isEmpty() ? "none" : String.join(", ", dockerfile.buildArgs())));
+        dockerfile.notBuildArgs().forEach((name, why) -> getLog().debug("habitat: " + name + " is not a build arg: " + why));
         getLog().info("habitat: build a phase with: DOCKER_BUILDKIT=1 docker build --target <phase> " + ctx.directory());
     }
 }

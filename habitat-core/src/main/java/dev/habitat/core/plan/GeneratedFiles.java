@@ -15,21 +15,38 @@ public final class GeneratedFiles {
     private GeneratedFiles() {}
 
     /**
-     * Every variable exported with shell quoting that keeps the value exact; then cd into WORKDIR. The
-     * exports are skipped when {@code marker} shows the env is already applied (image ENV carries it), so
-     * sourcing twice never appends {@code PATH=${PATH}:/x} twice nor undoes a {@code docker run -e}.
+     * A shell command (one line) that writes {@link #ENV_SCRIPT}: every variable exported with shell quoting
+     * that keeps the value exact, then cd into WORKDIR. The exports are skipped when {@code marker} shows the
+     * env is already applied (image ENV carries it), so sourcing twice never appends {@code PATH=${PATH}:/x}
+     * twice nor undoes a {@code docker run -e}.
+     *
+     * <p>A value without references is read from the step's own environment (the image ENV set just before),
+     * not written into the command: the Dockerfile then holds each value once, in its ENV instruction, and a
+     * build arg that changes the ENV changes this file too. A value that keeps references
+     * ({@code ${PATH}:/opt/bin}) is written as it is, so the shell expands it when the file is sourced.
      */
-    public static String envScript(Map<String, String> env, String marker) {
-        StringBuilder b = new StringBuilder("#!/bin/sh\n# Habitat environment variables (generated; do not edit)\n");
-        b.append("if [ \"${").append(ENV_MARKER).append(":-}\" != ").append(Shell.quote(marker)).append(" ]; then\n");
+    public static String envScriptCommand(Map<String, String> env, String marker) {
+        StringBuilder b = new StringBuilder("q() { printf '%s' \"$1\" | sed 's/[\\\\\"$`]/\\\\&/g'; }; { ")
+                .append(printLines("#!/bin/sh", "# Habitat environment variables (generated; do not edit)",
+                        "if [ \"${" + ENV_MARKER + ":-}\" != " + Shell.quote(marker) + " ]; then"));
         for (Map.Entry<String, String> e : env.entrySet()) {
-            b.append("  export ").append(e.getKey()).append("=\"")
-                    .append(Shell.doubleQuotedKeepingReferences(e.getValue())).append("\"\n");
+            if (e.getValue().contains("${")) {
+                b.append(printLines("  export " + e.getKey() + "=\"" + Shell.doubleQuotedKeepingReferences(e.getValue()) + "\""));
+            } else {
+                b.append("printf '  export %s=\"%s\"\\n' ").append(e.getKey()).append(" \"$(q \"$").append(e.getKey()).append("\")\"; ");
+            }
         }
-        b.append("  export ").append(ENV_MARKER).append('=').append(Shell.quote(marker)).append("\nfi\n");
-        b.append("# Set working directory to WORKDIR by default\n");
-        b.append("cd \"$WORKDIR\" 2>/dev/null || true\n");
-        return b.toString();
+        b.append(printLines("  export " + ENV_MARKER + "=" + Shell.quote(marker), "fi",
+                "# Set working directory to WORKDIR by default", "cd \"$WORKDIR\" 2>/dev/null || true"));
+        return b.append("} > ").append(ENV_SCRIPT).append(" && chmod 0755 ").append(ENV_SCRIPT).toString();
+    }
+
+    private static String printLines(String... lines) {
+        StringBuilder b = new StringBuilder("printf '%s\\n'");
+        for (String line : lines) {
+            b.append(' ').append(Shell.quote(line));
+        }
+        return b.append("; ").toString();
     }
 
     public static String entrypoint() {

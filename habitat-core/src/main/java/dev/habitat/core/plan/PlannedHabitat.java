@@ -5,6 +5,8 @@ import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.config.HabitatConfig;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /** A loaded config with its stage graph and phase hashes: what every goal starts from. */
 public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, PhaseHash> hashes) {
@@ -26,5 +28,17 @@ public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, 
         StageGraph graph = new Planner().plan(config);
         Map<Phase, PhaseHash> hashes = new PhaseHasher(outputDirectory).hash(graph, external);
         return new PlannedHabitat(config, graph, hashes);
+    }
+
+    /**
+     * Plans the same habitat again with more env overrides over {@code buildArgs} (loaded and checked, not
+     * hashed): how {@link dev.habitat.core.render.BuildArgDockerfile} finds where a value lands.
+     */
+    public static Function<Map<String, String>, StageGraph> replanning(Path root, Path configFile, Map<String, String> buildArgs) {
+        return overrides -> {
+            Map<String, String> args = new TreeMap<>(buildArgs);
+            args.putAll(overrides);
+            return new Planner().plan(new ConfigLoader().load(root, configFile, args));
+        };
     }
 }

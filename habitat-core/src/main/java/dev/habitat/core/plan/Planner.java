@@ -192,13 +192,13 @@ public final class Planner {
     static final long FIXED_DATE = 1_577_836_800L;
 
     private List<Operation> env(HabitatConfig c) {
-        String marker = PhaseHasher.digest(c.env().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue().length() + ":" + e.getValue()).collect(Collectors.joining("\n")));
+        // The marker names the variables, not their values: it tells the env script that the image ENV is applied,
+        // and an image built from the generated Dockerfile with other --build-arg values has the same one.
+        String marker = PhaseHasher.digest(String.join("\n", c.env().keySet()));
         Map<String, String> imageEnv = new LinkedHashMap<>(c.env());
         imageEnv.put(GeneratedFiles.ENV_MARKER, marker);
         return List.of(new Operation.SetEnv(imageEnv),
-                new Operation.Copy(new CopySource.Generated("generated/habitat-env.sh", GeneratedFiles.envScript(c.env(), marker), 0755),
-                        GeneratedFiles.ENV_SCRIPT, null, "write " + GeneratedFiles.ENV_SCRIPT));
+                new Operation.RunCommand("root", GeneratedFiles.envScriptCommand(c.env(), marker), "write " + GeneratedFiles.ENV_SCRIPT));
     }
 
     private List<Operation> workdir(HabitatConfig c) {

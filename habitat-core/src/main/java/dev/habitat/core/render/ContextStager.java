@@ -48,6 +48,11 @@ public final class ContextStager {
 
     /** @param excluded a host directory never copied into the context (the plugin's output), or null */
     public BuildContext stage(StageGraph graph, Map<Phase, PhaseHash> hashes, Path directory, Path excluded) {
+        return stage(graph, renderer.render(graph, hashes), directory, excluded);
+    }
+
+    /** As {@link #stage(StageGraph, Map, Path, Path)}, with the Dockerfile given (the one with build args). */
+    public BuildContext stage(StageGraph graph, String dockerfile, Path directory, Path excluded) {
         Path target = directory.toAbsolutePath().normalize();
         Path excl = excluded == null ? null : excluded.toAbsolutePath().normalize();
         if (Files.exists(target) && !Files.exists(target.resolve(MARKER))) {
@@ -76,7 +81,6 @@ public final class ContextStager {
                     }
                 }
             }
-            String dockerfile = renderer.render(graph, hashes);
             Files.writeString(tmp.resolve("Dockerfile"), dockerfile, StandardCharsets.UTF_8);
             Files.writeString(tmp.resolve(".dockerignore"), """
                     # Staged by habitat-maven-plugin: .habignore rules were applied while staging, so the
