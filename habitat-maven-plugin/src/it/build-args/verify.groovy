@@ -17,7 +17,8 @@ def cli = 'habitat-it-args-cli:alice'
 def fin = 'habitat-it-args:12-final'
 def args = [USER: 'alice', WORKDIR: '/alice/work space']
 try {
-    def build = ['/usr/bin/docker', 'build', '--progress=plain', '--target', 'final', '-t', cli]
+    // --no-cache: the assertions read the test step's output, which a cached step does not print
+    def build = ['/usr/bin/docker', 'build', '--progress=plain', '--no-cache', '--target', 'final', '-t', cli]
     args.each { k, v -> build += ['--build-arg', "${k}=${v}".toString()] }
     // the plugin gives the user the engine socket's group (a build arg the Dockerfile has always declared)
     def host = System.getenv('DOCKER_HOST') ?: 'unix:///var/run/docker.sock'

@@ -149,7 +149,7 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
 
     /** Plans this habitat again with more env overrides (see {@link PlannedHabitat#replanning}). */
     protected Function<Map<String, String>, StageGraph> replanning() {
-        return PlannedHabitat.replanning(root.toPath(), Path.of(config), givenBuildArgs());
+        return PlannedHabitat.replanning(new ConfigLoader(), root.toPath(), Path.of(config), givenBuildArgs());
     }
 
     protected abstract void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException;

@@ -34,11 +34,12 @@ public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, 
      * Plans the same habitat again with more env overrides over {@code buildArgs} (loaded and checked, not
      * hashed): how {@link dev.habitat.core.render.BuildArgDockerfile} finds where a value lands.
      */
-    public static Function<Map<String, String>, StageGraph> replanning(Path root, Path configFile, Map<String, String> buildArgs) {
+    public static Function<Map<String, String>, StageGraph> replanning(ConfigLoader loader, Path root, Path configFile,
+                                                                       Map<String, String> buildArgs) {
         return overrides -> {
             Map<String, String> args = new TreeMap<>(buildArgs);
             args.putAll(overrides);
-            return new Planner().plan(new ConfigLoader().load(root, configFile, args));
+            return new Planner().plan(loader.load(root, configFile, args));
         };
     }
 }
