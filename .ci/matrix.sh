@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ENGINES=("$@")
 [ ${#ENGINES[@]} -gt 0 ] || ENGINES=(d26-overlay2 d26-containerd podman d26-nobridge)
-DOCKER_ITS=build-lifecycle,exec-equivalence,secrets,build-failures,killed-builds,migrate-snapshots,remote-tls,engine-equivalence
+DOCKER_ITS=build-lifecycle,exec-equivalence,secrets,build-failures,killed-builds,migrate-snapshots,remote-tls,engine-equivalence,build-args
 PODMAN_ITS=build-lifecycle,exec-equivalence,build-failures,engine-equivalence
 NOBRIDGE_ITS=engine-hints   # an engine without the default bridge network: the error's way out
 # two engines share a habitat through a registry: the host engine and Docker 26 (overlay2), Docker 26's overlay2

@@ -50,14 +50,14 @@ public final class BuildArgDockerfile {
         int index = 0;
         for (Map.Entry<String, String> e : defaults.entrySet()) {
             String placeholder = (e.getValue().startsWith("/") ? "/" : "") + "zzhabitatarg" + index++ + "x";
-            Optional<String> why = check(plain, Map.of(e.getKey(), placeholder), Map.of(e.getKey(), e.getValue()), graph, planWith);
+            Optional<String> why = check(plain, Map.of(e.getKey(), placeholder), Map.of(e.getKey(), e.getValue()), planWith);
             if (why.isEmpty()) {
                 placeholders.put(e.getKey(), placeholder);
             } else {
                 refused.put(e.getKey(), why.get());
             }
         }
-        Map<String, String> args = stableArgs(plain, placeholders, defaults, refused, graph, planWith);
+        Map<String, String> args = stableArgs(plain, placeholders, defaults, refused, planWith);
         String text = placeholders.isEmpty() ? renderer.render(graph, hashes)
                 : withArgs(graph, renderer.render(graph, hashes), plain,
                         renderer.render(planWith.apply(placeholders), null), placeholders, args, refused);
@@ -71,10 +71,9 @@ public final class BuildArgDockerfile {
      * {@code -Dhabitat.arg.USER=alice} does; what it is derived from must be declared before it.
      */
     private Map<String, String> stableArgs(String plain, Map<String, String> placeholders, Map<String, String> defaults,
-                                           Map<String, String> refused, StageGraph graph,
-                                           Function<Map<String, String>, StageGraph> planWith) {
+                                           Map<String, String> refused, Function<Map<String, String>, StageGraph> planWith) {
         while (true) {
-            while (!placeholders.isEmpty() && check(plain, placeholders, defaults, graph, planWith).isPresent()) {
+            while (!placeholders.isEmpty() && check(plain, placeholders, defaults, planWith).isPresent()) {
                 String last = new ArrayList<>(placeholders.keySet()).get(placeholders.size() - 1);
                 placeholders.remove(last);
                 refused.put(last, "its value is mixed with another variable's where they meet");
@@ -103,7 +102,7 @@ public final class BuildArgDockerfile {
     }
 
     /** Why the variables cannot be build args with these placeholders, if they cannot. */
-    private Optional<String> check(String plain, Map<String, String> placeholders, Map<String, String> defaults, StageGraph graph,
+    private Optional<String> check(String plain, Map<String, String> placeholders, Map<String, String> defaults,
                                    Function<Map<String, String>, StageGraph> planWith) {
         StageGraph withPlaceholders;
         try {
