@@ -17,7 +17,9 @@ public class GenerateDockerfileMojo extends AbstractHabitatMojo {
 
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException {
+        long started = System.nanoTime();
         BuildArgDockerfile.Result dockerfile = new BuildArgDockerfile().render(habitat.graph(), habitat.hashes(), replanning());
+        getLog().debug("habitat: build args found in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         BuildContext ctx = new ContextStager().stage(habitat.graph(), dockerfile.dockerfile(), habitatOutput(habitat),
                 outputDirectory.toPath());
         getLog().info("habitat: wrote " + ctx.dockerfile() + " (" + habitat.graph().stages().size()
