@@ -17,6 +17,7 @@ import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryAuth;
 import dev.habitat.core.render.BuildContext;
 import dev.habitat.core.render.ContextStager;
+import dev.habitat.core.render.DockerfileRenderer;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,6 +42,10 @@ import java.util.stream.Collectors;
  * resume and rebuild alike.
  */
 public final class HabitatBuilder {
+    /** The first lines of the Dockerfile a build leaves in {@code target/habitat/<name>}. */
+    public static final String BUILD_DOCKERFILE_NOTE = "# Written by habitat:build with this build's values. mvn habitat:generate-dockerfile writes it\n"
+            + "# with the config's env as build args (docker build --build-arg NAME=value).\n";
+
     private final Engine engine;
     private final BuildProgress progress; // unmasked: builds with secrets wrap it
     private final BuildMethod method;
@@ -147,7 +152,9 @@ public final class HabitatBuilder {
                         + method.name() + " build starts from it instead of rebuilding the phases before it"));
         List<PhaseResult> results = new ArrayList<>(start == Phase.BASE ? List.of() : reused(snapshots, start.previous(), pulled));
 
-        BuildContext context = new ContextStager().stage(graph, hashes, outDir, options.outputDirectory());
+        // the Dockerfile left beside the context has this build's values; generate-dockerfile writes it with build args
+        BuildContext context = new ContextStager().stage(graph, BUILD_DOCKERFILE_NOTE + new DockerfileRenderer().render(graph, hashes),
+                outDir, options.outputDirectory());
         ContextStager.largeContextWarning(context.bytes()).ifPresent(progress::warn);
         Phase noCacheFrom = options.rebuildAll() ? Phase.BASE : options.rebuildFrom();
         Map<String, String> buildArgs = buildArgs(external, config);

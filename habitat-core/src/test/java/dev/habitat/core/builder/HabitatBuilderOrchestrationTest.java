@@ -12,6 +12,7 @@ import dev.habitat.core.Fixture;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.EngineUnavailableException;
 import dev.habitat.core.plan.PlannedHabitat;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -104,6 +105,8 @@ class HabitatBuilderOrchestrationTest {
         assertTrue(log.contains("habitat: first stale phase is 1-base: no snapshot of it exists yet"), log.toString());
         JsonNode report = new ObjectMapper().readTree(dir.resolve("target/orchestrated/report.json").toFile());
         assertEquals(12, report.get("phases").size());
+        assertTrue(Files.readString(dir.resolve("target/orchestrated/Dockerfile")).startsWith(HabitatBuilder.BUILD_DOCKERFILE_NOTE + "# Habitat 'orchestrated'"),
+                "the Dockerfile left beside the context says it has this build's values");
         assertEquals("scripts[0]", report.get("phases").get(8).get("commands").get(0).get("script").asText(),
                 "the runner's timing lines reach the report whichever method ran");
 
