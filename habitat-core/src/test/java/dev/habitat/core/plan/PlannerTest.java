@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,5 +192,19 @@ class PlannerTest {
         StageGraph g = plan("");
         Operation.RunCommand create = (Operation.RunCommand) g.stagesOf(Phase.USERS).get(0).operations().get(0);
         assertTrue(create.command().contains("SOURCE_DATE_EPOCH=1577836800 useradd "), create.command());
+    }
+
+    @Test
+    void theEnvMarkerNamesTheVariablesNotTheirValues() {
+        Function<String, String> marker = config -> {
+            StageGraph g = new Fixture(dir).write("habitat/config.yaml", config).plan().graph();
+            Operation.SetEnv env = (Operation.SetEnv) g.lastStageOf(Phase.ENV).operations().get(0);
+            return env.vars().get(GeneratedFiles.ENV_MARKER);
+        };
+        String dev = marker.apply(Fixture.MINIMAL);
+        // an image built from the generated Dockerfile with --build-arg USER=alice has the same ENV as the plugin's
+        // build with -Dhabitat.arg.USER=alice: the marker cannot depend on the value
+        assertEquals(dev, marker.apply(Fixture.MINIMAL.replace("USER=dev", "USER=alice")));
+        assertFalse(dev.equals(marker.apply(Fixture.MINIMAL + "  - EXTRA=1\n")), "another variable is another env");
     }
 }
