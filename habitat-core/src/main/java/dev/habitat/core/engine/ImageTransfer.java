@@ -61,6 +61,8 @@ public interface ImageTransfer {
                 kind = Kind.NOT_FOUND;
             } else if (lower.contains("dial tcp") || lower.contains("connection refused") || lower.contains("no such host")
                     || lower.contains("i/o timeout") || lower.contains("connection reset") || lower.endsWith("eof") || lower.contains(": eof")
+                    // Go's HTTP client when the registry went away under a kept-alive connection the engine reused
+                    || lower.contains("server closed idle connection")
                     || lower.contains("http response to https client") || lower.contains("tls:")) {
                 kind = Kind.UNREACHABLE;
             } else {

@@ -18,6 +18,8 @@ class TransferResultTest {
         assertEquals(Kind.UNREACHABLE, TransferResult.failed(500,
                 "Get \"http://127.0.0.1:5056/v2/\": dial tcp 127.0.0.1:5056: connect: connection refused").kind());
         assertEquals(Kind.UNREACHABLE, TransferResult.failed(200, "Patch \"http://127.0.0.1:5055/v2/x/blobs/uploads/1\": EOF").kind());
+        assertEquals(Kind.UNREACHABLE, TransferResult.failed(500,
+                "Get \"http://127.0.0.1:35473/v2/\": http: server closed idle connection").kind(), "seen on Docker 26 when the registry stopped");
         assertEquals(Kind.FAILED, TransferResult.failed(500, "failed to register layer: no space left on device").kind());
         assertEquals(Kind.DONE, TransferResult.done(12).kind());
     }
