@@ -1,11 +1,9 @@
 package dev.habitat.core.render;
 
 import dev.habitat.core.HabitatException;
-import dev.habitat.core.Phase;
 import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.GeneratedFiles;
 import dev.habitat.core.plan.Operation;
-import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.plan.SourceTree;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.plan.StageGraph;
@@ -44,14 +42,10 @@ public final class ContextStager {
     /** Marks a directory as ours, so that we only ever replace our own output. */
     public static final String MARKER = ".habitat-context";
 
-    private final DockerfileRenderer renderer = new DockerfileRenderer();
-
-    /** @param excluded a host directory never copied into the context (the plugin's output), or null */
-    public BuildContext stage(StageGraph graph, Map<Phase, PhaseHash> hashes, Path directory, Path excluded) {
-        return stage(graph, renderer.render(graph, hashes), directory, excluded);
-    }
-
-    /** As {@link #stage(StageGraph, Map, Path, Path)}, with the Dockerfile given (the one with build args). */
+    /**
+     * @param dockerfile the Dockerfile written beside the context (a build's, or the one with build args)
+     * @param excluded   a host directory never copied into the context (the plugin's output), or null
+     */
     public BuildContext stage(StageGraph graph, String dockerfile, Path directory, Path excluded) {
         Path target = directory.toAbsolutePath().normalize();
         Path excl = excluded == null ? null : excluded.toAbsolutePath().normalize();

@@ -22,7 +22,7 @@ class ContextStagerTest {
 
     private BuildContext stage(Fixture f) {
         PlannedHabitat h = f.plan();
-        return new ContextStager().stage(h.graph(), h.hashes(), dir.resolve("target/habitat/demo"), dir.resolve("target"));
+        return new ContextStager().stage(h.graph(), new DockerfileRenderer().render(h.graph(), h.hashes()), dir.resolve("target/habitat/demo"), dir.resolve("target"));
     }
 
     private static String mode(Path p) throws IOException {
@@ -111,7 +111,7 @@ class ContextStagerTest {
         Path foreign = dir.resolve("target/habitat/other");
         f.write("target/habitat/other/precious.txt", "mine");
         PlannedHabitat h = f.plan();
-        HabitatException e = assertThrows(HabitatException.class, () -> new ContextStager().stage(h.graph(), h.hashes(), foreign, null));
+        HabitatException e = assertThrows(HabitatException.class, () -> new ContextStager().stage(h.graph(), new DockerfileRenderer().render(h.graph(), h.hashes()), foreign, null));
         assertEquals(HabitatException.Kind.HABITAT, e.kind());
         assertEquals("mine", Files.readString(foreign.resolve("precious.txt")));
     }
@@ -122,7 +122,7 @@ class ContextStagerTest {
         Fixture f = new Fixture(dir).write("config.yaml", Fixture.MINIMAL + "  - LOCAL_PATH=/h/local\n").write("target/old", "x");
         PlannedHabitat h = PlannedHabitat.load(f.loader(), dir, Path.of("config.yaml"), dir.resolve("target"),
                 dev.habitat.core.plan.ExternalInputs.none());
-        BuildContext ctx = new ContextStager().stage(h.graph(), h.hashes(), dir.resolve("target/habitat/demo"), dir.resolve("target"));
+        BuildContext ctx = new ContextStager().stage(h.graph(), new DockerfileRenderer().render(h.graph(), h.hashes()), dir.resolve("target/habitat/demo"), dir.resolve("target"));
         assertFalse(Files.exists(ctx.directory().resolve("layers/habitat/target")));
         // the config file is staged for the final phase, not with the habitat directory
         assertFalse(Files.exists(ctx.directory().resolve("layers/habitat/config.yaml")));
