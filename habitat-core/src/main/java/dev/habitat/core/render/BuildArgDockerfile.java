@@ -35,6 +35,12 @@ public final class BuildArgDockerfile {
     /** The Dockerfile, the variables it takes as build args, and why each other variable is not one. */
     public record Result(String dockerfile, List<String> buildArgs, Map<String, String> notBuildArgs) {}
 
+    /** The habitat planned with placeholders: the Dockerfile it renders (no labels), or why they cannot be build args. */
+    private record Trial(String dockerfile, String refusal) {}
+
+    /** The build args with their defaults, and the Dockerfile (no labels) with all their placeholders. */
+    private record Found(Map<String, String> defaults, String withPlaceholders) {}
+
     private final DockerfileRenderer renderer = new DockerfileRenderer();
 
     /**
@@ -50,18 +56,17 @@ public final class BuildArgDockerfile {
         int index = 0;
         for (Map.Entry<String, String> e : defaults.entrySet()) {
             String placeholder = (e.getValue().startsWith("/") ? "/" : "") + "zzhabitatarg" + index++ + "x";
-            Optional<String> why = check(plain, Map.of(e.getKey(), placeholder), Map.of(e.getKey(), e.getValue()), planWith);
-            if (why.isEmpty()) {
+            String why = trial(plain, Map.of(e.getKey(), placeholder), Map.of(e.getKey(), e.getValue()), planWith).refusal();
+            if (why == null) {
                 placeholders.put(e.getKey(), placeholder);
             } else {
-                refused.put(e.getKey(), why.get());
+                refused.put(e.getKey(), why);
             }
         }
-        Map<String, String> args = stableArgs(plain, placeholders, defaults, refused, planWith);
+        Found found = stableArgs(plain, placeholders, defaults, refused, planWith);
         String text = placeholders.isEmpty() ? renderer.render(graph, hashes)
-                : withArgs(graph, renderer.render(graph, hashes), plain,
-                        renderer.render(planWith.apply(placeholders), null), placeholders, args, refused);
-        return new Result(text, List.copyOf(args.keySet()), refused);
+                : withArgs(graph, renderer.render(graph, hashes), plain, found.withPlaceholders(), placeholders, found.defaults(), refused);
+        return new Result(text, List.copyOf(found.defaults().keySet()), refused);
     }
 
     /**
@@ -70,13 +75,15 @@ public final class BuildArgDockerfile {
      * ({@code ARG TOOLS_HOME="/home/${USER}/tools"}), so that {@code --build-arg USER=alice} moves it as
      * {@code -Dhabitat.arg.USER=alice} does; what it is derived from must be declared before it.
      */
-    private Map<String, String> stableArgs(String plain, Map<String, String> placeholders, Map<String, String> defaults,
+    private Found stableArgs(String plain, Map<String, String> placeholders, Map<String, String> defaults,
                                            Map<String, String> refused, Function<Map<String, String>, StageGraph> planWith) {
         while (true) {
-            while (!placeholders.isEmpty() && check(plain, placeholders, defaults, planWith).isPresent()) {
+            Trial all = trial(plain, placeholders, defaults, planWith);
+            while (all.refusal() != null) {
                 String last = new ArrayList<>(placeholders.keySet()).get(placeholders.size() - 1);
                 placeholders.remove(last);
                 refused.put(last, "its value is mixed with another variable's where they meet");
+                all = trial(plain, placeholders, defaults, planWith);
             }
             Map<String, String> args = new LinkedHashMap<>();
             String late = null;
@@ -94,31 +101,35 @@ public final class BuildArgDockerfile {
                 args.put(name, expression);
             }
             if (late == null) {
-                return args;
+                return new Found(args, all.dockerfile());
             }
             placeholders.remove(late);
             refused.put(late, "it is derived from a variable the env defines after it");
         }
     }
 
-    /** Why the variables cannot be build args with these placeholders, if they cannot. */
-    private Optional<String> check(String plain, Map<String, String> placeholders, Map<String, String> defaults,
-                                   Function<Map<String, String>, StageGraph> planWith) {
+    /** Plans with these placeholders and checks that they can be build args (none at all: the plain Dockerfile). */
+    private Trial trial(String plain, Map<String, String> placeholders, Map<String, String> defaults,
+                        Function<Map<String, String>, StageGraph> planWith) {
+        if (placeholders.isEmpty()) {
+            return new Trial(plain, null);
+        }
         StageGraph withPlaceholders;
         try {
             withPlaceholders = planWith.apply(placeholders);
         } catch (RuntimeException e) {
-            return Optional.of("the config does not load with another value for it");
+            return refusal("the config does not load with another value for it");
         }
         for (String file : contextTexts(withPlaceholders)) {
             if (placeholders.values().stream().anyMatch(file::contains)) {
-                return Optional.of("its value is written into a file of the build context, which a build arg cannot change");
+                return refusal("its value is written into a file of the build context, which a build arg cannot change");
             }
         }
         String[] expected = plain.split("\n", -1);
-        String[] lines = renderer.render(withPlaceholders, null).split("\n", -1);
+        String rendered = renderer.render(withPlaceholders, null);
+        String[] lines = rendered.split("\n", -1);
         if (lines.length != expected.length) {
-            return Optional.of("another value changes the Dockerfile's steps, not only their values, e.g. one more user to create");
+            return refusal("another value changes the Dockerfile's steps, not only their values, e.g. one more user to create");
         }
         String instruction = "";
         for (int i = 0; i < lines.length; i++) {
@@ -130,13 +141,17 @@ public final class BuildArgDockerfile {
                 back = back.replace(p.getValue(), defaults.get(p.getKey()));
             }
             if (!back.equals(expected[i])) {
-                return Optional.of("its value is quoted, escaped or changed where it is used, which a build arg cannot repeat");
+                return refusal("its value is quoted, escaped or changed where it is used, which a build arg cannot repeat");
             }
             if (used && !isComment(lines[i]) && !expands(instruction, lines[i], placeholders)) {
-                return Optional.of("its value reaches " + instruction + ", which cannot read a build arg there");
+                return refusal("its value reaches " + instruction + ", which cannot read a build arg there");
             }
         }
-        return Optional.empty();
+        return new Trial(rendered, null);
+    }
+
+    private static Trial refusal(String why) {
+        return new Trial(null, why);
     }
 
     /** The text of every file the plugin writes into the build context from the config. */
