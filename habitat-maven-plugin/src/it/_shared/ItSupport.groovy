@@ -321,22 +321,65 @@ class ItSupport {
         out.join('\n')
     }
 
+    /** The snapshotted phases' tag suffixes, in build order. */
+    static final List<String> SNAPSHOT_ORDER = ['1-base', '2-users', '3-env', '4-workdir', '5-habitat', '6-files', '7-repos',
+                                                '8-tools', '9-scripts', '12-final']
+
+    /** The labels of an image (empty when it does not exist). */
+    static Map<String, String> labels(String ref) {
+        def r = run(['/usr/bin/docker', 'image', 'inspect', '-f', '{{json .Config.Labels}}', ref])
+        r.rc == 0 ? new groovy.json.JsonSlurper().parseText(r.out.trim()) as Map : [:]
+    }
+
     /**
-     * After a build of {@code habitat} was cut short during 9-scripts: 8-tools is kept and nothing later is
-     * tagged; the next build resumes from 8-tools, removes a docker-exec container left behind and finishes.
+     * What an interrupted build (SIGKILL, or the engine lost) may leave, as the README promises, whenever the
+     * interruption came: snapshots of a prefix of the phases before {@code building}, nothing of {@code building}
+     * or later; each snapshot is of its own phase and agrees with the earlier ones on their hashes. Returns the
+     * snapshots left (tag suffix to image id, in order); whether their hashes are current is checked by
+     * {@link #assertResumesAfterInterruption}, against the final image the next build makes.
      */
-    Map assertResumesAfterInterruption(String habitat, String method, String logName) {
+    static Map<String, String> assertOnlyValidSnapshotsBefore(String habitat, String building) {
         def ids = snapshotIds(habitat)
-        assert ids['8-tools'] != null : 'earlier snapshots stay'
-        assert ids['9-scripts'] == null && ids['12-final'] == null : 'no partial snapshot is tagged'
+        def tagged = SNAPSHOT_ORDER.findAll { ids[it] != null }
+        assert tagged == SNAPSHOT_ORDER.take(tagged.size()) : "the snapshots left are the first phases' (in order): ${ids}"
+        assert tagged.size() <= SNAPSHOT_ORDER.indexOf(building) : "nothing of ${building} or later is tagged: ${ids}"
+        def previous = [:]
+        tagged.each { tag ->
+            def l = labels("habitat-${habitat}:${tag}".toString())
+            assert l['habitat.phase'] == tag && l['habitat.name'] == habitat : "habitat-${habitat}:${tag} is that phase's snapshot: ${l}"
+            def hashes = l.findAll { it.key.startsWith('habitat.hash.') }
+            assert hashes.entrySet().containsAll(previous.entrySet()) : "habitat-${habitat}:${tag} continues the snapshot before it: ${l}"
+            previous = hashes
+        }
+        tagged.collectEntries { [(it): ids[it]] }
+    }
+
+    /**
+     * The build after an interruption: it resumes from a snapshot at least as new as the newest one left (a tag the
+     * interrupted build had requested may land after the check) and reuses it, removes what the interrupted build
+     * left behind, and finishes; every snapshot then carries the hashes the final image has (the current ones).
+     */
+    Map assertResumesAfterInterruption(String habitat, String method, Map<String, String> left, String logName) {
         def r = mvn(['habitat:build', '-Dhabitat.buildMethod=' + method], logName)
         assert r.rc == 0 : r.out
-        assert r.out.contains("resuming from snapshot habitat-${habitat}:8-tools".toString())
+        def resumed = (r.out =~ /resuming from snapshot habitat-${habitat}:(\S+)/)
+        if (!left.isEmpty()) {
+            String newest = left.keySet().last()
+            assert resumed.find() : "resumes from a snapshot: ${r.out}"
+            assert SNAPSHOT_ORDER.indexOf(resumed.group(1)) >= SNAPSHOT_ORDER.indexOf(newest) : "resumes from ${newest} or newer: ${r.out}"
+        }
         if (method == 'docker-exec') {
             assert r.out.contains('removing build container') : 'the interrupted build left its container; the next build removes it'
         }
         assert buildContainers(habitat).isEmpty()
-        assert snapshotIds(habitat)['12-final'] != null
+        def ids = snapshotIds(habitat)
+        assert SNAPSHOT_ORDER.every { ids[it] != null } : "every snapshot is tagged: ${ids}"
+        left.each { tag, id -> assert ids[tag] == id : "${tag}, left by the interrupted build, is reused as it was" }
+        def current = labels("habitat-${habitat}:12-final".toString()).findAll { it.key.startsWith('habitat.hash.') }
+        SNAPSHOT_ORDER.each { tag ->
+            def hashes = labels("habitat-${habitat}:${tag}".toString()).findAll { it.key.startsWith('habitat.hash.') }
+            assert current.entrySet().containsAll(hashes.entrySet()) : "habitat-${habitat}:${tag} carries the current hashes"
+        }
         r
     }
 

@@ -1,6 +1,8 @@
 // The engine goes away mid-build (its connection is cut: a proxy socket in front of the engine is closed
-// during the slow script): the build fails saying so, no snapshot of that phase or a later one is tagged,
-// and the next build (engine back) cleans up and resumes from the last snapshot; for both methods.
+// during the slow script): the build fails saying so and naming the newest snapshot it kept, no snapshot of that
+// phase or a later one is tagged, and the next build (engine back) cleans up and resumes; for both methods. Nothing
+// here depends on how fast the engine is: the cut comes when the log says the slow phase started, and the
+// snapshots kept are checked against what the engine holds (see killed-builds for what a cut may leave).
 def support = context.get('support')
 def name = 'it-engine-lost'
 try {
@@ -12,21 +14,26 @@ try {
         def p = new ProcessBuilder(['mvn', '-B', '-o', '-llr', '-Dmaven.repo.local=' + support.localRepo, 'habitat:build',
                 '-Dhabitat.buildMethod=' + method, '-Dhabitat.rebuild', '-Dhabitat.dockerHost=' + proxy.host])
                 .directory(basedir).redirectErrorStream(true).redirectOutput(log).start()
-        def seen = false
-        for (int i = 0; i < 240 && !seen; i++) {
-            Thread.sleep(250)
-            seen = log.text.contains('[9-scripts] started')
+        while (p.alive && !log.text.contains('[9-scripts] started')) {
+            Thread.sleep(100)
         }
-        assert seen : log.text
-        Thread.sleep(2000)
+        assert p.alive : 'the build reached 9-scripts (its script sleeps 25 s): ' + log.text
         proxy.kill()
         assert p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) : 'the build ends when the engine is gone'
         def out = log.text
         assert p.exitValue() != 0 : out
         assert out.contains('lost the Docker engine at ' + proxy.host + ' while building 9-scripts') : out
-        assert out.contains('Snapshots up to habitat-it-engine-lost:8-tools are kept') : out
-        Thread.sleep(3000) // BuildKit notices the closed connection and cancels
-        support.assertResumesAfterInterruption(name, method, "after-lost-${method}.log".toString())
+        def left = support.assertOnlyValidSnapshotsBefore(name, '9-scripts')
+        def kept = (out =~ /Snapshots up to habitat-it-engine-lost:(\S+) are kept/)
+        if (method == 'docker-exec') {
+            assert left.containsKey('8-tools') && kept.find() && kept.group(1) == '8-tools' : out
+        } else if (kept.find()) {
+            // the message names what the plugin saw tagged; a tag requested just before the cut may land later
+            assert left.containsKey(kept.group(1)) : out
+        } else {
+            assert out.contains('No snapshot was kept') : out
+        }
+        support.assertResumesAfterInterruption(name, method, left, "after-lost-${method}.log".toString())
         assert support.docker(['run', '--rm', '--entrypoint', 'cat', "habitat-${name}:12-final".toString(), '/home/dev/done.txt']) == 'slow-end'
     }
 } finally {

@@ -33,16 +33,15 @@ try {
             .redirectOutput(new File(basedir, 'build-3.log'))
     def p = pb.start()
     def seen = false
-    for (int i = 0; i < 120 && !seen; i++) {
-        Thread.sleep(500)
+    while (p.alive && !seen) {
+        Thread.sleep(100)
         seen = new File(basedir, 'build-3.log').text.contains('[9-scripts] started') && !support.buildContainers(name).isEmpty()
     }
     assert seen : 'the slow build reached its scripts: ' + new File(basedir, 'build-3.log').text
-    Thread.sleep(1500)
-    p.destroy() // SIGTERM
-    p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)
-    for (int i = 0; i < 40 && !support.buildContainers(name).isEmpty(); i++) {
-        Thread.sleep(500) // a forced removal the engine is still finishing
+    p.destroy() // SIGTERM, while the build container exists
+    assert p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS) : 'Maven ends after SIGTERM'
+    for (int i = 0; i < 600 && !support.buildContainers(name).isEmpty(); i++) {
+        Thread.sleep(100) // a forced removal the engine is still finishing
     }
     assert support.buildContainers(name).isEmpty() : 'the build container is removed when Maven is stopped'
 } finally {
