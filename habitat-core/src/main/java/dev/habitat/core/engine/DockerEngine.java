@@ -15,6 +15,7 @@ import dev.habitat.core.registry.RegistryAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,30 +77,42 @@ public final class DockerEngine implements Engine {
         return firstAnswering(locator.candidates(dockerHost));
     }
 
-    /** The first candidate that answers; a single (named) candidate fails with its own reason. */
+    /**
+     * The first candidate that answers; a single (named) candidate fails with its own reason. A unix socket that
+     * does not exist is passed over without connecting. When none answers, the message lists every address tried
+     * and why, once: the failures are attached as suppressed exceptions, not as the cause, whose message Maven
+     * would print again.
+     */
     static DockerEngine firstAnswering(List<EngineAddress> candidates) {
         List<String> tried = new ArrayList<>();
-        EngineUnavailableException last = null;
+        List<RuntimeException> failures = new ArrayList<>();
         for (EngineAddress candidate : candidates) {
+            if (candidates.size() > 1 && candidate.host().startsWith("unix://")
+                    && !Files.exists(Path.of(candidate.host().substring("unix://".length())))) {
+                tried.add(candidate + ": no socket there");
+                continue;
+            }
             DockerEngine engine = connect(candidate);
             try {
                 engine.info();
                 return engine;
             } catch (EngineUnavailableException e) {
                 engine.close();
-                last = e;
+                if (candidates.size() == 1) {
+                    throw e;
+                }
+                failures.add(e);
                 tried.add(candidate + ": " + Engine.rootCause(e.getCause() == null ? e : e.getCause()));
             }
         }
-        if (candidates.size() == 1) {
-            throw last;
-        }
-        throw new EngineUnavailableException("No Docker engine answers. Tried, in order: " + String.join("; ", tried)
-                + ". " + START_OR_POINT, last);
+        EngineUnavailableException none = new EngineUnavailableException("No Docker engine answers. Tried, in order: "
+                + String.join("; ", tried) + ". " + START_OR_POINT, null);
+        failures.forEach(none::addSuppressed);
+        throw none;
     }
 
-    private static final String START_OR_POINT = "Start one (for example 'sudo systemctl start docker' or "
-            + "'systemctl --user start podman.socket'), or point to one with DOCKER_HOST, a Docker context "
+    private static final String START_OR_POINT = "Start one (Docker Desktop, OrbStack or Rancher Desktop; 'colima start'; "
+            + "'sudo systemctl start docker'; 'systemctl --user start podman.socket' or 'podman machine start'), or point to one with DOCKER_HOST, a Docker context "
             + "(DOCKER_CONTEXT) or -Dhabitat.dockerHost=unix:///path/docker.sock or tcp://host:2376 "
             + "(with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS).";
 

@@ -14,19 +14,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds the engine the way the docker CLI does: {@code -Dhabitat.dockerHost}, then {@code DOCKER_HOST}
- * (with {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH}), then the current Docker context
- * ({@code DOCKER_CONTEXT}, else {@code currentContext} in {@code $DOCKER_CONFIG/config.json}, its endpoint in
- * {@code contexts/meta/<sha256 of the name>/meta.json} and its certificates in {@code contexts/tls/...}).
+ * Finds the engine the way the docker CLI and Testcontainers do: {@code -Dhabitat.dockerHost}, then
+ * {@code DOCKER_HOST} (with {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH}), then the current Docker
+ * context ({@code DOCKER_CONTEXT}, else {@code currentContext} in {@code $DOCKER_CONFIG/config.json}, its endpoint
+ * in {@code contexts/meta/<sha256 of the name>/meta.json} and its certificates in {@code contexts/tls/...}).
  * A setting that names an engine is the only candidate (a build never silently goes to another engine); with
- * none, the default sockets are candidates in order: Docker rootful, Docker rootless, Podman rootful, Podman
- * rootless.
+ * none, the well-known sockets of the engines developers run are candidates in order (see
+ * {@link #wellKnownSockets}).
+ *
+ * @param root the file system root the system-wide sockets are under ({@code /}; a test gives a directory)
  */
-public record EngineLocator(Map<String, String> env, Path home) {
+public record EngineLocator(Map<String, String> env, Path home, Path root, boolean windows) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A Linux or macOS host whose system sockets are under {@code /}. */
+    public EngineLocator(Map<String, String> env, Path home) {
+        this(env, home, Path.of("/"), false);
+    }
+
     public static EngineLocator ofThisProcess() {
-        return new EngineLocator(System.getenv(), Path.of(System.getProperty("user.home")));
+        return new EngineLocator(System.getenv(), Path.of(System.getProperty("user.home")), Path.of("/"),
+                System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows"));
     }
 
     /** The addresses to try, in order. */
@@ -42,18 +50,40 @@ public record EngineLocator(Map<String, String> env, Path home) {
         if (fromContext != null) {
             return List.of(fromContext);
         }
-        List<EngineAddress> defaults = new ArrayList<>();
-        defaults.add(new EngineAddress("unix:///var/run/docker.sock", null, "default socket"));
+        return wellKnownSockets();
+    }
+
+    /**
+     * Where the engines developers run put their API socket, in the order they are tried: Docker (rootful, then
+     * rootless), Docker Desktop (macOS since 4.13, then Linux), Colima (current, then before 0.4), OrbStack, Rancher
+     * Desktop, Podman (rootless, then rootful); on Windows the named pipes of Docker Desktop and Podman machine.
+     */
+    List<EngineAddress> wellKnownSockets() {
+        if (windows) {
+            return List.of(new EngineAddress("npipe:////./pipe/docker_engine", null, "Docker Desktop's pipe"),
+                    new EngineAddress("npipe:////./pipe/podman-machine-default", null, "Podman machine's pipe"));
+        }
         String runtimeDir = env.get("XDG_RUNTIME_DIR");
+        List<EngineAddress> sockets = new ArrayList<>();
+        sockets.add(socket(root.resolve("var/run/docker.sock"), "default socket"));
         if (present(runtimeDir)) {
-            defaults.add(new EngineAddress("unix://" + Path.of(runtimeDir, "docker.sock"), null, "rootless Docker socket"));
+            sockets.add(socket(Path.of(runtimeDir, "docker.sock"), "rootless Docker socket"));
         }
-        defaults.add(new EngineAddress("unix:///run/podman/podman.sock", null, "Podman socket"));
+        sockets.add(socket(home.resolve(".docker/run/docker.sock"), "Docker Desktop socket (macOS)"));
+        sockets.add(socket(home.resolve(".docker/desktop/docker.sock"), "Docker Desktop socket (Linux)"));
+        sockets.add(socket(home.resolve(".colima/default/docker.sock"), "Colima socket"));
+        sockets.add(socket(home.resolve(".colima/docker.sock"), "Colima socket (before 0.4)"));
+        sockets.add(socket(home.resolve(".orbstack/run/docker.sock"), "OrbStack socket"));
+        sockets.add(socket(home.resolve(".rd/docker.sock"), "Rancher Desktop socket"));
         if (present(runtimeDir)) {
-            defaults.add(new EngineAddress("unix://" + Path.of(runtimeDir, "podman", "podman.sock"), null,
-                    "rootless Podman socket"));
+            sockets.add(socket(Path.of(runtimeDir, "podman", "podman.sock"), "rootless Podman socket"));
         }
-        return List.copyOf(defaults);
+        sockets.add(socket(root.resolve("run/podman/podman.sock"), "Podman socket"));
+        return List.copyOf(sockets);
+    }
+
+    private static EngineAddress socket(Path path, String source) {
+        return new EngineAddress("unix://" + path, null, source);
     }
 
     /** TLS as the CLI reads it from the environment: verified when DOCKER_TLS_VERIFY is set, for tcp hosts. */

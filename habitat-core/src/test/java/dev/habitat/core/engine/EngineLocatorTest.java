@@ -71,10 +71,65 @@ class EngineLocatorTest {
     void defaultContextAndNoSettingsGiveTheDefaultSocketsInOrder() throws IOException {
         Files.createDirectories(home.resolve(".docker"));
         Files.writeString(home.resolve(".docker/config.json"), "{\"currentContext\":\"default\"}");
-        var c = candidates(Map.of("XDG_RUNTIME_DIR", "/run/user/1000"), null);
-        assertEquals(List.of("unix:///var/run/docker.sock", "unix:///run/user/1000/docker.sock",
-                "unix:///run/podman/podman.sock", "unix:///run/user/1000/podman/podman.sock"),
-                c.stream().map(EngineAddress::host).toList());
+        var c = candidates(Map.of("XDG_RUNTIME_DIR", "/run/user/1000"), null).stream().map(EngineAddress::host).toList();
+        assertEquals(List.of("unix:///var/run/docker.sock", "unix:///run/user/1000/docker.sock"), c.subList(0, 2));
+        assertEquals(List.of("unix:///run/user/1000/podman/podman.sock", "unix:///run/podman/podman.sock"), c.subList(c.size() - 2, c.size()));
+    }
+
+    @Test
+    void withNoSettingTheSocketsOfEveryCommonEngineAreTriedInOrder() {
+        Path root = home.resolve("root");
+        var c = new EngineLocator(Map.of("XDG_RUNTIME_DIR", "/run/user/501"), home, root, false).candidates(null);
+        assertEquals(List.of(
+                "unix://" + root.resolve("var/run/docker.sock") + " (default socket)",
+                "unix:///run/user/501/docker.sock (rootless Docker socket)",
+                "unix://" + home.resolve(".docker/run/docker.sock") + " (Docker Desktop socket (macOS))",
+                "unix://" + home.resolve(".docker/desktop/docker.sock") + " (Docker Desktop socket (Linux))",
+                "unix://" + home.resolve(".colima/default/docker.sock") + " (Colima socket)",
+                "unix://" + home.resolve(".colima/docker.sock") + " (Colima socket (before 0.4))",
+                "unix://" + home.resolve(".orbstack/run/docker.sock") + " (OrbStack socket)",
+                "unix://" + home.resolve(".rd/docker.sock") + " (Rancher Desktop socket)",
+                "unix:///run/user/501/podman/podman.sock (rootless Podman socket)",
+                "unix://" + root.resolve("run/podman/podman.sock") + " (Podman socket)"),
+                c.stream().map(EngineAddress::toString).toList());
+        var windows = new EngineLocator(Map.of(), home, root, true).candidates(null);
+        assertEquals(List.of("npipe:////./pipe/docker_engine", "npipe:////./pipe/podman-machine-default"),
+                windows.stream().map(EngineAddress::host).toList());
+    }
+
+    @Test
+    void aMacHomeWithNothingConfiguredFindsItsEngine() throws Exception {
+        for (String socket : List.of(".docker/run/docker.sock", ".colima/default/docker.sock", ".orbstack/run/docker.sock")) {
+            Path mac = Files.createDirectories(home.resolve(socket.replace('/', '_')));
+            Path root = Files.createDirectories(mac.resolve("root")); // no /var/run/docker.sock, no /run/podman
+            Path path = Files.createDirectories(mac.resolve(socket).getParent()).resolve("docker.sock");
+            try (FakeEngineSocket engine = FakeEngineSocket.serve(path);
+                 DockerEngine found = DockerEngine.locate(null, new EngineLocator(Map.of(), mac, root, false))) {
+                assertEquals("unix://" + path, found.host());
+                assertEquals("26.1.5", found.info().version());
+                assertTrue(engine.requests() > 0);
+            }
+        }
+    }
+
+    @Test
+    void theAddressesTriedAreListedOnceWithNothingRepeatedFromACause() throws Exception {
+        Path root = Files.createDirectories(home.resolve("root"));
+        // a socket file nobody listens on any more (an engine that stopped)
+        Path stale = Files.createDirectories(home.resolve(".colima/default")).resolve("docker.sock");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(stale));
+        }
+        var e = assertThrows(EngineUnavailableException.class,
+                () -> DockerEngine.locate(null, new EngineLocator(Map.of(), home, root, false)));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("No Docker engine answers. Tried, in order: unix://" + root.resolve("var/run/docker.sock")
+                + " (default socket): no socket there; "), m);
+        assertTrue(m.contains(stale + " (Colima socket): "), m);
+        assertEquals(1, m.split("Start one", -1).length - 1, "the way out once: " + m);
+        assertEquals(1, m.split(java.util.regex.Pattern.quote(stale.toString()), -1).length - 1, "each address once: " + m);
+        assertNull(e.getCause(), "Maven prints a cause's message again");
+        assertEquals(1, e.getSuppressed().length, "the stale socket's failure is kept for -e");
     }
 
     @Test
