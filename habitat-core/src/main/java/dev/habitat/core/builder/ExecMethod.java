@@ -78,11 +78,7 @@ public final class ExecMethod implements BuildMethod {
         String from = job.fromImage() != null ? job.fromImage() : config.base().image();
         ImageConfig parent = engine.imageConfig(from).orElseThrow(() -> HabitatException.ofEnvironment(
                 "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)", null));
-        List<String> binds = new ArrayList<>();
-        binds.add(GIT_CACHE_VOLUME + ":" + DockerfileRenderer.GIT_CACHE);
-        for (VolumeSpec v : config.volumes()) {
-            binds.add(v.spec());
-        }
+        List<String> binds = binds(config, progress);
         String name = CONTAINER_PREFIX + config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
         // Secrets are written from inside the container into a tmpfs (never committed), and only for their step.
         List<String> tmpfs = Secrets.usedBy(config).isEmpty() ? List.of() : List.of(Operation.SECRETS_DIR);
@@ -106,6 +102,32 @@ public final class ExecMethod implements BuildMethod {
                 // the hook removes the container
             }
         }
+    }
+
+    /**
+     * The build container's mounts: the git mirror's volume, and only the config volumes the habitat opted in with
+     * {@code build_mount: true}, read-only, with a warning. Volumes are for running the habitat: mounted read-write
+     * into every build container, the plugin's own copies, {@code chown -R} and a clone's {@code rm -rf} would act
+     * on host paths under them, a mounted docker socket would make a build step root on the host, and BuildKit
+     * builds (which cannot mount them) would differ.
+     */
+    static List<String> binds(HabitatConfig config, BuildProgress progress) {
+        List<String> binds = new ArrayList<>();
+        binds.add(GIT_CACHE_VOLUME + ":" + DockerfileRenderer.GIT_CACHE);
+        List<String> mounted = new ArrayList<>();
+        for (VolumeSpec v : config.volumes()) {
+            if (v.buildMount()) {
+                binds.add(v.buildSpec());
+                mounted.add(v.buildSpec() + " (" + v.origin() + ")");
+            }
+        }
+        if (!mounted.isEmpty()) {
+            progress.warn("habitat: the build container mounts config volumes read-only (build_mount: true): "
+                    + String.join(", ", mounted) + ". Every build step can read these host paths, and a mounted socket "
+                    + "(such as the docker socket) stays usable read-only; BuildKit builds do not mount them. Remove "
+                    + "build_mount where the build does not need the volume.");
+        }
+        return binds;
     }
 
     /** Containers a killed build of this habitat left behind; only ours, by their exact name pattern. */
