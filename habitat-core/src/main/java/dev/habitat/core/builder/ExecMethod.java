@@ -263,8 +263,9 @@ public final class ExecMethod implements BuildMethod {
 
     /**
      * Writes each secret to {@code /run/secrets/<id>} (a tmpfs) from inside the container, owned by the
-     * step's user with mode 0400. The value travels only in the environment of this one exec, base64 so
-     * that any bytes survive; the archive API is not used (a file put through it would be committed).
+     * step's user with mode 0600, never through a link (see {@link #secretWriter}). The value travels only in the
+     * environment of this one exec, base64 so that any bytes survive; the archive API is not used (a file put through
+     * it would be committed).
      */
     private void writeSecrets(String container, ExecImageState s, Secrets secrets, List<String> ids, String user) {
         for (String id : ids) {
@@ -274,16 +275,38 @@ public final class ExecMethod implements BuildMethod {
             }
             List<String> env = new ArrayList<>(s.execEnv());
             env.add("HABITAT_SECRET_B64=" + Base64.getEncoder().encodeToString(value));
-            String path = Operation.SECRETS_DIR + "/" + id;
             StringBuilder out = new StringBuilder();
-            int code = engine.exec(container, "root", "/", env, List.of("/bin/sh", "-c",
-                    "umask 077; printf %s \"$HABITAT_SECRET_B64\" | base64 -d > \"$1\" && chown \"$2\" \"$1\"", "sh", path, user),
+            int code = engine.exec(container, "root", "/", env, secretWriter(Operation.SECRETS_DIR, id, user),
                     l -> out.append(l).append('\n'));
             if (code != 0) {
                 throw HabitatException.ofEnvironment("docker-exec: cannot hand secret '" + id + "' to the build container (exit code "
                         + code + "): " + secrets.mask(out.toString().trim()), null);
             }
         }
+    }
+
+    /**
+     * The command that writes one secret ({@code $HABITAT_SECRET_B64}) to {@code <dir>/<id>} as root, owned by
+     * {@code user}, mode 600, without following a link an earlier step (a root script) may have planted: it works
+     * from inside {@code dir} and refuses a {@code dir} reached through a link (the physical path must be the path
+     * asked for); it removes whatever is at the name ({@code rm} removes a link itself, never its target), then
+     * creates the file with noclobber, so the shell opens it with {@code O_EXCL} and fails rather than follow
+     * anything that appeared there; {@code chown -h} never changes a link's target. The file is on the tmpfs, which
+     * is never committed, and {@link #removeSecrets} removes it after its step as before.
+     */
+    static List<String> secretWriter(String dir, String id, String user) {
+        return List.of("/bin/sh", "-c", String.join("\n",
+                "set -eu",
+                "umask 077",
+                "cd -P -- \"$1\"",
+                "if [ \"$(pwd -P)\" != \"$1\" ]; then",
+                "  echo \"habitat: $1 is reached through a symbolic link ($(pwd -P)); refusing to write secret $2 there\" >&2",
+                "  exit 1",
+                "fi",
+                "rm -rf -- \"./$2\"",
+                "set -C",
+                "printf %s \"$HABITAT_SECRET_B64\" | base64 -d > \"./$2\"",
+                "chown -h -- \"$3\" \"./$2\""), "sh", dir, id, user);
     }
 
     private void removeSecrets(String container, ExecImageState s, List<String> ids) {
