@@ -78,11 +78,7 @@ public final class ExecMethod implements BuildMethod {
         String from = job.fromImage() != null ? job.fromImage() : config.base().image();
         ImageConfig parent = engine.imageConfig(from).orElseThrow(() -> HabitatException.ofEnvironment(
                 "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)", null));
-        List<String> binds = new ArrayList<>();
-        binds.add(GIT_CACHE_VOLUME + ":" + DockerfileRenderer.GIT_CACHE);
-        for (VolumeSpec v : config.volumes()) {
-            binds.add(v.spec());
-        }
+        List<String> binds = binds(config, progress);
         String name = CONTAINER_PREFIX + config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
         // Secrets are written from inside the container into a tmpfs (never committed), and only for their step.
         List<String> tmpfs = Secrets.usedBy(config).isEmpty() ? List.of() : List.of(Operation.SECRETS_DIR);
@@ -106,6 +102,32 @@ public final class ExecMethod implements BuildMethod {
                 // the hook removes the container
             }
         }
+    }
+
+    /**
+     * The build container's mounts: the git mirror's volume, and only the config volumes the habitat opted in with
+     * {@code build_mount: true}, read-only, with a warning. Volumes are for running the habitat: mounted read-write
+     * into every build container, the plugin's own copies, {@code chown -R} and a clone's {@code rm -rf} would act
+     * on host paths under them, a mounted docker socket would make a build step root on the host, and BuildKit
+     * builds (which cannot mount them) would differ.
+     */
+    static List<String> binds(HabitatConfig config, BuildProgress progress) {
+        List<String> binds = new ArrayList<>();
+        binds.add(GIT_CACHE_VOLUME + ":" + DockerfileRenderer.GIT_CACHE);
+        List<String> mounted = new ArrayList<>();
+        for (VolumeSpec v : config.volumes()) {
+            if (v.buildMount()) {
+                binds.add(v.buildSpec());
+                mounted.add(v.buildSpec() + " (" + v.origin() + ")");
+            }
+        }
+        if (!mounted.isEmpty()) {
+            progress.warn("habitat: the build container mounts config volumes read-only (build_mount: true): "
+                    + String.join(", ", mounted) + ". Every build step can read these host paths, and a mounted socket "
+                    + "(such as the docker socket) stays usable read-only; BuildKit builds do not mount them. Remove "
+                    + "build_mount where the build does not need the volume.");
+        }
+        return binds;
     }
 
     /** Containers a killed build of this habitat left behind; only ours, by their exact name pattern. */
@@ -241,8 +263,9 @@ public final class ExecMethod implements BuildMethod {
 
     /**
      * Writes each secret to {@code /run/secrets/<id>} (a tmpfs) from inside the container, owned by the
-     * step's user with mode 0400. The value travels only in the environment of this one exec, base64 so
-     * that any bytes survive; the archive API is not used (a file put through it would be committed).
+     * step's user with mode 0600, never through a link (see {@link #secretWriter}). The value travels only in the
+     * environment of this one exec, base64 so that any bytes survive; the archive API is not used (a file put through
+     * it would be committed).
      */
     private void writeSecrets(String container, ExecImageState s, Secrets secrets, List<String> ids, String user) {
         for (String id : ids) {
@@ -252,16 +275,38 @@ public final class ExecMethod implements BuildMethod {
             }
             List<String> env = new ArrayList<>(s.execEnv());
             env.add("HABITAT_SECRET_B64=" + Base64.getEncoder().encodeToString(value));
-            String path = Operation.SECRETS_DIR + "/" + id;
             StringBuilder out = new StringBuilder();
-            int code = engine.exec(container, "root", "/", env, List.of("/bin/sh", "-c",
-                    "umask 077; printf %s \"$HABITAT_SECRET_B64\" | base64 -d > \"$1\" && chown \"$2\" \"$1\"", "sh", path, user),
+            int code = engine.exec(container, "root", "/", env, secretWriter(Operation.SECRETS_DIR, id, user),
                     l -> out.append(l).append('\n'));
             if (code != 0) {
                 throw HabitatException.ofEnvironment("docker-exec: cannot hand secret '" + id + "' to the build container (exit code "
                         + code + "): " + secrets.mask(out.toString().trim()), null);
             }
         }
+    }
+
+    /**
+     * The command that writes one secret ({@code $HABITAT_SECRET_B64}) to {@code <dir>/<id>} as root, owned by
+     * {@code user}, mode 600, without following a link an earlier step (a root script) may have planted: it works
+     * from inside {@code dir} and refuses a {@code dir} reached through a link (the physical path must be the path
+     * asked for); it removes whatever is at the name ({@code rm} removes a link itself, never its target), then
+     * creates the file with noclobber, so the shell opens it with {@code O_EXCL} and fails rather than follow
+     * anything that appeared there; {@code chown -h} never changes a link's target. The file is on the tmpfs, which
+     * is never committed, and {@link #removeSecrets} removes it after its step as before.
+     */
+    static List<String> secretWriter(String dir, String id, String user) {
+        return List.of("/bin/sh", "-c", String.join("\n",
+                "set -eu",
+                "umask 077",
+                "cd -P -- \"$1\"",
+                "if [ \"$(pwd -P)\" != \"$1\" ]; then",
+                "  echo \"habitat: $1 is reached through a symbolic link ($(pwd -P)); refusing to write secret $2 there\" >&2",
+                "  exit 1",
+                "fi",
+                "rm -rf -- \"./$2\"",
+                "set -C",
+                "printf %s \"$HABITAT_SECRET_B64\" | base64 -d > \"./$2\"",
+                "chown -h -- \"$3\" \"./$2\""), "sh", dir, id, user);
     }
 
     private void removeSecrets(String container, ExecImageState s, List<String> ids) {

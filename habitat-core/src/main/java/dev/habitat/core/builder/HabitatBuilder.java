@@ -62,9 +62,9 @@ public final class HabitatBuilder {
         return new PhaseHasher(outputDirectory).hash(graph, external);
     }
 
-    /** Directory of the per-habitat build locks shared by every build on this machine. */
+    /** Directory of this user's per-habitat build locks, shared by every build of theirs on this machine. */
     public static Path lockDirectory() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "habitat-build-locks");
+        return BuildLock.userDirectory(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"));
     }
 
     public BuildSummary build(StageGraph graph, BuildOptions options) {

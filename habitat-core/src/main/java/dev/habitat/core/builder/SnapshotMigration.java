@@ -135,9 +135,9 @@ public final class SnapshotMigration {
             if (img.isEmpty()) {
                 continue;
             }
-            Map<String, String> labels = img.get().labels();
-            Maker maker = makerOf(labels);
-            Phase phase = Phase.parse(tag.substring(tag.indexOf(':') + 1)).filter(p -> tag.endsWith(":" + p.tagSuffix())).orElse(null);
+            String suffix = tag.substring(tag.indexOf(':') + 1);
+            Maker maker = makerOf(suffix, img.get().labels());
+            Phase phase = phaseOf(suffix);
             boolean valid = phase != null && (maker == Maker.BUILDKIT || maker == Maker.DOCKER_EXEC) && snapshots.valid(phase);
             String adopt = switch (maker) {
                 case DOCKER_EXEC -> valid ? "adopt (relabel)" : "ignore: stale";
@@ -152,14 +152,38 @@ public final class SnapshotMigration {
         return new Report(habitat, repository, entries);
     }
 
-    static Maker makerOf(Map<String, String> labels) {
+    /**
+     * Who made the image tagged {@code <repository>:<suffix>}. Labels alone do not tell: an image committed from a
+     * container of a snapshot ({@code docker commit} of a {@code 12-final} container as {@code :mywork}) inherits its
+     * labels. So only a tag of the maker's own scheme names a snapshot: this plugin's are the phase tags of snapshotted
+     * phases ({@code 1-base} ... {@code 12-final}); the original tool's are those and the bare phase names
+     * ({@code final}). Every other tag is the user's ({@link Maker#OTHER}) and is never removed.
+     */
+    static Maker makerOf(String suffix, Map<String, String> labels) {
+        Maker byLabels;
         if (labels.containsKey(DockerfileRenderer.LABEL_SCHEMA)) {
-            return "docker-exec".equals(labels.get(Snapshots.LABEL_METHOD)) ? Maker.DOCKER_EXEC : Maker.BUILDKIT;
+            byLabels = "docker-exec".equals(labels.get(Snapshots.LABEL_METHOD)) ? Maker.DOCKER_EXEC : Maker.BUILDKIT;
+        } else if (labels.containsKey(ORIGINAL_RESULT) || labels.containsKey(ORIGINAL_BASE_HASH)) {
+            byLabels = Maker.ORIGINAL;
+        } else {
+            byLabels = Maker.OTHER;
         }
-        if (labels.containsKey(ORIGINAL_RESULT) || labels.containsKey(ORIGINAL_BASE_HASH)) {
-            return Maker.ORIGINAL;
-        }
-        return Maker.OTHER;
+        return inTagScheme(byLabels, suffix) ? byLabels : Maker.OTHER;
+    }
+
+    /** Whether {@code suffix} is a tag {@code maker} gives its snapshots (see {@link #makerOf}). */
+    static boolean inTagScheme(Maker maker, String suffix) {
+        Phase phase = phaseOf(suffix);
+        return switch (maker) {
+            case BUILDKIT, DOCKER_EXEC -> phase != null && phase.snapshotted();
+            case ORIGINAL -> phase != null || Phase.byName(suffix).isPresent();
+            case OTHER -> false;
+        };
+    }
+
+    /** The phase a snapshot tag suffix names exactly ({@code 6-files}), or null for any other tag. */
+    static Phase phaseOf(String suffix) {
+        return Phase.parse(suffix).filter(p -> suffix.equals(p.tagSuffix())).orElse(null);
     }
 
     /**
@@ -224,7 +248,9 @@ public final class SnapshotMigration {
     public List<String> remove(Report report, Predicate<Entry> which, BuildProgress progress) {
         List<String> removed = new ArrayList<>();
         for (Entry e : report.entries()) {
-            if (e.maker() != Maker.OTHER && which.test(e)) {
+            // the tag is checked again here: a report built elsewhere must not make a user's image a snapshot
+            String suffix = e.tag().startsWith(report.repository() + ":") ? e.tag().substring(report.repository().length() + 1) : null;
+            if (suffix != null && inTagScheme(e.maker(), suffix) && which.test(e)) {
                 engine.removeTag(e.tag());
                 progress.info("habitat: removed " + e.tag() + " (" + e.maker().text + ")");
                 removed.add(e.tag());

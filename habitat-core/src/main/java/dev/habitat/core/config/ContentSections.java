@@ -18,6 +18,7 @@ import java.util.function.BiConsumer;
 final class ContentSections {
     private static final Set<String> FILE_KEYS = Set.of("src", "dest", "mode", "owner", "description", "before", "after");
     private static final Set<String> VERIFY_KEYS = Set.of("required_files");
+    private static final Set<String> VOLUME_KEYS = Set.of("volume", "build_mount");
 
     private final SectionContext ctx;
     private final Owners owners;
@@ -88,6 +89,11 @@ final class ContentSections {
         }
     }
 
+    /**
+     * Volumes are for running the habitat: a string {@code host:container[:options]}, or a map
+     * {@code {volume: host:container[:options], build_mount: true}} to have the docker-exec method mount it
+     * (read-only) in its build containers too.
+     */
     void readVolumes(Layer layer, MapNode doc) {
         ListNode list = ctx.list(doc, "volumes");
         if (list == null) {
@@ -96,22 +102,38 @@ final class ContentSections {
         for (int i = 0; i < list.items().size(); i++) {
             String path = "volumes[" + i + "]";
             YamlNode item = list.items().get(i);
-            if (!(item instanceof Scalar s) || s.kind() != ScalarKind.STRING) {
-                ctx.error(item, path, "must be a \"host:container[:options]\" string", "write - /host/path:/container/path");
+            boolean buildMount = false;
+            Scalar s;
+            String valuePath = path;
+            if (item instanceof MapNode m) {
+                ctx.checkKeys(m, path, VOLUME_KEYS);
+                valuePath = path + ".volume";
+                s = ctx.required(m, "volume", path, "the volume as host:container[:options], e.g. volume: /host/path:/container/path");
+                Boolean b = ctx.bool(m, "build_mount", path + ".build_mount");
+                buildMount = Boolean.TRUE.equals(b);
+                if (s == null) {
+                    continue;
+                }
+            } else if (item instanceof Scalar sc && sc.kind() == ScalarKind.STRING) {
+                s = sc;
+            } else {
+                ctx.error(item, path, "must be a \"host:container[:options]\" string (or a map with volume and build_mount)",
+                        "write - /host/path:/container/path");
                 continue;
             }
             String v = ctx.expand(s.text());
             String[] parts = v.split(":", -1);
             if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
-                ctx.error(item, path, "'" + v + "' is not host:container[:options]", "write - /var/run/docker.sock:/var/run/docker.sock");
+                ctx.error(s, valuePath, "'" + v + "' is not host:container[:options]", "write - /var/run/docker.sock:/var/run/docker.sock");
                 continue;
             }
             String host = parts[0].startsWith("~") ? ctx.userHome() + parts[0].substring(1) : parts[0];
             String container = ctx.expandTilde(parts[1], ctx.env().getOrDefault("USER", "root"));
-            if (!ctx.checkAbsolutePath(container, s.location(), path, "the container side")) {
+            if (!ctx.checkAbsolutePath(container, s.location(), valuePath, "the container side")) {
                 continue;
             }
-            volumes.add(new VolumeSpec(host, container, parts.length == 3 ? parts[2] : null, new Origin(layer, s.location(), path)));
+            volumes.add(new VolumeSpec(host, container, parts.length == 3 ? parts[2] : null, buildMount,
+                    new Origin(layer, s.location(), path)));
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class ContextTar {
      * @param roots paths relative to {@code contextDir} to include (files or whole directories)
      */
     public static long write(Path contextDir, Collection<String> roots, Map<String, byte[]> extraFiles, Path tarFile) {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tarFile));
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(ownerOnly(tarFile)));
              TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -105,6 +106,18 @@ public final class ContextTar {
             Files.copy(f, tar);
         }
         tar.closeArchiveEntry();
+    }
+
+    /**
+     * Creates the tar file owner-only (0600) where the file system has POSIX permissions: it holds the staged host
+     * files (keys among them) while it waits beside the context, and other local users must not read it.
+     */
+    private static Path ownerOnly(Path tarFile) throws IOException {
+        if (tarFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.deleteIfExists(tarFile);
+            Files.createFile(tarFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        return tarFile;
     }
 
     static int mode(Path p) throws IOException {

@@ -14,7 +14,7 @@ public sealed interface CopySource {
      * A host file or directory, staged under {@code contextPath}.
      *
      * @param fileMode permission bits for regular files, or null for the defaults (755 when the host file is
-     *                 executable, 600 for keys and .pem files, else 644)
+     *                 executable, 600 for keys and .pem files, else 644, each masked by the host file's own bits)
      * @param ignore   the {@code .habignore} rules applied while walking, or null
      */
     record HostTree(Path path, String contextPath, Integer fileMode, HabIgnore ignore, String destHint) implements CopySource {

@@ -40,7 +40,7 @@ public final class SourceTree {
             if (Files.isSymbolicLink(root)) {
                 out.add(new Entry("", Kind.SYMLINK, 0777, root, Files.readSymbolicLink(root).toString()));
             } else if (Files.isDirectory(root)) {
-                out.add(new Entry("", Kind.DIRECTORY, dirMode(tree.fileMode()), root, null));
+                out.add(new Entry("", Kind.DIRECTORY, dirMode(tree.fileMode(), hostMode(root)), root, null));
                 walk(tree, root, "", excluded, out);
             } else {
                 out.add(new Entry("", Kind.FILE, fileMode(tree, root), root, null));
@@ -70,7 +70,7 @@ public final class SourceTree {
             if (link) {
                 out.add(new Entry(rel, Kind.SYMLINK, 0777, child, Files.readSymbolicLink(child).toString()));
             } else if (directory) {
-                out.add(new Entry(rel, Kind.DIRECTORY, dirMode(tree.fileMode()), child, null));
+                out.add(new Entry(rel, Kind.DIRECTORY, dirMode(tree.fileMode(), hostMode(child)), child, null));
                 walk(tree, child, rel + "/", excluded, out);
             } else if (Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
                 out.add(new Entry(rel, Kind.FILE, fileMode(tree, child), child, null));
@@ -79,21 +79,41 @@ public final class SourceTree {
         }
     }
 
-    /** The original tool's defaults, made independent of the host umask so hashes match across machines. */
+    /**
+     * The mode a copied file gets (staged, and so in the image). A config {@code mode:} wins as it is stated. Else
+     * the original tool's defaults (755 when executable, 600 for keys and .pem files, else 644), which drop the
+     * group write a host umask may add so hashes match across machines, masked by the host file's own bits: a
+     * default never widens a host file (a 600 {@code ~/.ssh/id} stays 600, not 644). Files whose host bits
+     * include the default (644, 664, 755, 775 ...) keep the default, so their hashes do not change.
+     */
     static int fileMode(CopySource.HostTree tree, Path file) throws IOException {
         if (tree.fileMode() != null) {
             return tree.fileMode();
         }
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-        if (perms.contains(PosixFilePermission.OWNER_EXECUTE) || perms.contains(PosixFilePermission.GROUP_EXECUTE)
-                || perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-            return 0755;
+        Integer host = hostMode(file);
+        int defaults;
+        if (host != null && (host & 0111) != 0) {
+            defaults = 0755;
+        } else {
+            String name = file.getFileName().toString();
+            defaults = keyDestination(tree.destHint()) || name.endsWith(".pem") || name.contains("_key") ? 0600 : 0644;
         }
-        String name = file.getFileName().toString();
-        if (keyDestination(tree.destHint()) || name.endsWith(".pem") || name.contains("_key")) {
-            return 0600;
+        return host == null ? defaults : defaults & host;
+    }
+
+    /**
+     * The permission bits of a host path, or null where its file system has no POSIX permissions (the defaults
+     * apply as they are there, and no executable bit is known).
+     */
+    static Integer hostMode(Path path) throws IOException {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return null;
         }
-        return 0644;
+        int m = 0;
+        for (PosixFilePermission perm : Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)) {
+            m |= 0400 >> perm.ordinal(); // the enum runs OWNER_READ ... OTHERS_EXECUTE, the bits' order
+        }
+        return m;
     }
 
     /** A destination that names a key: every file copied there gets mode 600. */
@@ -101,10 +121,14 @@ public final class SourceTree {
         return dest != null && (dest.contains(".pem") || dest.contains("_key"));
     }
 
-    /** Directories stay traversable: each read bit of the file mode brings its execute bit. */
-    static int dirMode(Integer fileMode) {
+    /**
+     * With a config mode, directories stay traversable: each read bit of the file mode brings its execute bit.
+     * Without one, 755 masked by the host directory's own bits (never wider than on the host, as for files), and
+     * always 700 for the owner so the copy can be read.
+     */
+    static int dirMode(Integer fileMode, Integer hostMode) {
         if (fileMode == null) {
-            return 0755;
+            return hostMode == null ? 0755 : (0755 & hostMode) | 0700;
         }
         int m = fileMode & 0777;
         return m | ((m & 0444) >> 2) | 0700;

@@ -18,6 +18,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,7 +62,7 @@ public final class ContextStager {
         long bytes = fileBytes(trees);
         checkSpace(bytes, target);
         try {
-            Files.createDirectories(tmp);
+            createPrivateDirectory(tmp);
             Files.writeString(tmp.resolve(MARKER), "habitat build context\n");
             Set<String> staged = new HashSet<>();
             for (Stage stage : graph.stages()) {
@@ -217,7 +218,30 @@ public final class ContextStager {
         }
     }
 
+    /**
+     * Creates the staging directory owner-only (0700) where the file system has POSIX permissions: it holds copies
+     * of host files (keys among them) that other local users must not read, whatever their own modes. It keeps that
+     * mode when renamed into place.
+     */
+    static void createPrivateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir.getParent());
+        if (posix(dir)) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            setMode(dir, 0700); // the umask may narrow the attribute, never widen it; this makes it exact
+        } else {
+            Files.createDirectory(dir);
+        }
+    }
+
+    private static boolean posix(Path p) {
+        return p.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** Sets permission bits; a file system without POSIX permissions has none to set. */
     static void setMode(Path p, int mode) throws IOException {
+        if (!posix(p)) {
+            return;
+        }
         Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] order = {
             PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,

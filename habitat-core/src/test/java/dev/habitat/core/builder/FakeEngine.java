@@ -27,6 +27,15 @@ final class FakeEngine implements Engine {
     final Map<String, ImageInfo> images = new TreeMap<>();
     final List<String> removedTags = new ArrayList<>();
     boolean answers = true;
+    /** A build container's create request, as a build method asks for it. */
+    record ContainerRequest(String image, String name, List<String> binds, List<String> tmpfs, String network) {}
+
+    final List<ContainerRequest> containerRequests = new ArrayList<>();
+    /**
+     * Null: build containers are not for the orchestration. Set: what {@link #imageConfig} answers, and a create
+     * request is recorded, then refused (the fake runs nothing), so a test can look at what a method asked.
+     */
+    ImageConfig containerBase;
     private int nextId = 1;
 
     /** Tags a new image with {@code labels} as {@code ref}; returns its id. */
@@ -86,12 +95,19 @@ final class FakeEngine implements Engine {
 
     @Override
     public Optional<ImageConfig> imageConfig(String ref) {
-        throw notForTheOrchestration("imageConfig");
+        if (containerBase == null) {
+            throw notForTheOrchestration("imageConfig");
+        }
+        return Optional.of(containerBase);
     }
 
     @Override
     public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
-        throw notForTheOrchestration("startIdleContainer");
+        if (containerBase == null) {
+            throw notForTheOrchestration("startIdleContainer");
+        }
+        containerRequests.add(new ContainerRequest(image, name, List.copyOf(binds), List.copyOf(tmpfs), network));
+        throw new IllegalStateException("the fake engine records build containers but does not start them");
     }
 
     @Override

@@ -72,6 +72,8 @@ class ConfigLoaderTest {
                 volumes:
                   - /var/run/docker.sock:/var/run/docker.sock
                   - ~/.cache:/cache:ro
+                  - volume: /srv/data:/data
+                    build_mount: true
                 repos:
                   - url: https://example.invalid/r.git
                     path: ${WORKDIR}/r
@@ -123,6 +125,10 @@ class ConfigLoaderTest {
         assertEquals(java.time.Duration.ofMinutes(5), c.timeouts().forPhase("files").orElseThrow());
         assertEquals(dir.resolve("home/.cache").toString(), c.volumes().get(1).host());
         assertEquals("ro", c.volumes().get(1).options());
+        assertEquals(false, c.volumes().get(1).buildMount(), "volumes are for running the habitat unless opted in");
+        assertEquals("/srv/data:/data", c.volumes().get(2).spec());
+        assertEquals(true, c.volumes().get(2).buildMount());
+        assertEquals("/srv/data:/data:ro", c.volumes().get(2).buildSpec(), "a build mount is read-only");
         assertTrue(c.tools().contains("node"));
         assertTrue(c.warnings().isEmpty(), c.warnings().toString());
     }

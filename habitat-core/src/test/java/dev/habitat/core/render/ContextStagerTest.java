@@ -81,7 +81,7 @@ class ContextStagerTest {
         Files.setPosixFilePermissions(f.path("habitat/bin/tool"), PosixFilePermissions.fromString("rwxr-x---"));
         BuildContext ctx = stage(f);
         Path c = ctx.directory();
-        assertEquals("rwxr-xr-x", mode(c.resolve("files/0/tool")), "executable on the host: 755");
+        assertEquals("rwxr-x---", mode(c.resolve("files/0/tool")), "executable on the host: 755, never wider than the host's 750");
         assertEquals("rw-------", mode(c.resolve("files/1/key.pem")), "keys: 600");
         assertEquals("rw-r-----", mode(c.resolve("files/2/conf/a.conf")), "mode applies to files");
         assertEquals("rwxr-x---", mode(c.resolve("files/2/conf")), "directories stay traversable");
@@ -95,6 +95,32 @@ class ContextStagerTest {
         assertFalse(Files.exists(c.resolve("generated/habitat-env.sh")), "the env script is written by its step from the image ENV");
         assertEquals(ctx.dockerfileText(), Files.readString(c.resolve("Dockerfile")));
         assertTrue(Files.exists(c.resolve(".dockerignore")));
+    }
+
+    @Test
+    void aHostFileIsNeverStagedWiderThanItsOwnModeAndTheContextIsOwnerOnly() throws IOException {
+        Fixture f = new Fixture(dir).write("home/.bars_id_test", "secret").write("home/shared.txt", "s")
+                .write("home/tool", "#!/bin/sh\n").write("home/private/notes.txt", "n").write("home/explicit", "e")
+                .write("habitat/config.yaml", Fixture.MINIMAL + """
+                        files:
+                          - {src: ~/.bars_id_test, dest: /home/dev/.bars_id_test}
+                          - {src: ~/shared.txt, dest: /etc/shared.txt}
+                          - {src: ~/tool, dest: /usr/local/bin/tool}
+                          - {src: ~/private, dest: /opt/private}
+                          - {src: ~/explicit, dest: /etc/explicit, mode: "0644"}
+                        """);
+        Files.setPosixFilePermissions(f.path("home/.bars_id_test"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(f.path("home/shared.txt"), PosixFilePermissions.fromString("rw-rw-r--"));
+        Files.setPosixFilePermissions(f.path("home/tool"), PosixFilePermissions.fromString("rwxrwxr-x"));
+        Files.setPosixFilePermissions(f.path("home/private"), PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(f.path("home/explicit"), PosixFilePermissions.fromString("rw-------"));
+        Path c = stage(f).directory();
+        assertEquals("rw-------", mode(c.resolve("files/0/.bars_id_test")), "a 600 host file stays 600, not the default 644");
+        assertEquals("rw-r--r--", mode(c.resolve("files/1/shared.txt")), "664 on the host: the default 644 (its hash unchanged)");
+        assertEquals("rwxr-xr-x", mode(c.resolve("files/2/tool")), "775 on the host: the default 755");
+        assertEquals("rwx------", mode(c.resolve("files/3/private")), "a 700 host directory stays 700");
+        assertEquals("rw-r--r--", mode(c.resolve("files/4/explicit")), "a mode stated in the config wins");
+        assertEquals("rwx------", mode(c), "the staged context is owner-only");
     }
 
     @Test
