@@ -10,6 +10,7 @@ import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.Operation;
+import dev.habitat.core.plan.StageGraph;
 import dev.habitat.core.plan.Planner;
 import dev.habitat.core.plan.Shell;
 import dev.habitat.core.plan.Stage;
@@ -49,8 +50,6 @@ import java.util.stream.Collectors;
 public final class ExecMethod implements BuildMethod {
     public static final String NAME = "docker-exec";
     public static final String CONTAINER_PREFIX = "habitat-build-";
-    /** Stands in for BuildKit's cache mount of git mirrors: a volume, so it is never committed. */
-    public static final String GIT_CACHE_VOLUME = "habitat-git-cache";
     private static final int KEEP_LINES = 20;
 
     private final Engine engine;
@@ -79,7 +78,7 @@ public final class ExecMethod implements BuildMethod {
         ImageConfig parent = engine.imageConfig(from).orElseThrow(() -> HabitatException.ofEnvironment(
                 "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)", null));
         List<String> binds = new ArrayList<>();
-        binds.add(GIT_CACHE_VOLUME + ":" + DockerfileRenderer.GIT_CACHE);
+        binds.addAll(gitCacheBinds(job.graph()));
         for (VolumeSpec v : config.volumes()) {
             binds.add(v.spec());
         }
@@ -220,6 +219,19 @@ public final class ExecMethod implements BuildMethod {
         } else {
             throw new IllegalStateException("docker-exec cannot interpret " + op);
         }
+    }
+
+    /**
+     * Stands in for BuildKit's cache mounts of git mirrors: one volume per habitat and repository (never committed),
+     * each at the path the clone script uses, {@code GIT_CACHE/<gitCache>}.
+     */
+    static List<String> gitCacheBinds(StageGraph graph) {
+        return graph.stages().stream().flatMap(st -> st.operations().stream())
+                .filter(op -> op instanceof Operation.CloneRepo c && !c.repo().shallow())
+                .map(op -> ((Operation.CloneRepo) op).gitCache())
+                .distinct()
+                .map(v -> v + ":" + DockerfileRenderer.GIT_CACHE + "/" + v)
+                .toList();
     }
 
     /** Runs one step; a non-zero exit fails the build with the same report as the BuildKit method. */
