@@ -104,7 +104,7 @@ public class BuildMojo extends AbstractEngineMojo {
         return new Sharing(registryRef, imageRef, push, host -> auths.getOrDefault(host, RegistryAuth.anonymous(host)));
     }
 
-    /** Registry passwords and tokens, so the log masking hides them like the habitat's own secrets. */
+    /** Registry passwords and tokens, so the log masking hides them like the habitat's own secrets (masked only: never served to a build). */
     private static List<Secrets.Secret> registryPasswords(Sharing sharing) {
         List<Secrets.Secret> out = new ArrayList<>();
         for (ImageReference ref : new ImageReference[] {sharing.registry(), sharing.image()}) {

@@ -176,7 +176,8 @@ public final class BuildKitMethod implements BuildMethod {
     }
 
     /**
-     * The session that serves this job's context (the staged roots and the rendered Dockerfile) and secrets,
+     * The session that serves this job's context (the staged roots and the rendered Dockerfile) and the secrets
+     * the habitat declares (no other: not registry passwords, not secrets given for another habitat),
      * keyed by the habitat so the engine sends only what changed since its last build. Null when the engine
      * refuses sessions: the context then goes as a tar body, which cannot carry secrets.
      */
@@ -185,7 +186,8 @@ public final class BuildKitMethod implements BuildMethod {
         Map<String, SyncedDir> dirs = sessionDirs(contextDir, roots, dockerfile);
         try {
             BuildSession session = BuildSession.open(engine.sessionEndpoint(), job.graph().config().name(),
-                    BuildSession.sharedKey(job.graph().config().name(), contextDir), job.secrets()::lookup, dirs);
+                    BuildSession.sharedKey(job.graph().config().name(), contextDir),
+                    job.secrets().declaredBy(job.graph().config())::lookup, dirs);
             progress.debug("habitat: the context goes through BuildKit session " + session.id() + " (FileSync)");
             return session;
         } catch (SessionRefusedException refused) {

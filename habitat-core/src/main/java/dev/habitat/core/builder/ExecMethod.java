@@ -10,6 +10,7 @@ import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.Operation;
+import dev.habitat.core.plan.StageGraph;
 import dev.habitat.core.plan.Planner;
 import dev.habitat.core.plan.Shell;
 import dev.habitat.core.plan.Stage;
@@ -49,8 +50,6 @@ import java.util.stream.Collectors;
 public final class ExecMethod implements BuildMethod {
     public static final String NAME = "docker-exec";
     public static final String CONTAINER_PREFIX = "habitat-build-";
-    /** Stands in for BuildKit's cache mount of git mirrors: a volume, so it is never committed. */
-    public static final String GIT_CACHE_VOLUME = "habitat-git-cache";
     private static final int KEEP_LINES = 20;
 
     private final Engine engine;
@@ -78,7 +77,7 @@ public final class ExecMethod implements BuildMethod {
         String from = job.fromImage() != null ? job.fromImage() : config.base().image();
         ImageConfig parent = engine.imageConfig(from).orElseThrow(() -> HabitatException.ofEnvironment(
                 "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)", null));
-        List<String> binds = binds(config, progress);
+        List<String> binds = binds(job.graph(), progress);
         String name = CONTAINER_PREFIX + config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
         // Secrets are written from inside the container into a tmpfs (never committed), and only for their step.
         List<String> tmpfs = Secrets.usedBy(config).isEmpty() ? List.of() : List.of(Operation.SECRETS_DIR);
@@ -111,9 +110,9 @@ public final class ExecMethod implements BuildMethod {
      * on host paths under them, a mounted docker socket would make a build step root on the host, and BuildKit
      * builds (which cannot mount them) would differ.
      */
-    static List<String> binds(HabitatConfig config, BuildProgress progress) {
-        List<String> binds = new ArrayList<>();
-        binds.add(GIT_CACHE_VOLUME + ":" + DockerfileRenderer.GIT_CACHE);
+    static List<String> binds(StageGraph graph, BuildProgress progress) {
+        HabitatConfig config = graph.config();
+        List<String> binds = new ArrayList<>(gitCacheBinds(graph));
         List<String> mounted = new ArrayList<>();
         for (VolumeSpec v : config.volumes()) {
             if (v.buildMount()) {
@@ -242,6 +241,19 @@ public final class ExecMethod implements BuildMethod {
         } else {
             throw new IllegalStateException("docker-exec cannot interpret " + op);
         }
+    }
+
+    /**
+     * Stands in for BuildKit's cache mounts of git mirrors: one volume per habitat and repository (never committed),
+     * each at the path the clone script uses, {@code GIT_CACHE/<gitCache>}.
+     */
+    static List<String> gitCacheBinds(StageGraph graph) {
+        return graph.stages().stream().flatMap(st -> st.operations().stream())
+                .filter(op -> op instanceof Operation.CloneRepo c && !c.repo().shallow())
+                .map(op -> ((Operation.CloneRepo) op).gitCache())
+                .distinct()
+                .map(v -> v + ":" + DockerfileRenderer.GIT_CACHE + "/" + v)
+                .toList();
     }
 
     /** Runs one step; a non-zero exit fails the build with the same report as the BuildKit method. */

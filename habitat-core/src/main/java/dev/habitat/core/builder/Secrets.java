@@ -44,38 +44,52 @@ public final class Secrets {
         }
     }
 
+    /** The secrets a build may read (a session or a docker-exec step serves them), by id. */
     private final Map<String, Secret> byId;
+    /** Values only masked, never served (registry passwords). */
+    private final List<Secret> maskedOnly;
     /** What {@link #mask} hides, longest first (a value inside another is masked with it); every log line is masked. */
     private final List<String> masked;
 
-    private Secrets(Map<String, Secret> byId) {
+    /** @param maskedOnly values only masked, never served (registry passwords) */
+    private Secrets(Map<String, Secret> byId, Collection<Secret> maskedOnly) {
         this.byId = byId;
+        this.maskedOnly = List.copyOf(maskedOnly);
         List<String> values = new ArrayList<>();
         for (Secret s : byId.values()) {
-            String v = new String(s.value, StandardCharsets.UTF_8).strip();
-            if (v.length() >= MIN_MASKED_LENGTH) {
-                values.add(v);
-            }
+            addMasked(values, s);
         }
+        maskedOnly.forEach(s -> addMasked(values, s));
         values.sort(Comparator.comparingInt(String::length).reversed());
         this.masked = List.copyOf(values);
+    }
+
+    private static void addMasked(List<String> values, Secret s) {
+        String v = new String(s.value, StandardCharsets.UTF_8).strip();
+        if (v.length() >= MIN_MASKED_LENGTH && !values.contains(v)) {
+            values.add(v);
+        }
     }
 
     public static Secrets of(Collection<Secret> secrets) {
         Map<String, Secret> map = new LinkedHashMap<>();
         secrets.forEach(s -> map.put(s.id(), s));
-        return new Secrets(map);
+        return new Secrets(map, List.of());
     }
 
-    /** These secrets and {@code more} (values a build must mask though no step uses them, such as registry passwords). */
+    /**
+     * These secrets, masking also the values of {@code more} (values a build must mask though no step may use
+     * them, such as registry passwords). {@code more} are never served: neither {@link #lookup} (the BuildKit
+     * session) nor {@link #get} (docker-exec) answers for them, so a habitat's Dockerfile cannot mount one.
+     */
     public Secrets with(Collection<Secret> more) {
-        Map<String, Secret> map = new LinkedHashMap<>(byId);
-        more.forEach(s -> map.putIfAbsent(s.id(), s));
-        return new Secrets(map);
+        List<Secret> all = new ArrayList<>(maskedOnly);
+        all.addAll(more);
+        return new Secrets(byId, all);
     }
 
     public static Secrets none() {
-        return new Secrets(Map.of());
+        return new Secrets(Map.of(), List.of());
     }
 
     public Optional<Secret> get(String id) {
@@ -109,6 +123,21 @@ public final class Secrets {
         return uses;
     }
 
+    /**
+     * Only the secrets {@code config} declares (repos[].auth, scripts[].secrets): what a BuildKit session serves, so
+     * a secret given to the plugin but not declared by this habitat is not readable by its build.
+     */
+    public Secrets declaredBy(HabitatConfig config) {
+        Map<String, Secret> map = new LinkedHashMap<>();
+        for (Use use : usedBy(config)) {
+            Secret s = byId.get(use.id());
+            if (s != null) {
+                map.put(s.id(), s);
+            }
+        }
+        return new Secrets(map, maskedOnly);
+    }
+
     /** Fails, before any engine call, when the config uses a secret that was not given. */
     public void requireAllUsedBy(HabitatConfig config) {
         List<String> missing = new ArrayList<>();
@@ -134,8 +163,9 @@ public final class Secrets {
         return out;
     }
 
+    /** Nothing to serve and nothing to mask. */
     public boolean isEmpty() {
-        return byId.isEmpty();
+        return byId.isEmpty() && masked.isEmpty();
     }
 
     @Override

@@ -81,6 +81,16 @@ final class RepoAndScriptSections {
                 ctx.error(url, path + ".url", "'" + urlText + "' is not a repository URL", "use e.g. https://host/org/repo.git");
                 continue;
             }
+            String masked = withoutPassword(urlText);
+            if (masked != null) {
+                // the URL is the clone's RUN line, the image history and the clone's .git/config: no token may ride in it
+                ctx.error(url, path + ".url", "'" + masked + "' has a password in it, which would be written into the image"
+                                + " (the clone's command, the image history and .git/config)",
+                        "remove 'user:password@' from the URL and give the repo 'auth: git-token', a secret id whose value"
+                                + " the plugin configuration (<secret><id>git-token</id><env>GIT_TOKEN</env><username>user</username></secret>)"
+                                + " or the settings.xml <server> with that id gives");
+                continue;
+            }
             String pathText = ctx.expandTilde(ctx.expand(p.text()), ctx.env().getOrDefault("USER", "root"));
             if (!ctx.checkAbsolutePath(pathText, p.location(), path + ".path", "repos path")) {
                 continue;
@@ -166,6 +176,32 @@ final class RepoAndScriptSections {
             }
         }
         return ids;
+    }
+
+    /**
+     * For a {@code scheme://user:password@host/...} URL, the URL with the password replaced by {@code ***} (for the
+     * message, which must not repeat it); null when the URL has no password. A user name alone ({@code git@host:org/x},
+     * {@code https://user@host/x}) is not a secret.
+     */
+    static String withoutPassword(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return null;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        if (at < start) {
+            return null;
+        }
+        int colon = url.indexOf(':', start);
+        if (colon < 0 || colon > at) {
+            return null;
+        }
+        return url.substring(0, colon + 1) + "***" + url.substring(at);
     }
 
     private static boolean validBranch(String b) {

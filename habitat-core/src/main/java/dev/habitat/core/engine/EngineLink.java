@@ -10,6 +10,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -38,10 +40,7 @@ interface EngineLink {
             int port = endpoint.host().getPort() > 0 ? endpoint.host().getPort() : endpoint.tls() != null ? 2376 : 2375;
             Socket socket;
             if (endpoint.tls() != null) {
-                SSLSocket tls = (SSLSocket) endpoint.tls().getSocketFactory().createSocket();
-                tls.connect(new InetSocketAddress(endpoint.host().getHost(), port), 10_000);
-                tls.startHandshake();
-                socket = tls;
+                socket = tls(endpoint.tls(), endpoint.host().getHost(), port);
             } else {
                 socket = new Socket();
                 socket.connect(new InetSocketAddress(endpoint.host().getHost(), port), 10_000);
@@ -50,6 +49,28 @@ interface EngineLink {
             return new SocketLink(socket, endpoint.host().toString());
         }
         throw new IOException("cannot open a BuildKit session over " + endpoint.host() + ": only unix:// and tcp:// engines are supported");
+    }
+
+    /**
+     * A TLS connection that checks the certificate names {@code host} (endpoint identification "HTTPS", as the
+     * API connection through docker-java and the docker CLI do): a trusted certificate issued for another name
+     * must not let that name's holder stand in for the engine.
+     */
+    static SSLSocket tls(SSLContext context, String host, int port) throws IOException {
+        Socket plain = new Socket();
+        SSLSocket tls = null;
+        try {
+            plain.connect(new InetSocketAddress(host, port), 10_000);
+            tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
+            SSLParameters params = tls.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(params);
+            tls.startHandshake();
+            return tls;
+        } catch (IOException | RuntimeException e) {
+            BuildSession.closeQuietly(tls != null ? tls : plain);
+            throw e;
+        }
     }
 
     /** A TCP or TLS socket: its streams are independent, so the pumps may use them at once. */

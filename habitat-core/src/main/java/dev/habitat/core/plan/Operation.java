@@ -2,9 +2,13 @@ package dev.habitat.core.plan;
 
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,10 +181,24 @@ public sealed interface Operation {
      * Clone a repository, {@code revisionArg} naming the build argument that carries the remote commit
      * resolved on the host (so that an upstream change, and only that, reruns the clone).
      */
-    record CloneRepo(RepoSpec repo, String owner, String revisionArg) implements Operation {
+    record CloneRepo(RepoSpec repo, String owner, String revisionArg, String habitat) implements Operation {
         /** Secrets the clone reads: the repo's credentials (password or token, and an optional username). */
         public List<String> secrets() {
             return repo.auth() == null ? List.of() : List.of(repo.auth(), repo.auth() + USERNAME_SUFFIX);
+        }
+
+        /**
+         * The git mirror cache of this repository for this habitat: BuildKit's cache mount id and docker-exec's
+         * volume name. One per habitat and URL, so one habitat's build cannot plant a mirror (refs, config, hooks)
+         * that another habitat's clone, holding that habitat's token, reads.
+         */
+        public String gitCache() {
+            try {
+                byte[] d = MessageDigest.getInstance("SHA-256").digest((habitat + "\n" + repo.url()).getBytes(StandardCharsets.UTF_8));
+                return "habitat-git-" + HexFormat.of().formatHex(d, 0, 12);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
         }
 
         public String canonical() {

@@ -232,7 +232,7 @@ public final class Planner {
             RepoSpec r = repos.get(i);
             String arg = repoRevisionArg(i);
             ops.add(new Operation.DeclareArg(arg));
-            ops.add(new Operation.CloneRepo(r, r.owner() != null ? r.owner() : c.user(), arg));
+            ops.add(new Operation.CloneRepo(r, r.owner() != null ? r.owner() : c.user(), arg, c.name()));
         }
         return ops;
     }

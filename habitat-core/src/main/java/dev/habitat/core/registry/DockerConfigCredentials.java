@@ -2,6 +2,7 @@ package dev.habitat.core.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,12 +10,16 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -28,14 +33,23 @@ public final class DockerConfigCredentials {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The key {@code docker login} uses for Docker Hub. */
     private static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
+    /** The most of a helper's stdout or stderr kept. */
+    private static final int MAX_OUTPUT = 1 << 20;
 
     private final Map<String, String> env;
     private final Consumer<String> debug;
+    private final Duration helperTimeout;
 
     /** @param env the process environment (DOCKER_CONFIG, HOME, PATH); debug: why an entry was skipped */
     public DockerConfigCredentials(Map<String, String> env, Consumer<String> debug) {
+        this(env, debug, Duration.ofSeconds(30));
+    }
+
+    /** @param helperTimeout how long a credential helper may take before it is killed (30 s outside tests) */
+    DockerConfigCredentials(Map<String, String> env, Consumer<String> debug, Duration helperTimeout) {
         this.env = Map.copyOf(env);
         this.debug = debug;
+        this.helperTimeout = helperTimeout;
     }
 
     public static DockerConfigCredentials ofThisProcess(Consumer<String> debug) {
@@ -129,7 +143,12 @@ public final class DockerConfigCredentials {
         return token == null ? Optional.empty() : Optional.of(new RegistryAuth(host, null, null, token, source));
     }
 
-    /** Runs {@code docker-credential-<name> get}; empty when the helper is missing or has nothing for the host. */
+    /**
+     * Runs {@code docker-credential-<name> get}; empty when the helper is missing, has nothing for the host, or
+     * does not answer within the timeout. Its stdin is closed after the host, stdout and stderr are read on their
+     * own threads (a helper blocked writing to a full stderr pipe never answers), and a helper still running at the
+     * deadline (waiting for a prompt's answer or an unlock) is killed with its children.
+     */
     private Optional<RegistryAuth> fromHelper(String name, String host, String source) {
         Optional<Path> program = onPath("docker-credential-" + name);
         if (program.isEmpty()) {
@@ -137,22 +156,40 @@ public final class DockerConfigCredentials {
             return Optional.empty();
         }
         String serverUrl = ImageReference.DOCKER_HUB.equals(host) ? DOCKER_HUB_KEY : host;
+        Process p;
         try {
-            Process p = new ProcessBuilder(program.get().toString(), "get").redirectErrorStream(false).start();
+            p = new ProcessBuilder(program.get().toString(), "get").start();
+        } catch (IOException e) {
+            debug.accept(program.get() + " failed: " + e.getMessage());
+            return Optional.empty();
+        }
+        try {
+            CompletableFuture<byte[]> stdout = drain(p.getInputStream(), "stdout of " + program.get().getFileName());
+            CompletableFuture<byte[]> stderr = drain(p.getErrorStream(), "stderr of " + program.get().getFileName());
             try (OutputStream in = p.getOutputStream()) {
                 in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // a helper that exits without reading its stdin (as Go's exec, the docker CLI ignores this)
             }
+            long deadline = System.nanoTime() + helperTimeout.toNanos();
             byte[] out;
-            try (InputStream stdout = p.getInputStream()) {
-                out = stdout.readAllBytes();
-            }
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                debug.accept(program.get() + " did not answer within 30 s");
+            try {
+                if (!p.waitFor(helperTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw new TimeoutException();
+                }
+                // a child the helper left behind may hold its stdout open: the deadline bounds that too
+                out = stdout.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                debug.accept(program.get() + " did not answer within " + seconds(helperTimeout) + " and was stopped (is it waiting"
+                        + " for input, a prompt or an unlock? try: echo " + serverUrl + " | " + program.get().getFileName() + " get)");
+                return Optional.empty();
+            } catch (ExecutionException e) {
+                debug.accept(program.get() + " failed: " + e.getCause().getMessage());
                 return Optional.empty();
             }
             if (p.exitValue() != 0) {
-                debug.accept(program.get() + " has no credentials for " + serverUrl);
+                String err = new String(stderr.getNow(new byte[0]), StandardCharsets.UTF_8).strip();
+                debug.accept(program.get() + " has no credentials for " + serverUrl + (err.isEmpty() ? "" : ": " + err));
                 return Optional.empty();
             }
             JsonNode answer = JSON.readTree(out);
@@ -170,13 +207,50 @@ public final class DockerConfigCredentials {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        } finally {
+            // no-op when it has exited; else it and what it started are killed, which ends the drains at EOF
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
         }
     }
 
+    /**
+     * Reads a stream to its end on a daemon thread (never the common pool, which may have one thread), keeping
+     * at most {@value #MAX_OUTPUT} bytes: a helper's answer is small, and what it writes beyond is dropped.
+     */
+    private static CompletableFuture<byte[]> drain(InputStream stream, String what) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try (InputStream in = stream) {
+                ByteArrayOutputStream kept = new ByteArrayOutputStream();
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    kept.write(buffer, 0, Math.min(n, Math.max(0, MAX_OUTPUT - kept.size())));
+                }
+                result.complete(kept.toByteArray());
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, "habitat " + what);
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /**
+     * The program in an absolute PATH directory. Relative entries (and empty ones, the current directory) are
+     * skipped, as Go's LookPath does for the docker CLI: they would run whatever the build's working directory holds.
+     */
     private Optional<Path> onPath(String program) {
         String path = env.getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty()) {
+            if (!dir.isEmpty() && !Path.of(dir).isAbsolute()) {
+                debug.accept("PATH entry '" + dir + "' is relative; not searched for " + program);
+            } else if (!dir.isEmpty()) {
                 Path candidate = Path.of(dir, program);
                 if (Files.isExecutable(candidate)) {
                     return Optional.of(candidate);

@@ -3,8 +3,10 @@ package dev.habitat.core.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,17 +20,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * The one registry call the engine API has no counterpart for: listing a repository's tags
  * ({@code GET /v2/<name>/tags/list}, the distribution API). It answers a registry's challenge as the docker CLI
  * does: {@code Basic} with the credentials, or {@code Bearer} with a token from the challenge's realm (asked with
- * the credentials). Hosts in 127.0.0.0/8 and localhost are spoken to in plain HTTP (engines treat them as
- * insecure registries), every other one in HTTPS.
+ * the credentials). {@code localhost} and literal loopback addresses (127.0.0.0/8, ::1) are spoken to in plain HTTP
+ * (engines treat them as insecure registries), every other host in HTTPS.
  */
 public final class RegistryApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final Pattern IPV4_LITERAL = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    /** Hex groups, colons, and an embedded IPv4 tail; no zone id (a loopback address has none). */
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
@@ -56,10 +62,42 @@ public final class RegistryApi {
     }
 
     static String base(String host) {
-        String name = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
-        boolean insecure = name.equals("localhost") || name.startsWith("127.");
         String h = host.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : host;
-        return (insecure ? "http://" : "https://") + h;
+        return (isLoopback(host) ? "http://" : "https://") + h;
+    }
+
+    /**
+     * Whether {@code host[:port]} is this machine: {@code localhost}, or a literal IPv4 or bracketed IPv6 address
+     * in the loopback range. Decided from the text alone (no DNS): a name such as {@code 127.example.com} may point
+     * anywhere, and the credentials sent to it in plain HTTP would cross the network in clear.
+     */
+    static boolean isLoopback(String host) {
+        String name;
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            if (close < 0) {
+                return false;
+            }
+            name = host.substring(1, close);
+            if (!IPV6_LITERAL.matcher(name).matches()) {
+                return false;
+            }
+        } else {
+            name = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+            if (name.equalsIgnoreCase("localhost")) {
+                return true;
+            }
+            Matcher v4 = IPV4_LITERAL.matcher(name);
+            if (!v4.matches() || !IntStream.rangeClosed(1, 4).allMatch(g -> Integer.parseInt(v4.group(g)) <= 255)) {
+                return false;
+            }
+        }
+        try {
+            // a literal address: InetAddress parses it without a lookup
+            return InetAddress.getByName(host.startsWith("[") ? "[" + name + "]" : name).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The Authorization header answering a challenge, or null when there is nothing to answer it with. */

@@ -172,9 +172,12 @@ public final class DockerfileRenderer {
         } else if (op instanceof Operation.CloneRepo clone) {
             user = switchUser("root", user, out);
             out.append("# clone ").append(oneLine(clone.repo().url())).append(" into ").append(oneLine(clone.repo().path())).append('\n');
-            out.append("RUN ").append(secretMounts(clone.secrets(), "0400"))
-                    .append("--mount=type=cache,id=habitat-git,target=").append(GIT_CACHE).append(",sharing=locked ")
-                    .append(cloneScript(clone)).append('\n');
+            out.append("RUN ").append(secretMounts(clone.secrets(), "0400"));
+            if (!clone.repo().shallow()) {
+                out.append("--mount=type=cache,id=").append(clone.gitCache()).append(",target=").append(GIT_CACHE).append('/')
+                        .append(clone.gitCache()).append(",sharing=locked ");
+            }
+            out.append(cloneScript(clone)).append('\n');
         } else {
             throw new IllegalStateException("no rendering for " + op);
         }
@@ -248,9 +251,12 @@ public final class DockerfileRenderer {
     }
 
     /**
-     * Clones through a mirror kept in a BuildKit cache mount (objects are fetched once per remote, then
-     * only what is new), dissociated so the image does not point into the cache. The revision argument
-     * carries the commit resolved on the host: it busts the cache when upstream moves and pins the checkout.
+     * Clones through a mirror kept in the repo's own cache (a BuildKit cache mount, or a docker-exec volume, at
+     * {@code GIT_CACHE/<gitCache>}): objects are fetched once, then only what is new, and the clone is dissociated
+     * so the image does not point into the cache. The revision argument carries the commit resolved on the host: it
+     * busts the cache when upstream moves and pins the checkout. Nothing stored in the cache is trusted: its config
+     * is rewritten and its hooks removed before each use, every fetch names the URL (never a stored remote), and
+     * git runs no hooks; the checkout is pinned to the host-resolved commit.
      */
     public static String cloneScript(Operation.CloneRepo clone) {
         RepoSpec r = clone.repo();
@@ -263,16 +269,16 @@ public final class DockerfileRenderer {
                 .append("url=").append(url).append("; dest=").append(dest).append("; rev=\"").append(rev).append("\"; ")
                 .append("export GIT_TERMINAL_PROMPT=0; ");
         if (r.auth() == null) {
-            s.append("g() { git \"$@\"; }; ");
+            s.append("g() { git -c core.hooksPath=/dev/null \"$@\"; }; ");
         } else {
             // The credential helper reads the mounted secret when git asks: the token is never in the URL,
             // a command line, .git/config or the environment of the layer.
             String secret = Operation.SECRETS_DIR + "/" + r.auth();
-            String helper = "!f() { test \"$1\" = get || exit 0; echo username=$(cat " + secret + Operation.USERNAME_SUFFIX
-                    + " 2>/dev/null || echo git); echo password=$(cat " + secret + "); }; f";
+            String helper = credentialHelper(r, Operation.SECRETS_DIR);
             s.append("[ -r ").append(secret).append(" ] || { echo ").append(Shell.quote("habitat: secret '" + r.auth()
                             + "' for " + r.url() + " was not given to the build")).append(" >&2; exit 1; }; ")
-                    .append("g() { git -c credential.helper= -c credential.helper=").append(Shell.quote(helper)).append(" \"$@\"; }; ")
+                    .append("g() { git -c core.hooksPath=/dev/null -c credential.helper= -c credential.helper=").append(Shell.quote(helper))
+                    .append(" \"$@\"; }; ")
                     .append("fail=").append(Shell.quote("habitat: cloning " + r.url() + " with the credentials of secret '"
                             + r.auth() + "' failed (check the secret's value and the server's access rules)"))
                     .append("; trap 'test $? = 0 || echo \"$fail\" >&2' EXIT; ");
@@ -281,19 +287,54 @@ public final class DockerfileRenderer {
         if (r.shallow()) {
             s.append("g clone --quiet --depth 1 --single-branch").append(branch).append(" -- \"$url\" \"$dest\"; ");
         } else {
-            s.append("cache=").append(GIT_CACHE).append("/$(printf %s \"$url\" | sha256sum | cut -c1-24); ")
-                    .append("if [ -d \"$cache\" ]; then g -C \"$cache\" fetch --quiet --prune origin || true; ")
-                    .append("else g clone --quiet --mirror -- \"$url\" \"$cache\"; fi; ")
+            // a fresh config (no remote, insteadOf, sshCommand, fsmonitor, credential or include), no hooks, no alternates
+            s.append("cache=").append(GIT_CACHE).append('/').append(clone.gitCache()).append("/mirror.git; ")
+                    .append("[ -f \"$cache/HEAD\" ] || { rm -rf \"$cache\"; git init --quiet --bare \"$cache\"; }; ")
+                    .append("printf '[core]\\n\\trepositoryformatversion = 0\\n\\tbare = true\\n' > \"$cache/config\"; ")
+                    .append("rm -rf \"$cache/hooks\" \"$cache/objects/info/alternates\"; ")
+                    .append("g -C \"$cache\" fetch --quiet --prune -- \"$url\" '+refs/*:refs/*' || true; ")
                     .append("g clone --quiet --reference \"$cache\" --dissociate").append(branch)
                     .append(" -- \"$url\" \"$dest\"; ");
         }
         s.append("if [ -n \"$rev\" ] && [ \"$(git -C \"$dest\" rev-parse HEAD)\" != \"$rev\" ]; then ")
-                .append("g -C \"$dest\" fetch --quiet origin \"$rev\" 2>/dev/null || true; git -C \"$dest\" reset --quiet --hard \"$rev\"; fi");
+                .append("g -C \"$dest\" fetch --quiet -- \"$url\" \"$rev\" 2>/dev/null || true; g -C \"$dest\" reset --quiet --hard \"$rev\"; fi");
         if (!clone.owner().equals("root")) {
             String owner = clone.owner().contains(":") ? clone.owner() : clone.owner() + ":";
             s.append("; chown -R ").append(Shell.quote(owner)).append(" \"$dest\"");
         }
         return s.toString();
+    }
+
+    /**
+     * The inline credential helper ({@code !} form: git runs it with sh) reading the repo's secret under
+     * {@code secretsDir}. It answers only when git asks for the repo's own protocol and host (the {@code host}
+     * attribute includes a port), so a redirect or an {@code insteadOf} sending git elsewhere gets no token.
+     */
+    static String credentialHelper(RepoSpec r, String secretsDir) {
+        String secret = secretsDir + "/" + r.auth();
+        String[] target = protocolAndHost(r.url());
+        return "!f() { test \"$1\" = get || exit 0; p=; h=; "
+                + "while IFS= read -r l && [ -n \"$l\" ]; do case \"$l\" in protocol=*) p=${l#protocol=};; host=*) h=${l#host=};; esac; done; "
+                + "[ -n \"$p\" ] && [ \"$p\" = " + Shell.quote(target[0]) + " ] && [ \"$h\" = " + Shell.quote(target[1]) + " ] || exit 0; "
+                + "echo username=$(cat " + secret + Operation.USERNAME_SUFFIX + " 2>/dev/null || echo git); echo password=$(cat " + secret + "); }; f";
+    }
+
+    /**
+     * The {@code protocol} and {@code host} git gives a credential helper for {@code scheme://[user@]host[:port]/...};
+     * empty strings for other forms (scp-like {@code git@host:path} goes over ssh, which asks no helper).
+     */
+    static String[] protocolAndHost(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme <= 0) {
+            return new String[] {"", ""};
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = url.substring(start, end);
+        return new String[] {url.substring(0, scheme), authority.substring(authority.lastIndexOf('@') + 1)};
     }
 
     /**

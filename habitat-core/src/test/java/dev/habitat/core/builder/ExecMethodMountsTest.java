@@ -40,7 +40,7 @@ class ExecMethodMountsTest {
                   - /var/run/docker.sock:/var/run/docker.sock
                   - /srv/data:/data:rw
                 """, progress);
-        assertEquals(List.of(ExecMethod.GIT_CACHE_VOLUME + ":/var/cache/habitat-git"), c.binds(), "only the plugin's git mirror");
+        assertEquals(List.of(), c.binds(), "nothing: no repository needs a git mirror either");
         assertEquals(List.of(), progress.warnings);
     }
 
@@ -53,7 +53,7 @@ class ExecMethodMountsTest {
                   - {volume: "/srv/data:/data:rw,z", build_mount: true}
                   - {volume: /srv/ref:/ref, build_mount: false}
                 """, progress);
-        assertEquals(List.of(ExecMethod.GIT_CACHE_VOLUME + ":/var/cache/habitat-git", "/srv/data:/data:ro,z"), c.binds());
+        assertEquals(List.of("/srv/data:/data:ro,z"), c.binds());
         assertEquals(1, progress.warnings.size(), progress.warnings.toString());
         String w = progress.warnings.get(0);
         assertTrue(w.contains("/srv/data:/data:ro,z (volumes[1]") && w.contains("read-only") && w.contains("Remove build_mount"), w);

@@ -397,6 +397,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRepoUrlWithAPasswordIsAnErrorThatNamesAuthAndDoesNotRepeatTheToken() {
+        String all = String.join("\n", errors(Fixture.MINIMAL + """
+                repos:
+                  - {url: "https://alice:ghp_secret123@git.example.com/org/a.git", path: /w/a}
+                  - {url: "ssh://git:ghp_secret456@git.example.com/org/b.git", path: /w/b}
+                """));
+        assertTrue(all.contains(":7:") && all.contains("repos[0].url: 'https://alice:***@git.example.com/org/a.git' has a password in it"), all);
+        assertTrue(all.contains(":8:") && all.contains("repos[1].url: 'ssh://git:***@git.example.com/org/b.git' has a password in it"), all);
+        assertTrue(all.contains("auth: git-token") && all.contains("<secret><id>git-token</id>"), "the fix names repos[].auth: " + all);
+        assertTrue(!all.contains("ghp_secret"), "the message must not repeat the token: " + all);
+    }
+
+    @Test
+    void aRepoUrlWithAUserNameAndNoPasswordStaysAllowed() {
+        HabitatConfig c = fx().write("habitat/config.yaml", Fixture.MINIMAL + """
+                repos:
+                  - {url: "git@git.example.com:org/a.git", path: /w/a}
+                  - {url: "https://alice@git.example.com/org/b.git", path: /w/b}
+                  - {url: "ssh://git@git.example.com:2222/org/c.git", path: /w/c}
+                  - {url: "https://git.example.com/org/d:e.git", path: /w/d}
+                """).load();
+        assertEquals(List.of("git@git.example.com:org/a.git", "https://alice@git.example.com/org/b.git",
+                "ssh://git@git.example.com:2222/org/c.git", "https://git.example.com/org/d:e.git"),
+                c.repos().stream().map(RepoSpec::url).toList());
+    }
+
+    @Test
     void modesAcceptTheUsualSpellings() {
         fx().write("habitat/f", "x");
         HabitatConfig c = fx().write("habitat/config.yaml", Fixture.MINIMAL + """

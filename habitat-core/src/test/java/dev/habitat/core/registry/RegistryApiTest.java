@@ -80,4 +80,19 @@ class RegistryApiTest {
         assertEquals(2, new RegistryApi().tags(repo, new RegistryAuth(host, "alice", "pw", null, "test")).size());
         assertEquals(List.of("token scope=repository:team/habitat-x:pull&service=test"), seen);
     }
+
+    @Test
+    void onlyLoopbackAddressesAreSpokenToInPlainHttp() {
+        // loopback: localhost or a literal loopback address, v4 or v6, with or without a port
+        for (String host : List.of("localhost", "localhost:5000", "127.0.0.1:5000", "127.255.0.9", "[::1]:5000", "[::1]")) {
+            assertTrue(RegistryApi.base(host).startsWith("http://"), host + " -> " + RegistryApi.base(host));
+        }
+        // names that merely look like one go over HTTPS: their credentials must not cross the network in clear
+        for (String host : List.of("127.example.com", "127.example.com:5000", "127.0.0.1.nip.io:5000", "localhost.example.com",
+                "127.0.0.256:5000", "10.0.0.1:5000", "[2001:db8::1]:5000", "registry.example.com")) {
+            assertTrue(RegistryApi.base(host).startsWith("https://"), host + " -> " + RegistryApi.base(host));
+        }
+        assertEquals("http://127.0.0.1:5000", RegistryApi.base("127.0.0.1:5000"));
+        assertEquals("https://registry-1.docker.io", RegistryApi.base(ImageReference.DOCKER_HUB));
+    }
 }

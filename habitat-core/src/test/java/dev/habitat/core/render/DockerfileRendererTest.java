@@ -104,13 +104,51 @@ class DockerfileRendererTest {
                   - {url: https://h.invalid/s.git, path: /workspace/s, owner: root}
                 """);
         assertTrue(df.contains("ARG HABITAT_REPO_0_REVISION\n"), df);
-        assertTrue(df.contains("RUN --mount=type=cache,id=habitat-git,target=/var/cache/habitat-git,sharing=locked set -e; "), df);
+        String cache = "habitat-git-" + sha256Hex("demo\nhttps://h.invalid/it's.git").substring(0, 24);
+        assertTrue(df.contains("RUN --mount=type=cache,id=" + cache + ",target=/var/cache/habitat-git/" + cache + ",sharing=locked set -e; "), df);
+        assertTrue(df.contains("cache=/var/cache/habitat-git/" + cache + "/mirror.git; "), df);
+        // nothing stored in the mirror is trusted: fresh config, no hooks, the fetch names the URL
+        assertTrue(df.contains("printf '[core]\\n\\trepositoryformatversion = 0\\n\\tbare = true\\n' > \"$cache/config\"; "
+                + "rm -rf \"$cache/hooks\" \"$cache/objects/info/alternates\"; "
+                + "g -C \"$cache\" fetch --quiet --prune -- \"$url\" '+refs/*:refs/*' || true; "), df);
+        assertTrue(df.contains("g() { git -c core.hooksPath=/dev/null \"$@\"; }; "), df);
+        assertTrue(df.contains("g -C \"$dest\" fetch --quiet -- \"$url\" \"$rev\""), df);
+        assertFalse(df.contains(" origin"), "no stored remote is fetched: " + df);
+        assertFalse(df.contains("id=habitat-git,"), "no cache shared by every repo: " + df);
         assertTrue(df.contains("url='https://h.invalid/it'\\''s.git'; dest='/workspace/r'; rev=\"${HABITAT_REPO_0_REVISION:-}\""), df);
         assertTrue(df.contains("g clone --quiet --reference \"$cache\" --dissociate --branch 'feature/x' -- \"$url\" \"$dest\""), df);
         assertTrue(df.contains("chown -R 'dev:' \"$dest\""), df);
         assertTrue(df.contains("g clone --quiet --depth 1 --single-branch -- \"$url\" \"$dest\""), df);
         String second = df.substring(df.indexOf("ARG HABITAT_REPO_1_REVISION"));
+        assertFalse(second.substring(0, second.indexOf("LABEL")).contains("type=cache"), "a shallow clone uses no mirror");
         assertFalse(second.substring(0, second.indexOf("LABEL")).contains("chown"), "owner root: nothing to hand over");
+    }
+
+    @Test
+    void everyRepositoryAndHabitatHasItsOwnGitCache() {
+        String twoRepos = """
+                repos:
+                  - {url: https://h.invalid/a.git, path: /workspace/a, shallow: false}
+                  - {url: https://h.invalid/b.git, path: /workspace/b, shallow: false}
+                """;
+        List<String> ids = cacheIds(render(Fixture.MINIMAL + twoRepos));
+        assertEquals(2, ids.size(), ids.toString());
+        assertFalse(ids.get(0).equals(ids.get(1)), "one cache per URL: " + ids);
+        List<String> other = cacheIds(render(Fixture.MINIMAL.replace("name: demo", "name: other") + twoRepos));
+        assertFalse(other.contains(ids.get(0)) || other.contains(ids.get(1)), "another habitat, other caches: " + ids + " " + other);
+    }
+
+    private static List<String> cacheIds(String df) {
+        return java.util.regex.Pattern.compile("--mount=type=cache,id=([^,]+),").matcher(df).results().map(m -> m.group(1)).toList();
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -178,9 +216,10 @@ class DockerfileRendererTest {
         String clone = runs.stream().filter(l -> l.contains("clone")).findFirst().orElseThrow();
         assertTrue(clone.startsWith("RUN --mount=type=secret,id=git-token,target=/run/secrets/git-token,mode=0400 "
                 + "--mount=type=secret,id=git-token.username,target=/run/secrets/git-token.username,mode=0400 "), clone);
-        assertTrue(clone.contains("credential.helper= -c credential.helper='!f() { test \"$1\" = get || exit 0; "
+        assertTrue(clone.contains("g() { git -c core.hooksPath=/dev/null -c credential.helper= -c credential.helper='!f() { test \"$1\" = get || exit 0; "), clone);
+        assertTrue(clone.contains("[ \"$p\" = '\\''https'\\'' ] && [ \"$h\" = '\\''h.invalid'\\'' ] || exit 0; "
                 + "echo username=$(cat /run/secrets/git-token.username 2>/dev/null || echo git); "
-                + "echo password=$(cat /run/secrets/git-token); }; f'"), clone);
+                + "echo password=$(cat /run/secrets/git-token); }; f'"), "answers for the repo's host only: " + clone);
         assertTrue(clone.contains("url='https://h.invalid/private.git'"), "the URL carries no credentials: " + clone);
         assertTrue(clone.contains("secret '\\''git-token'\\'' failed"), "a failed clone names the secret: " + clone);
         List<String> withNpm = runs.stream().filter(l -> l.contains("npm-token")).toList();
