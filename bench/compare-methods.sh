@@ -64,7 +64,7 @@ run_habitat() { # name reps
   }
   clean() {
     { $D images --format '{{.Repository}}:{{.Tag}}' | grep -E "^habitat-$NAME(-handwritten)?:" || true; } | xargs -r $D rmi -f > /dev/null
-    $D volume rm -f habitat-git-cache > /dev/null 2>&1 || true
+    { $D volume ls -q | grep '^habitat-git-' || true; } | xargs -r $D volume rm -f > /dev/null 2>&1 || true
     $D builder prune -af > /dev/null
   }
   mkdir -p $DIR/target

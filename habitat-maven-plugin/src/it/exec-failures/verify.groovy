@@ -5,6 +5,7 @@ def support = context.get('support')
 def name = 'it-exec-failures'
 def log1 = new File(basedir, 'build.log').text
 assert log1.contains('habitat: build method docker-exec')
+assert log1.contains('habitat: the build container mounts config volumes read-only (build_mount: true)') : 'an opted-in volume is named'
 assert log1.contains('habitat: phase 9-scripts (stage scripts, scripts[0] [dev] echo "volume says $(cat /mnt/shared/marker)") failed with exit code 3')
 assert log1.contains('command: echo "about to fail"; exit 3')
 assert log1 =~ /last output:\s+(\[ERROR\]\s+)?volume says mounted\s+(\[ERROR\]\s+)?about to fail/

@@ -31,6 +31,12 @@ final class ExecImageState {
         workdir = parent.workingDir() == null || parent.workingDir().isEmpty() ? null : parent.workingDir();
     }
 
+    /**
+     * The environment of a step's exec: the image's ENV, then the stage's ARGs. An image without PATH (any
+     * {@code docker import}ed one) gets Docker's default PATH for the exec only, as Docker's exec and BuildKit's RUN
+     * supply it; Podman's exec does not, and the first step would fail with "executable file not found in $PATH".
+     * The commit does not write it, so the image stays as the Dockerfile of the same stages leaves it.
+     */
     List<String> execEnv() {
         List<String> out = new ArrayList<>();
         env.forEach((k, v) -> out.add(k + "=" + v));
@@ -39,8 +45,14 @@ final class ExecImageState {
                 out.add(k + "=" + v);
             }
         });
+        if (!env.containsKey("PATH") && !args.containsKey("PATH")) {
+            out.add("PATH=" + DEFAULT_PATH);
+        }
         return out;
     }
+
+    /** The PATH Docker gives a container whose image sets none (moby's and BuildKit's default for Linux). */
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /**
      * The commit's Dockerfile-style changes: the config as the Dockerfile of the same stages would leave it.

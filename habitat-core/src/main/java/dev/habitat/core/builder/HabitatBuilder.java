@@ -187,16 +187,11 @@ public final class HabitatBuilder {
                         contextSent.total(), progress);
                 throw failure;
             } catch (RuntimeException e) {
-                if (e instanceof EngineUnavailableException) {
+                if (e instanceof EngineUnavailableException || e instanceof HabitatException h && h.kind() == HabitatException.Kind.HABITAT) {
                     throw e;
                 }
                 if (engine.responds()) {
-                    Optional<String> wayOut = EngineHints.forFailure(Engine.rootCause(e), engine.info());
-                    if (wayOut.isPresent()) {
-                        throw HabitatException.ofEnvironment("habitat: building " + SegmentJob.lastOf(segment).tagSuffix() + " failed: "
-                                + Engine.rootCause(e) + "\n  way out: " + wayOut.get(), e);
-                    }
-                    throw e;
+                    throw engineFailure(e, e instanceof EngineLostException lost && lost.phase() != null ? lost.phase() : SegmentJob.lastOf(segment));
                 }
                 // The engine went away mid-build: BuildKit cancels a build whose client is gone, and a commit
                 // only happens at the end of a segment, so nothing of this segment was tagged.
@@ -220,6 +215,23 @@ public final class HabitatBuilder {
         report(outDir, config.name(), t0, false, results, commandTimes.timings(), null, contextSent.total(), progress);
         share(shared, snapshots, summary, options.sharing(), progress);
         return summary;
+    }
+
+    /**
+     * A request that failed while the engine still answers, as one message: the phase, the engine and its own words,
+     * and the way out (a known engine difference's, else where to look). Never the client library's exception.
+     */
+    private HabitatException engineFailure(RuntimeException e, Phase building) {
+        Throwable failed = e instanceof EngineLostException ? e.getCause() : e;
+        // the engine's words as the engine layer worded them, else the root cause's
+        String cause = failed instanceof HabitatException ? failed.getMessage() : Engine.rootCause(failed);
+        Optional<String> wayOut = EngineHints.forFailure(cause, engine.info());
+        String engineName = engine.ping() + " at " + engine.host();
+        return HabitatException.ofEnvironment("habitat: building " + building.tagSuffix() + " failed on " + engineName + ": "
+                + cause + "\n  way out: " + wayOut.orElse(e instanceof HabitatException
+                ? "fix what the message names and build again; the snapshots before " + building.tagSuffix() + " are kept"
+                : "the engine's log says why it refused (journalctl -u docker, or the output of 'podman system service'); "
+                + "-X shows each request. Build again to resume from the snapshots before " + building.tagSuffix()), e);
     }
 
     /** The registry side of a build, or null when no registry is set (the Mojo parameter wins over the config key). */

@@ -1,6 +1,5 @@
 package dev.habitat.core.engine;
 
-import dev.habitat.core.HabitatException;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -108,6 +108,7 @@ final class DockerContainers {
         String execId = client.get().execCreateCmd(container).withUser(user).withWorkingDir(workdir).withEnv(env)
                 .withCmd(argv.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true).exec().getId();
         StringBuilder partial = new StringBuilder();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         try {
             client.get().execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
                 @Override
@@ -119,10 +120,28 @@ final class DockerContainers {
                         partial.delete(0, nl + 1);
                     }
                 }
+
+                /** Kept for the caller to throw, instead of the adapter's own "Error during callback" log line. */
+                @Override
+                public void onError(Throwable error) {
+                    failure.compareAndSet(null, error);
+                    try {
+                        close();
+                    } catch (IOException ignored) {
+                        // closing the stream of a failed exec
+                    }
+                }
             }).awaitCompletion();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running a command in " + container, e);
+        }
+        if (failure.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure.get() != null) {
+            throw new UncheckedIOException(new IOException("the output of a command in " + container + " broke: "
+                    + failure.get().getMessage(), failure.get()));
         }
         if (partial.length() > 0) {
             output.accept(partial.toString());
@@ -140,8 +159,8 @@ final class DockerContainers {
         try (DockerHttpClient.Response resp = http.execute(req)) {
             String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
             if (resp.getStatusCode() / 100 != 2) {
-                throw HabitatException.ofEnvironment("copy into " + container + ":" + path + " failed (HTTP "
-                        + resp.getStatusCode() + "): " + body.trim(), null);
+                throw new EngineRefusedException("the engine", "copy into " + container + ":" + path, resp.getStatusCode(),
+                        DockerEngine.engineWords(body), null);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("copy into " + container + " failed: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -26,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
@@ -298,32 +300,41 @@ public final class DockerEngine implements Engine {
 
     @Override
     public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
-        return containers.startIdleContainer(image, name, binds, tmpfs, network);
+        return refusalsNamed("create and start the build container " + name + " from " + image,
+                () -> containers.startIdleContainer(image, name, binds, tmpfs, network));
     }
 
     @Override
     public int exec(String container, String user, String workdir, List<String> env, List<String> argv, Consumer<String> output) {
-        return containers.exec(container, user, workdir, env, argv, output);
+        return refusalsNamed("run a command as " + user + " in the build container",
+                () -> containers.exec(container, user, workdir, env, argv, output));
     }
 
     @Override
     public void putArchive(String container, String path, byte[] tar) {
-        containers.putArchive(container, path, tar);
+        refusalsNamed("copy files into the build container at " + path, () -> {
+            containers.putArchive(container, path, tar);
+            return null;
+        });
     }
 
     @Override
     public String commit(String container, String repository, String tag, List<String> changes) {
-        return containers.commit(container, repository, tag, changes);
+        return refusalsNamed("commit the build container as " + repository + ":" + tag,
+                () -> containers.commit(container, repository, tag, changes));
     }
 
     @Override
     public void removeContainer(String id) {
-        containers.removeContainer(id);
+        refusalsNamed("remove the build container " + id, () -> {
+            containers.removeContainer(id);
+            return null;
+        });
     }
 
     @Override
     public List<String> containersNamed(Pattern name) {
-        return containers.containersNamed(name);
+        return refusalsNamed("list containers", () -> containers.containersNamed(name));
     }
 
     @Override
@@ -370,7 +381,7 @@ public final class DockerEngine implements Engine {
      */
     @Override
     public List<String> tagsOf(String repository) {
-        return client().listImagesCmd().withImageNameFilter(repository).exec().stream()
+        return refusalsNamed("list the images of " + repository, () -> client().listImagesCmd().withImageNameFilter(repository).exec()).stream()
                 .filter(i -> i.getRepoTags() != null)
                 .flatMap(i -> Arrays.stream(i.getRepoTags()))
                 .map(DockerEngine::shortName)
@@ -392,13 +403,16 @@ public final class DockerEngine implements Engine {
     /** Removes a tag (the image goes when it was its last tag); a missing tag is not an error. */
     @Override
     public void removeTag(String ref) {
-        try {
-            client().removeImageCmd(ref).withForce(false).exec();
-        } catch (NotFoundException e) {
-            // already gone
-        } catch (ConflictException e) {
-            // used by a container: keep it; our labels make it stale anyway
-        }
+        refusalsNamed("remove the tag " + ref, () -> {
+            try {
+                client().removeImageCmd(ref).withForce(false).exec();
+            } catch (NotFoundException e) {
+                // already gone
+            } catch (ConflictException e) {
+                // used by a container: keep it; our labels make it stale anyway
+            }
+            return null;
+        });
     }
 
 
@@ -407,11 +421,57 @@ public final class DockerEngine implements Engine {
     @Override
     public void tag(String image, String ref) {
         String[] rt = RegistryTransfers.repositoryAndTag(ref);
-        client().tagImageCmd(image, rt[0], rt[1]).exec();
+        refusalsNamed("tag " + image + " as " + ref, () -> client().tagImageCmd(image, rt[0], rt[1]).exec());
     }
 
 
 
+
+    /**
+     * Runs a docker-java command; an error status the engine answered becomes {@link EngineRefusedException}
+     * naming this engine and {@code what} (so no docker-java exception reaches the user); a raw request's refusal,
+     * already worded, gets the engine's name in front.
+     */
+    private <T> T refusalsNamed(String what, Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (DockerException e) {
+            throw new EngineRefusedException(engineName(), what, e.getHttpStatus(), engineWords(e.getMessage()), e);
+        } catch (EngineRefusedException e) {
+            throw new EngineRefusedException(engineName(), what, e.status(), e.detail(), e);
+        } catch (EngineUnavailableException e) {
+            throw e;
+        } catch (HabitatException e) {
+            throw HabitatException.ofEnvironment(engineName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The engine's own words in docker-java's message ({@code Status 500: {"cause":...,"message":"..."}}): the
+     * body's {@code message} when it is JSON, else the body.
+     */
+    static String engineWords(String dockerJavaMessage) {
+        String body = dockerJavaMessage == null ? "" : dockerJavaMessage.replaceFirst("^Status \\d+: ", "").trim();
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n != null && n.hasNonNull("message")) {
+                return n.get("message").asText();
+            }
+        } catch (IOException notJson) {
+            // the body as it is
+        }
+        return body;
+    }
+
+    /** The engine as messages name it: product, version and where ("Podman 5.8.6 at unix:///run/podman/podman.sock"). */
+    private String engineName() {
+        try {
+            EngineInfo i = info();
+            return i.product().label() + " " + i.version() + " at " + host();
+        } catch (RuntimeException e) {
+            return "the engine at " + host();
+        }
+    }
 
     @Override
     public synchronized void close() {

@@ -1,6 +1,5 @@
 package dev.habitat.core.engine;
 
-import dev.habitat.core.HabitatException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
@@ -59,7 +58,7 @@ final class EngineHttp {
         try (DockerHttpClient.Response resp = http.execute(req)) {
             String body = new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8);
             if (resp.getStatusCode() / 100 != 2) {
-                throw HabitatException.ofEnvironment("cannot " + what + " on " + host + " (HTTP " + resp.getStatusCode() + "): " + body.trim(), null);
+                throw new EngineRefusedException("the engine at " + host, what, resp.getStatusCode(), DockerEngine.engineWords(body), null);
             }
             return body;
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.HabitatException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -181,21 +183,43 @@ class HabitatBuilderOrchestrationTest {
 
     @Test
     void aFailureWhileTheEngineStillAnswersIsNotCalledALostEngine() {
-        FakeEngine stillThere = engine;
+        assertFailureWhileTheEngineAnswers(new IllegalStateException("the engine refused the request: bad parameter"),
+                "IllegalStateException: the engine refused the request: bad parameter", "the engine's log says why");
+    }
+
+    @Test
+    void anEngineRefusalIsOneMessageNamingThePhaseTheEngineItsWordsAndTheWayOut() {
+        // what Podman 5 answered to an exec as a user created in an earlier phase, as the engine layer words it
+        var refused = new dev.habitat.core.engine.EngineRefusedException("Podman 5.8.6 at unix:///run/podman/podman.sock",
+                "run a command as dev in the build container", 500, "unable to find user dev: no matching entries in passwd file",
+                new RuntimeException("Status 500: {...}"));
+        HabitatException e = assertFailureWhileTheEngineAnswers(refused, "Podman 5.8.6 at unix:///run/podman/podman.sock refused to "
+                + "run a command as dev in the build container (HTTP 500: unable to find user dev: no matching entries in passwd file)",
+                "fix what the message names");
+        assertTrue(!e.getMessage().contains("Status 500"), "docker-java's wording stays out: " + e.getMessage());
+    }
+
+    /** A method failing with {@code failure} while the engine answers: one environment failure naming phase and engine. */
+    private HabitatException assertFailureWhileTheEngineAnswers(RuntimeException failure, String words, String wayOut) {
+        engine.answers = true;
         BuildMethod failing = new BuildMethod() {
             public String name() {
                 return "fake";
             }
 
             public List<PhaseResult> run(SegmentJob job, BuildProgress p) {
-                throw new IllegalStateException("the engine refused the request: bad parameter");
+                throw failure;
             }
         };
         BuildOptions options = new BuildOptions(Phase.FINAL, null, false, null, dir.resolve("target"), null, null);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new HabitatBuilder(stillThere, failing, progress).build(plan(CONFIG).graph(), options));
-        assertEquals("the engine refused the request: bad parameter", e.getMessage());
-        assertTrue(stillThere.responds());
+        HabitatException e = assertThrows(HabitatException.class,
+                () -> new HabitatBuilder(engine, failing, progress).build(plan(CONFIG).graph(), options));
+        assertEquals(HabitatException.Kind.ENVIRONMENT, e.kind());
+        assertFalse(e instanceof EngineUnavailableException, "the engine answers: not a lost engine");
+        assertTrue(e.getMessage().startsWith("habitat: building 1-base failed on Docker 26.1.5 (API 1.45) at tcp://127.0.0.1:1: "
+                + words + "\n  way out: " + wayOut), e.getMessage());
+        assertTrue(!e.getMessage().contains("lost the Docker engine"), e.getMessage());
+        return e;
     }
 
     @Test
