@@ -43,7 +43,7 @@ import java.util.function.Function;
  * <p>The shared key names the engine's cache of the directories sent before: give the same key to every
  * build of one habitat, and a build sends only the files that changed since the last one.
  */
-public final class BuildSession implements AutoCloseable {
+public final class BuildSession implements EngineSession {
     private static final int BUFFER = 64 * 1024;
 
     private final String id;
@@ -138,11 +138,12 @@ public final class BuildSession implements AutoCloseable {
         return "habitat-" + HexFormat.of().formatHex(digest, 0, 16);
     }
 
-    /** What the engine pulled through FileSync so far. */
+    @Override
     public ContextTransfer transferred() {
         return sent.snapshot();
     }
 
+    @Override
     public String id() {
         return id;
     }
