@@ -8,6 +8,7 @@ import dev.habitat.core.engine.BuildSession;
 import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.ContextTransfer;
 import dev.habitat.core.engine.Engine;
+import dev.habitat.core.engine.EngineSession;
 import dev.habitat.core.engine.SessionRefusedException;
 import dev.habitat.core.engine.SyncedDir;
 import dev.habitat.core.plan.Operation;
@@ -91,7 +92,7 @@ public final class BuildKitMethod implements BuildMethod {
         Instant started = Instant.now();
         BuildOutcome outcome;
         Path tar = null;
-        BuildSession session = null;
+        EngineSession session = null;
         SnapshotTagger tagger = null;
         SegmentTracker tracker;
         try {
@@ -181,11 +182,11 @@ public final class BuildKitMethod implements BuildMethod {
      * keyed by the habitat so the engine sends only what changed since its last build. Null when the engine
      * refuses sessions: the context then goes as a tar body, which cannot carry secrets.
      */
-    private BuildSession openSession(SegmentJob job, Set<String> roots, byte[] dockerfile, BuildProgress progress) {
+    private EngineSession openSession(SegmentJob job, Set<String> roots, byte[] dockerfile, BuildProgress progress) {
         Path contextDir = job.context().directory();
         Map<String, SyncedDir> dirs = sessionDirs(contextDir, roots, dockerfile);
         try {
-            BuildSession session = BuildSession.open(engine.sessionEndpoint(), job.graph().config().name(),
+            EngineSession session = engine.openSession(job.graph().config().name(),
                     BuildSession.sharedKey(job.graph().config().name(), contextDir),
                     job.secrets().declaredBy(job.graph().config())::lookup, dirs);
             progress.debug("habitat: the context goes through BuildKit session " + session.id() + " (FileSync)");

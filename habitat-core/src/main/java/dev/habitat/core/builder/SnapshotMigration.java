@@ -10,6 +10,7 @@ import dev.habitat.core.engine.BuildRequest;
 import dev.habitat.core.engine.BuildSession;
 import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.Engine;
+import dev.habitat.core.engine.EngineSession;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.engine.SessionRefusedException;
 import dev.habitat.core.plan.PhaseHash;
@@ -213,11 +214,11 @@ public final class SnapshotMigration {
      */
     private void relabel(String tag, byte[] dockerfile, Path workDir) {
         Path tar = null;
-        BuildSession session = null;
+        EngineSession session = null;
         try {
             Files.createDirectories(workDir);
             try {
-                session = BuildSession.open(engine.sessionEndpoint(), "habitat-adopt", BuildSession.sharedKey("adopt", workDir),
+                session = engine.openSession("habitat-adopt", BuildSession.sharedKey("adopt", workDir),
                         secret -> null, BuildKitMethod.sessionDirs(workDir, List.of(), dockerfile));
             } catch (SessionRefusedException refused) {
                 tar = workDir.resolve(".adopt-" + UUID.randomUUID() + ".tar");

@@ -2,23 +2,25 @@ package dev.habitat.core.engine;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.DefaultEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalAddress;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalChannel;
+import io.grpc.netty.shaded.io.netty.channel.local.LocalServerChannel;
+import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,34 +36,39 @@ import java.util.function.Function;
  *
  * <p>The engine's {@code POST /session} is hijacked with {@code Upgrade: h2c} (over a unix socket, plain TCP
  * or TLS); after {@code 101} the daemon is the gRPC client on that connection and we are the server. A
- * grpc-java server listening on a unix socket in a private (0700) directory serves Health, Secrets and
- * FileSync, and two threads pump bytes between the engine connection and that socket (docker-java's
- * transport cannot hijack with h2c). Nothing listens on a network port, so no other local user can ask for
- * a secret or a file. Pass {@link #id()} as the build's {@code session}; {@link #close()} ends the session
- * (the daemon drops it when the connection closes).
+ * grpc-java server on Netty's in-JVM local transport serves Health, Secrets and FileSync, and a local channel
+ * to it carries the bytes of the engine connection (docker-java's transport cannot hijack with h2c): the
+ * server's bytes go to the engine on the channel's event loop, the engine's are read by one thread and
+ * written into the channel. The local transport is plain Java, so a session needs no native library (no
+ * epoll) and works on any JVM. Its {@link LocalAddress} is a name in this JVM's registry, not a socket or a
+ * file: nothing listens on a network port or in the file system, so no other process or user can ask for a
+ * secret or a file. Pass {@link #id()} as the build's {@code session}; {@link #close()} ends the session (the
+ * daemon drops it when the connection closes).
  *
  * <p>The shared key names the engine's cache of the directories sent before: give the same key to every
  * build of one habitat, and a build sends only the files that changed since the last one.
  */
-public final class BuildSession implements AutoCloseable {
+public final class BuildSession implements EngineSession {
     private static final int BUFFER = 64 * 1024;
 
     private final String id;
-    private final Path directory;
     private final Server server;
-    private final EventLoopGroup loop;
+    private final EventLoopGroup serverLoop;
+    private final EventLoopGroup pipeLoop;
     private final EngineLink engine;
-    private final SocketChannel local;
+    private final Channel pipe;
+    private final Thread pumpIn;
     private final FileSyncService.Counters sent;
 
-    private BuildSession(String id, Path directory, Server server, EventLoopGroup loop, EngineLink engine, SocketChannel local,
-                         FileSyncService.Counters sent) {
+    private BuildSession(String id, Server server, EventLoopGroup serverLoop, EventLoopGroup pipeLoop, EngineLink engine, Channel pipe,
+                         Thread pumpIn, FileSyncService.Counters sent) {
         this.id = id;
-        this.directory = directory;
         this.server = server;
-        this.loop = loop;
+        this.serverLoop = serverLoop;
+        this.pipeLoop = pipeLoop;
         this.engine = engine;
-        this.local = local;
+        this.pipe = pipe;
+        this.pumpIn = pumpIn;
         this.sent = sent;
     }
 
@@ -73,27 +80,22 @@ public final class BuildSession implements AutoCloseable {
      */
     public static BuildSession open(SessionEndpoint endpoint, String name, String sharedKey, Function<String, byte[]> secrets,
                                     Map<String, SyncedDir> dirs) {
-        if (!Epoll.isAvailable()) {
-            throw new IllegalStateException("a BuildKit session needs Linux epoll, which is not available here: "
-                    + Epoll.unavailabilityCause());
-        }
         String id = UUID.randomUUID().toString().replace("-", "");
-        Path dir = null;
+        // the gRPC server's loop never blocks; the pipe's blocks writing to the engine, so it has its own
+        EventLoopGroup serverLoop = new DefaultEventLoopGroup(1, (ThreadFactory) r -> daemon(r, "habitat-session-grpc"));
+        EventLoopGroup pipeLoop = new DefaultEventLoopGroup(1, (ThreadFactory) r -> daemon(r, "habitat-session-out"));
         Server server = null;
-        EventLoopGroup loop = null;
         EngineLink engine = null;
-        SocketChannel local = null;
+        Channel pipe = null;
         FileSyncService.Counters sent = new FileSyncService.Counters();
         try {
-            dir = Files.createTempDirectory("habitat-session-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path socket = dir.resolve("grpc.sock");
-            loop = new EpollEventLoopGroup(1, (ThreadFactory) r -> daemon(r, "habitat-session-grpc"));
+            LocalAddress address = new LocalAddress("habitat-session-" + id);
             List<String> methods = new ArrayList<>(List.of(SessionServices.HEALTH_CHECK, SessionServices.GET_SECRET));
-            NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toFile()))
-                    .channelType(EpollServerDomainSocketChannel.class)
-                    .bossEventLoopGroup(loop).workerEventLoopGroup(loop)
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+                    .channelType(LocalServerChannel.class)
+                    .bossEventLoopGroup(serverLoop).workerEventLoopGroup(serverLoop)
                     .directExecutor()
-                    // grpc-java sets TCP keep-alive on every child channel; a unix socket has none (and netty warns)
+                    // grpc-java sets TCP keep-alive on every child channel; a local channel has none (and netty warns)
                     .withChildOption(ChannelOption.SO_KEEPALIVE, null)
                     .addService(SessionServices.health())
                     .addService(SessionServices.secrets(secrets));
@@ -104,24 +106,20 @@ public final class BuildSession implements AutoCloseable {
             server = builder.build().start();
             engine = EngineLink.connect(endpoint);
             upgrade(engine, id, name, sharedKey, methods);
-            local = SocketChannel.open(StandardProtocolFamily.UNIX);
-            local.connect(UnixDomainSocketAddress.of(socket));
-            BuildSession session = new BuildSession(id, dir, server, loop, engine, local, sent);
-            pumpIn(engine, local);
-            pumpOut(local, engine);
-            return session;
+            pipe = connectPipe(address, pipeLoop, engine);
+            return new BuildSession(id, server, serverLoop, pipeLoop, engine, pipe, pumpIn(engine, pipe), sent);
         } catch (IOException | RuntimeException e) {
             if (engine != null) {
                 engine.close();
             }
-            closeQuietly(local);
+            if (pipe != null) {
+                pipe.close();
+            }
             if (server != null) {
                 server.shutdownNow();
             }
-            if (loop != null) {
-                loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            }
-            deleteQuietly(dir);
+            serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            pipeLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             if (e instanceof SessionRefusedException refused) {
                 throw refused;
             }
@@ -138,11 +136,12 @@ public final class BuildSession implements AutoCloseable {
         return "habitat-" + HexFormat.of().formatHex(digest, 0, 16);
     }
 
-    /** What the engine pulled through FileSync so far. */
+    @Override
     public ContextTransfer transferred() {
         return sent.snapshot();
     }
 
+    @Override
     public String id() {
         return id;
     }
@@ -150,15 +149,16 @@ public final class BuildSession implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
-        closeQuietly(local);
+        pipe.close();
         server.shutdownNow();
         try {
+            pumpIn.join(2000); // it writes on the pipe's loop: that loop shuts down after it
             server.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        deleteQuietly(directory);
+        serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        pipeLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     /** The HTTP/1.1 request that turns the connection into the session; reads exactly the response head. */
@@ -193,44 +193,57 @@ public final class BuildSession implements AutoCloseable {
         }
     }
 
+    /**
+     * The local channel to the gRPC server that stands for the engine connection: what the server sends is
+     * written to the engine as it arrives. When either side closes, both close, which ends the session.
+     */
+    private static Channel connectPipe(LocalAddress server, EventLoopGroup loop, EngineLink engine) throws IOException {
+        var connecting = new Bootstrap().group(loop).channel(LocalChannel.class)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) throws IOException {
+                        ByteBuf bytes = (ByteBuf) msg;
+                        try {
+                            bytes.readBytes(engine.out(), bytes.readableBytes());
+                            engine.out().flush();
+                        } finally {
+                            ReferenceCountUtil.release(bytes);
+                        }
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        ctx.close(); // the engine connection broke or was closed
+                    }
+                })
+                .connect(server).awaitUninterruptibly();
+        if (!connecting.isSuccess()) {
+            throw new IOException("cannot reach the session's gRPC server: " + connecting.cause(), connecting.cause());
+        }
+        Channel pipe = connecting.channel();
+        pipe.closeFuture().addListener(closed -> engine.close());
+        return pipe;
+    }
+
     /** Engine to gRPC server, until either side closes; then closes both, which ends the session. */
-    private static void pumpIn(EngineLink from, SocketChannel to) {
-        daemon(() -> {
+    private static Thread pumpIn(EngineLink from, Channel to) {
+        Thread pump = daemon(() -> {
             byte[] buffer = new byte[BUFFER];
             try {
                 int n;
-                while ((n = from.in().read(buffer)) >= 0) {
-                    ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
-                    while (b.hasRemaining()) {
-                        to.write(b);
-                    }
+                while ((n = from.in().read(buffer)) >= 0 && to.isActive()) {
+                    // a copy: the server reads the buffer later, on its loop, while this one is read into again
+                    to.writeAndFlush(Unpooled.copiedBuffer(buffer, 0, n)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 }
             } catch (IOException closed) {
-                // the other pump or close() closed a side
+                // the pipe's close or close() closed the engine connection
             } finally {
                 from.close();
-                closeQuietly(to);
-            }
-        }, "habitat-session-in").start();
-    }
-
-    /** gRPC server to engine. */
-    private static void pumpOut(SocketChannel from, EngineLink to) {
-        daemon(() -> {
-            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
-            try {
-                while (from.read(buffer) >= 0) {
-                    to.out().write(buffer.array(), 0, buffer.position());
-                    to.out().flush();
-                    buffer.clear();
-                }
-            } catch (IOException closed) {
-                // the other pump or close() closed a side
-            } finally {
-                closeQuietly(from);
                 to.close();
             }
-        }, "habitat-session-out").start();
+        }, "habitat-session-in");
+        pump.start();
+        return pump;
     }
 
     static Thread daemon(Runnable r, String name) {
@@ -246,20 +259,6 @@ public final class BuildSession implements AutoCloseable {
             } catch (IOException ignored) {
                 // closing
             }
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // a socket file in the temp directory
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -147,9 +148,13 @@ public final class DockerEngine implements Engine {
         return config.getDockerHost().toString();
     }
 
-    /** Where a BuildKit session connects: this engine's address, with its TLS context when it has one. */
     @Override
-    public SessionEndpoint sessionEndpoint() {
+    public EngineSession openSession(String name, String sharedKey, Function<String, byte[]> secrets, Map<String, SyncedDir> dirs) {
+        return BuildSession.open(sessionEndpoint(), name, sharedKey, secrets, dirs);
+    }
+
+    /** Where a BuildKit session connects: this engine's address, with its TLS context when it has one. */
+    SessionEndpoint sessionEndpoint() {
         var ssl = config.getSSLConfig();
         if (!address.tls() || ssl == null || !"tcp".equals(config.getDockerHost().getScheme())) {
             return new SessionEndpoint(config.getDockerHost(), null);

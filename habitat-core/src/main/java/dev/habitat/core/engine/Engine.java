@@ -1,8 +1,10 @@
 package dev.habitat.core.engine;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -16,9 +18,6 @@ public interface Engine extends ImageTransfer, AutoCloseable {
 
     /** The engine's host, for messages ({@code unix:///var/run/docker.sock}, {@code tcp://host:2376}). */
     String host();
-
-    /** Where a BuildKit session connects: this engine's address, with its TLS context when it has one. */
-    SessionEndpoint sessionEndpoint();
 
     /** Docker or Podman, its version and whether it builds with BuildKit. */
     EngineInfo info();
@@ -79,6 +78,15 @@ public interface Engine extends ImageTransfer, AutoCloseable {
      * outcome's.
      */
     BuildOutcome build(BuildRequest request, BuildEvents events);
+
+    /**
+     * Opens a BuildKit session that serves {@code secrets} (id to value, null when unknown: the engine then gets
+     * NOT_FOUND) and the directories {@code dirs} by name, for builds that name its {@link EngineSession#id()}.
+     *
+     * @param sharedKey names the engine's cache of earlier transfers of these directories
+     * @throws SessionRefusedException when the engine has no BuildKit sessions (the caller may send a tar body)
+     */
+    EngineSession openSession(String name, String sharedKey, Function<String, byte[]> secrets, Map<String, SyncedDir> dirs);
 
     /** Asks the engine to stop a running build (Ctrl-C, a failing Maven build). Best effort. */
     void cancelBuild(String buildId);

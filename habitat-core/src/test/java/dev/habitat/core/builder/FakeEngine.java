@@ -6,9 +6,10 @@ import dev.habitat.core.engine.BuildRequest;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineAddress;
 import dev.habitat.core.engine.EngineInfo;
+import dev.habitat.core.engine.EngineSession;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.engine.ImageInfo;
-import dev.habitat.core.engine.SessionEndpoint;
+import dev.habitat.core.engine.SyncedDir;
 import dev.habitat.core.registry.RegistryAuth;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -53,11 +55,6 @@ final class FakeEngine implements Engine {
     @Override
     public String host() {
         return "tcp://127.0.0.1:1";
-    }
-
-    @Override
-    public SessionEndpoint sessionEndpoint() {
-        throw notForTheOrchestration("sessionEndpoint");
     }
 
     @Override
@@ -148,6 +145,11 @@ final class FakeEngine implements Engine {
     @Override
     public BuildOutcome build(BuildRequest request, BuildEvents events) {
         throw notForTheOrchestration("build");
+    }
+
+    @Override
+    public EngineSession openSession(String name, String sharedKey, Function<String, byte[]> secrets, Map<String, SyncedDir> dirs) {
+        throw notForTheOrchestration("openSession");
     }
 
     @Override
