@@ -1,5 +1,6 @@
 package dev.habitat.core.engine;
 
+import dev.habitat.core.HabitatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,6 +48,14 @@ interface EngineLink {
             }
             socket.setTcpNoDelay(true);
             return new SocketLink(socket, endpoint.host().toString());
+        }
+        if ("npipe".equals(scheme)) {
+            // A JDK file handle on a named pipe serializes reads and writes, and the session reads and writes at once:
+            // it would hang. Untested without a Windows machine, so refused with the ways that work.
+            throw HabitatException.ofEnvironment("a BuildKit session cannot go over the Windows named pipe " + endpoint.host()
+                    + " yet. Ways that work: run Maven in WSL2 (the engine's unix socket there), build with "
+                    + "-Dhabitat.buildMethod=docker-exec (no session needed), or expose the engine on tcp:// with TLS and set "
+                    + "DOCKER_HOST, DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH.", null);
         }
         throw new IOException("cannot open a BuildKit session over " + endpoint.host() + ": only unix:// and tcp:// engines are supported");
     }

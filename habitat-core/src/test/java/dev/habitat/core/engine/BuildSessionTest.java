@@ -54,6 +54,15 @@ class BuildSessionTest {
     }
 
     @Test
+    void aWindowsNamedPipeIsRefusedWithTheWaysThatWork() {
+        var e = assertThrows(dev.habitat.core.HabitatException.class, () -> BuildSession.open(
+                new SessionEndpoint(URI.create("npipe:////./pipe/docker_engine"), null), "demo", "key-1", id -> null, Map.of()));
+        assertEquals(dev.habitat.core.HabitatException.Kind.ENVIRONMENT, e.kind());
+        assertTrue(e.getMessage().contains("named pipe npipe:////./pipe/docker_engine") && e.getMessage().contains("WSL2")
+                && e.getMessage().contains("-Dhabitat.buildMethod=docker-exec") && e.getMessage().contains("DOCKER_HOST"), e.getMessage());
+    }
+
+    @Test
     void theSharedKeyIsStablePerHabitatAndContextDirectory() {
         Path a = Path.of("/p/target/habitat/a");
         assertEquals(BuildSession.sharedKey("a", a), BuildSession.sharedKey("a", Path.of("/p/target/habitat/../habitat/a")));
