@@ -129,6 +129,30 @@ try {
     def r7 = support.mvn(['habitat:build', '-Dhabitat.target=deploy'], 'build-7.log')
     assert r7.rc != 0
     assert r7.out.contains("Unknown target phase 'deploy'. Valid phases: 1-base, 2-users, 3-env")
+
+    // --- 8: a Mac's layout: no DOCKER_HOST, no Docker context, nothing under /run (so no /var/run/docker.sock), and the
+    // engine's socket where Docker Desktop (macOS) or Colima puts it in the home: the build finds it with nothing set
+    // (a private mount namespace: the socket bound into the home, a tmpfs over /run; Java's user.home is the home)
+    ['.docker/run/docker.sock': 'Docker Desktop socket (macOS)', '.colima/default/docker.sock': 'Colima socket'].each { rel, source ->
+        // short, as a Mac's /Users/<name> is: a unix socket's path has at most 104 (macOS) or 108 (Linux) bytes
+        def home = java.nio.file.Files.createTempDirectory('mac-home-').toFile()
+        support.closeables << ({ -> home.deleteDir() } as Closeable)
+        def socket = new File(home, rel)
+        socket.parentFile.mkdirs()
+        socket.text = ''
+        def script = """set -e
+mount --bind '${support.engineSocket()}' '${socket.path}'
+mount -t tmpfs tmpfs /run
+[ -L /var/run ] || mount -t tmpfs tmpfs /var/run
+test ! -e /var/run/docker.sock
+exec env -u DOCKER_HOST -u DOCKER_CONTEXT -u DOCKER_CONFIG -u XDG_RUNTIME_DIR HOME='${home.path}' \
+  MAVEN_OPTS="\$MAVEN_OPTS -Duser.home=${home.path}" mvn -B -o -llr -Dmaven.repo.local='${support.localRepo}' habitat:build"""
+        def r = support.run(['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script.toString()], basedir)
+        new File(basedir, "build-8-${rel.tokenize('/')[0].replace('.', '')}.log").text = r.out
+        assert r.rc == 0 : r.out
+        assert r.out.contains("at unix://${socket.path} (${source})".toString()) : r.out
+        assert r.out.contains('habitat: habitat-it-lifecycle:12-final is up to date; nothing to build') : r.out
+    }
 } finally {
     support.stopServers()
 }
