@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.habitat.core.builder.ExternalInputResolver;
+import dev.habitat.core.builder.Secrets;
 import dev.habitat.core.config.RepoSpec;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.StepNotice;
@@ -107,6 +109,13 @@ class DumbHttpCloneTest {
         assertEquals(url(), git(dest, "config", "--get", "remote.origin.url").strip(), "no credentials in the remote URL");
         assertFalse(r.out.contains(TOKEN), "the token is never printed");
         assertTrue(denied.get() > 0, "git asked without credentials first, then the helper answered");
+    }
+
+    @Test
+    void theHostReadsTheRemoteHeadFromTheSameServerWithTheSecret() {
+        RepoSpec repo = new RepoSpec(url(), "/workspace/r", null, true, null, null, "git-token", null);
+        Secrets secrets = Secrets.of(List.of(new Secrets.Secret("git-token", TOKEN.getBytes(StandardCharsets.UTF_8), USER, "test")));
+        assertEquals(head, ExternalInputResolver.remoteHead(repo, secrets), "the revision the clone is pinned to");
     }
 
     @Test
