@@ -147,6 +147,63 @@ class ItSupport {
     }
 
     /**
+     * A one-commit repository served by a "dumb" HTTP server: the bare repository's files as static files (after
+     * {@code git update-server-info}), no git protocol at all, on 127.0.0.1 behind HTTP basic auth. Git cannot clone
+     * it shallow. {@code denied} counts refused requests, {@code gitClient} requests of the git CLI.
+     */
+    Map dumbHttpGitServer(String repoName, Map<String, String> files, String user, String token) {
+        def root = new File(basedir, 'target/dumb-git')
+        def (bare, work) = bareRepository(root, new File(basedir, 'target/dumb-git-work/' + repoName), repoName, files)
+        assert run(['git', '-C', bare.path, 'update-server-info']).rc == 0
+        def expected = 'Basic ' + Base64.encoder.encodeToString("${user}:${token}".toString().getBytes('UTF-8'))
+        def denied = new java.util.concurrent.atomic.AtomicInteger()
+        def gitClient = new java.util.concurrent.atomic.AtomicInteger()
+        def served = root.canonicalFile.toPath()
+        def server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), 0), 0)
+        server.createContext('/', { ex ->
+            try {
+                if (ex.requestHeaders.getFirst('Authorization') != expected) {
+                    denied.incrementAndGet()
+                    ex.responseHeaders.add('WWW-Authenticate', 'Basic realm="habitat-it-dumb"')
+                    ex.sendResponseHeaders(401, -1)
+                    return
+                }
+                if ((ex.requestHeaders.getFirst('User-Agent') ?: '').startsWith('git/')) gitClient.incrementAndGet()
+                // static files only: a smart client's ?service=git-upload-pack is ignored, as a plain web server does
+                def file = served.resolve(ex.requestURI.path.substring(1)).normalize()
+                if (!file.startsWith(served) || !java.nio.file.Files.isRegularFile(file)) {
+                    ex.sendResponseHeaders(404, -1)
+                    return
+                }
+                byte[] body = java.nio.file.Files.readAllBytes(file)
+                ex.responseHeaders.add('Content-Type', 'application/octet-stream')
+                ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length)
+                if (body.length > 0) ex.responseBody.write(body)
+            } finally {
+                ex.close()
+            }
+        } as com.sun.net.httpserver.HttpHandler)
+        server.start()
+        httpServers << server
+        [url: "http://127.0.0.1:${server.address.port}/${repoName}.git".toString(), work: work, bare: bare, denied: denied,
+         gitClient: gitClient]
+    }
+
+    /** Runs the plugin by its coordinates in {@code dir}, which may hold no pom.xml, offline with the invoker's repository. */
+    Map mvnIn(File dir, List<String> args, String logName) {
+        def r = run(['mvn', '-B', '-o', '-llr', '-Dmaven.repo.local=' + localRepo] + args, dir)
+        new File(basedir, logName).text = r.out
+        r
+    }
+
+    /** The version of the plugin under test, as the invoker installed it. */
+    String pluginVersion() {
+        def versions = new File(localRepo, 'dev/habitat/habitat-maven-plugin').listFiles().findAll { it.isDirectory() }*.name
+        assert versions.size() == 1 : "one version of the plugin in ${localRepo}: ${versions}"
+        versions[0]
+    }
+
+    /**
      * Where any of {@code values} (or its base64) occurs: every snapshot of the habitat ({@code docker save},
      * one tar for all), their history and image config, the files (and files under the directories) {@code paths}.
      * Empty when none.

@@ -21,4 +21,27 @@ assert df.contains('bash /run/habitat/script/run.sh tests -- ' + quoted("cd '@' 
 assert !new File(ctx, 'scripts/test/cmd-001.sh').exists()
 def log = new File(basedir, 'build.log').text
 assert !log.contains('[WARNING]') : "legacy keys must load without warnings"
+
+// A checkout of the original has no pom.xml: every goal runs in it by the plugin's coordinates, as the README's
+// migration guide says, the root is the working directory and output goes to target/habitat under it.
+def support = new GroovyClassLoader(getClass().classLoader)
+        .parseClass(new File(basedir, '../../../src/it/_shared/ItSupport.groovy')).newInstance()
+support.basedir = basedir
+support.localRepo = localRepositoryPath.toString()
+def checkout = new File(basedir, 'layout')
+assert !new File(checkout, 'pom.xml').exists()
+def plugin = "dev.habitat:habitat-maven-plugin:${support.pluginVersion()}".toString()
+def shown = support.mvnIn(checkout, [plugin + ':show-phases', '-Dhabitat.config=habitats/demo/config.yaml'], 'no-pom-show-phases.log')
+assert shown.rc == 0 : shown.out
+assert shown.out.contains('Habitat demo (') && shown.out.contains('/layout/habitats/demo/config.yaml)') : shown.out
+assert shown.out.contains('11  test') : shown.out
+def generated = support.mvnIn(checkout, [plugin + ':generate-dockerfile', '-Dhabitat.config=habitats/demo/config.yaml'],
+        'no-pom-generate.log')
+assert generated.rc == 0 : generated.out
+def noPomDf = new File(checkout, 'target/habitat/demo/Dockerfile')
+assert noPomDf.isFile() : 'output under the working directory: ' + generated.out
+assert noPomDf.text == df : 'the same Dockerfile as with a pom (same root, same config)'
+assert new File(checkout, 'target/habitat/demo/layers/system/tools/README').isFile()
+// no config warning (Maven's own, about the invoker's repository, are not the habitat's)
+[shown, generated].each { r -> assert !r.out.readLines().any { it.startsWith('[WARNING]') && it.contains(checkout.path) } : r.out }
 true

@@ -1,11 +1,13 @@
-// A token-protected repository over HTTP on 127.0.0.1 and an encrypted settings.xml for the script's secret.
+// Token-protected repositories over HTTP on 127.0.0.1 (git's smart protocol, and a dumb static server) and an encrypted settings.xml for the script's secret.
 def support = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(basedir, '../../../src/it/_shared/ItSupport.groovy')).newInstance()
         .init(basedir, localRepositoryPath, 'it-secrets')
 def repoToken = 'rt-' + UUID.randomUUID().toString()
 def scriptToken = 'st-' + UUID.randomUUID().toString()
 def git = support.httpGitServer('private', ['README.md': 'private content\n'], 'habitat-it', repoToken)
-new File(basedir, 'src/main/habitat/config.yaml').text = new File(basedir, 'config.yaml.template').text.replace('@GIT_URL@', git.url)
+def dumb = support.dumbHttpGitServer('dumb', ['README.md': 'dumb content\n'], 'habitat-it', repoToken)
+new File(basedir, 'src/main/habitat/config.yaml').text = new File(basedir, 'config.yaml.template').text
+        .replace('@GIT_URL@', git.url).replace('@DUMB_GIT_URL@', dumb.url)
 
 // settings.xml with the script's token encrypted as Maven does (master password in settings-security.xml)
 def security = new File(basedir, 'target/settings-security.xml')
@@ -23,6 +25,7 @@ settings.text = """<settings><servers><server><id>script-token</id><username>unu
 """
 context.put('support', support)
 context.put('git', git)
+context.put('dumb', dumb)
 context.put('repoToken', repoToken)
 context.put('scriptToken', scriptToken)
 context.put('settingsArgs', ['-s', settings.path, '-Dsettings.security=' + security.path])

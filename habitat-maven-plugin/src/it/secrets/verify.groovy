@@ -1,7 +1,9 @@
-// Secrets through a BuildKit session (and the exec environment for docker-exec): an authenticated clone and
+// Secrets through a BuildKit session (and the exec environment for docker-exec): authenticated clones (smart HTTP,
+// and a dumb HTTP server that cannot clone shallow, so the clone is a full one) and
 // a script secret work with both methods, and no value is in any snapshot, history, label, file or log.
 def support = context.get('support')
 def git = context.get('git')
+def dumb = context.get('dumb')
 String repoToken = context.get('repoToken')
 String scriptToken = context.get('scriptToken')
 List<String> settingsArgs = context.get('settingsArgs')
@@ -19,6 +21,9 @@ def checkImage = { String method ->
     assert support.label(tag, 'habitat.method') == method
     assert inImage('cat /src/private/README.md') == 'private content'
     assert inImage('cat /home/dev/private-origin.txt') == git.url : 'the remote URL carries no credentials'
+    assert inImage('cat /src/dumb/README.md') == 'dumb content' : 'cloned in full from the dumb server'
+    assert inImage('git -C /src/dumb config --get remote.origin.url') == dumb.url : 'no credentials in its remote URL'
+    assert inImage('test ! -e /src/dumb/.git/shallow && echo full') == 'full'
     assert inImage('cat /home/dev/script-token.sha256') == scriptHash : 'the script read the settings.xml secret'
     assert inImage('test ! -e /secret-outside-its-script && echo absent') == 'absent' : 'a secret is only mounted for its script'
     def found = support.findSecrets(name, [repoToken, scriptToken], [new File(basedir, 'target/habitat')] + logs)
@@ -43,6 +48,9 @@ try {
     assert bk.out.contains('script sees ****') : 'step output is masked in the log'
     assert support.inSavedImage(tag, 'private content') : 'positive control: the scan finds content that is in the image'
     checkImage('buildkit')
+    def fullClone = "${dumb.url} is served by a dumb HTTP server, which cannot do a shallow clone: cloning the whole history"
+    assert bk.out.contains(fullClone) : 'the fallback is in the log: ' + bk.out
+    assert dumb.gitClient.get() > 0 && dumb.denied.get() > 0 : 'git asked the dumb server, first without credentials'
     def clones = git.gitClient.get()
     assert clones > 0 : 'the clone went through the authenticated server'
     def report = new groovy.json.JsonSlurper().parse(new File(basedir, "target/habitat/${name}/report.json"))
@@ -67,6 +75,7 @@ try {
     assert exec.rc == 0 : exec.out
     assert exec.out.contains('script sees ****')
     assert git.gitClient.get() > clones : 'docker-exec cloned through the server too'
+    assert exec.out.contains(fullClone) : 'docker-exec falls back and says so too'
     checkImage('docker-exec')
     assert support.buildContainers(name).isEmpty()
 } finally {

@@ -31,17 +31,32 @@ import java.util.TreeMap;
 /** What every goal shares: where the habitat is, where output goes, and turning config errors into failures. */
 abstract class AbstractHabitatMojo extends AbstractMojo {
 
-    /** The habitat root: {@code system/}, {@code shared/} and {@code ./} paths of the config hang off it. */
-    @Parameter(property = "habitat.root", defaultValue = "${project.basedir}")
+    /**
+     * The habitat root: {@code system/}, {@code shared/} and {@code ./} paths of the config hang off it. Default: the
+     * project's directory, or the working directory when there is no pom.xml (a checkout of the original tool).
+     */
+    @Parameter(property = "habitat.root", defaultValue = "${basedir}")
     protected File root;
 
     /** The habitat's config.yaml, relative to {@code habitat.root} unless absolute. */
     @Parameter(property = "habitat.config", defaultValue = "src/main/habitat/config.yaml")
     protected String config;
 
-    /** Where generated Dockerfiles, contexts and reports go, one directory per habitat name. */
-    @Parameter(property = "habitat.outputDirectory", defaultValue = "${project.build.directory}/habitat")
+    /**
+     * Where generated Dockerfiles, contexts and reports go, one directory per habitat name. Default:
+     * {@code ${project.build.directory}/habitat}, or {@code target/habitat} under the working directory when there
+     * is no pom.xml.
+     */
+    @Parameter(property = "habitat.outputDirectory")
     protected File outputDirectory;
+
+    /** The project's build directory; without a pom.xml Maven's stub project has none worth using. */
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true)
+    private File buildDirectory;
+
+    /** The project's directory, else the directory Maven runs in. */
+    @Parameter(defaultValue = "${basedir}", readonly = true)
+    private File basedir;
 
     /**
      * Overrides of env variables the habitat's config defines ({@code <USER>alice</USER>}), applied after every
@@ -67,6 +82,9 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
             getLog().info("habitat: skipped (habitat.skip=true)");
             return;
         }
+        if (outputDirectory == null) {
+            outputDirectory = defaultOutput(session != null && session.getRequest().isProjectPresent(), buildDirectory, basedir);
+        }
         prepare();
         try {
             run(load());
@@ -91,6 +109,17 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
         boolean habitatsOwn = e instanceof HabitatException h ? h.kind() == HabitatException.Kind.HABITAT
                 : e instanceof IllegalArgumentException;
         return habitatsOwn ? new MojoFailureException(message, e) : new MojoExecutionException(message, e);
+    }
+
+    /**
+     * {@code <build directory>/habitat} with a pom.xml (as before); without one (every goal runs without:
+     * requiresProject = false) {@code target/habitat} under the directory Maven runs in.
+     */
+    static File defaultOutput(boolean projectPresent, File buildDirectory, File basedir) {
+        if (projectPresent && buildDirectory != null) {
+            return new File(buildDirectory, "habitat");
+        }
+        return new File(new File(basedir, "target"), "habitat");
     }
 
     /** Work the goal starts before its config is loaded, to run beside the loading (see {@link #release}). */
@@ -159,7 +188,11 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
             PlannedHabitat h = PlannedHabitat.load(new ConfigLoader(), root.toPath(), Path.of(config), givenBuildArgs(),
                     outputDirectory.toPath(), ExternalInputs.none());
             for (ConfigProblem w : h.config().warnings()) {
-                getLog().warn(w.format());
+                if (w.severity() == ConfigProblem.Severity.NOTE) {
+                    getLog().info(w.format());
+                } else {
+                    getLog().warn(w.format());
+                }
             }
             for (String w : h.graph().warnings()) {
                 getLog().warn(w);
@@ -169,6 +202,8 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
             for (ConfigProblem p : e.problems()) {
                 if (p.isError()) {
                     getLog().error(p.format());
+                } else if (p.severity() == ConfigProblem.Severity.NOTE) {
+                    getLog().info(p.format());
                 } else {
                     getLog().warn(p.format());
                 }

@@ -28,7 +28,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Builds the habitat into snapshot images {@code habitat-<name>:<id>-<phase>} with the engine's BuildKit,
  * through the Docker Engine API. Unchanged habitats are not sent to the engine at all.
  */
-@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true, requiresProject = false)
 public class BuildMojo extends AbstractEngineMojo {
 
     /** Build up to this phase (id, name or tag suffix such as {@code 6-files}). */

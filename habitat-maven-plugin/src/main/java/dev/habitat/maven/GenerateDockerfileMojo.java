@@ -12,7 +12,7 @@ import org.apache.maven.plugins.annotations.Mojo;
  * Writes {@code target/habitat/<name>/Dockerfile} and the staged build context beside it, usable with a
  * standard CLI: {@code DOCKER_BUILDKIT=1 docker build --target <phase> target/habitat/<name>}.
  */
-@Mojo(name = "generate-dockerfile", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
+@Mojo(name = "generate-dockerfile", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true, requiresProject = false)
 public class GenerateDockerfileMojo extends AbstractHabitatMojo {
 
     @Override

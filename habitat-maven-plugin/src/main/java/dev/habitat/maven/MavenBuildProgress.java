@@ -4,13 +4,14 @@ import dev.habitat.core.Phase;
 import dev.habitat.core.builder.BuildProgress;
 import dev.habitat.core.builder.PhaseResult;
 import dev.habitat.core.plan.RunnerTiming;
+import dev.habitat.core.plan.StepNotice;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.maven.plugin.logging.Log;
 
 /**
- * Build progress as Maven log lines: a line per phase start and end, a line per command that took long, step output
- * indented when verbose.
+ * Build progress as Maven log lines: a line per phase start and end, a line per command that took long and per
+ * notice of a step ({@link StepNotice}), step output indented when verbose.
  */
 final class MavenBuildProgress implements BuildProgress {
     private final Log log;
@@ -60,8 +61,11 @@ final class MavenBuildProgress implements BuildProgress {
             log.info(text);
             return;
         }
+        Optional<StepNotice> notice = StepNotice.of(line);
         Optional<RunnerTiming> longCommand = RunnerTiming.of(line).filter(t -> t.took().compareTo(LONG_COMMAND) >= 0);
-        if (longCommand.isPresent()) {
+        if (notice.isPresent()) {
+            log.info("habitat: [" + phase.tagSuffix() + "] " + notice.get().text());
+        } else if (longCommand.isPresent()) {
             RunnerTiming t = longCommand.get();
             log.info("habitat: [" + phase.tagSuffix() + "] " + t.script() + " command " + t.command() + " took " + t.seconds() + " s");
         } else if (log.isDebugEnabled()) {

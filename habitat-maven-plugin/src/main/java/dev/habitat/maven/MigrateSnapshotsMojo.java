@@ -25,7 +25,7 @@ import java.util.Set;
  * they match the current config, what each mode would do), {@code adopt} valid docker-exec snapshots,
  * {@code rebuild} with BuildKit replacing the old ones, or {@code remove} them.
  */
-@Mojo(name = "migrate-snapshots", threadSafe = true)
+@Mojo(name = "migrate-snapshots", threadSafe = true, requiresProject = false)
 public class MigrateSnapshotsMojo extends AbstractEngineMojo {
 
     /** {@code report}, {@code adopt}, {@code rebuild} or {@code remove}. */

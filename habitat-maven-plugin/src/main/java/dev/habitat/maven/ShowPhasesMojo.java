@@ -9,7 +9,7 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /** Prints each phase (id, name, stages and hooks, what it does, its hash) without needing a Docker engine. */
-@Mojo(name = "show-phases", threadSafe = true)
+@Mojo(name = "show-phases", threadSafe = true, requiresProject = false)
 public class ShowPhasesMojo extends AbstractHabitatMojo {
 
     /** {@code text} or {@code json}. */

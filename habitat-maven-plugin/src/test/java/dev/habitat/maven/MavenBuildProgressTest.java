@@ -53,4 +53,13 @@ class MavenBuildProgressTest {
         progress.output(Phase.SCRIPTS, "scripts", "habitat: scripts[0] command 2 took 42.125 s");
         assertEquals(List.of("    scripts | habitat: scripts[0] command 2 took 42.125 s"), logger.infos);
     }
+
+    @Test
+    void aStepNoticeGetsALineWithoutVerboseOutput() {
+        Recorded logger = new Recorded();
+        MavenBuildProgress progress = new MavenBuildProgress(new DefaultLog(logger), false);
+        progress.output(Phase.REPOS, "repos-clone-0", "Cloning into '/src/r'...");
+        progress.output(Phase.REPOS, "repos-clone-0", "habitat: note: http://h/r.git is served by a dumb HTTP server");
+        assertEquals(List.of("habitat: [7-repos] http://h/r.git is served by a dumb HTTP server"), logger.infos);
+    }
 }

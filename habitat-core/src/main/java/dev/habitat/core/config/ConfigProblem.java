@@ -7,7 +7,8 @@ package dev.habitat.core.config;
  */
 public record ConfigProblem(Severity severity, Location location, String keyPath, String message, String fix) {
 
-    public enum Severity { ERROR, WARNING }
+    /** NOTE: something the config asked for and the loader did (an optional file skipped): worth a line, not a warning. */
+    public enum Severity { ERROR, WARNING, NOTE }
 
     public static ConfigProblem error(Location at, String keyPath, String message, String fix) {
         return new ConfigProblem(Severity.ERROR, at, keyPath, message, fix);
@@ -15,6 +16,10 @@ public record ConfigProblem(Severity severity, Location location, String keyPath
 
     public static ConfigProblem warning(Location at, String keyPath, String message, String fix) {
         return new ConfigProblem(Severity.WARNING, at, keyPath, message, fix);
+    }
+
+    public static ConfigProblem note(Location at, String keyPath, String message, String fix) {
+        return new ConfigProblem(Severity.NOTE, at, keyPath, message, fix);
     }
 
     public boolean isError() {

@@ -16,7 +16,8 @@ import java.util.function.BiConsumer;
 
 /** Reads what every layer puts in and checks on the image: files, volumes, verify-fs and tests. */
 final class ContentSections {
-    private static final Set<String> FILE_KEYS = Set.of("src", "dest", "mode", "owner", "description", "before", "after");
+    private static final Set<String> FILE_KEYS = Set.of("src", "dest", "mode", "owner", "description", "before", "after",
+            "optional");
     private static final Set<String> VERIFY_KEYS = Set.of("required_files");
     private static final Set<String> VOLUME_KEYS = Set.of("volume", "build_mount");
 
@@ -26,6 +27,8 @@ final class ContentSections {
     private final List<VolumeSpec> volumes = new ArrayList<>();
     private final List<VerifySpec> verify = new ArrayList<>();
     private final List<TestSpec> tests = new ArrayList<>();
+    /** Each test's layer directory on the host, checked once entry (read with the habitat layer) is known. */
+    private final List<Path> testDirs = new ArrayList<>();
 
     /** @param owners where each file's owner goes, to be checked once every layer is read */
     ContentSections(SectionContext ctx, Owners owners) {
@@ -60,12 +63,11 @@ final class ContentSections {
             if (src == null || dest == null) {
                 continue;
             }
+            Boolean optional = ctx.bool(m, "optional", path + ".optional");
             String srcText = ctx.expand(src.text());
             Path source = ctx.resolveHostPath(srcText, ctx.root(), dir);
             if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-                ctx.error(src, path + ".src", "source not found: " + source,
-                        "create it, or fix the path ('./' is relative to the root " + ctx.root() + ", '~/' to your home, "
-                                + "other relative paths to " + dir + ")");
+                missingSource(src, path, srcText, source, dir, Boolean.TRUE.equals(optional));
                 continue;
             }
             if (!srcText.startsWith("/") && !srcText.startsWith("~")) {
@@ -82,6 +84,9 @@ final class ContentSections {
             String destText = ctx.expandTilde(rawDest, homeUser);
             if (!ctx.checkAbsolutePath(destText, dest.location(), path + ".dest", "dest")) {
                 continue;
+            }
+            if (srcText.equals("~") || srcText.startsWith("~/")) {
+                CredentialNames.warnIfCredential(ctx, src, path + ".src", srcText, source);
             }
             fileSpecs.add(new FileSpec(srcText, source, destText, ownerText, mode,
                     descr == null ? null : ctx.expand(descr.text()), before, after, new Origin(layer, m.location(), path),
@@ -155,43 +160,88 @@ final class ContentSections {
                 (p, origin) -> verify.add(new VerifySpec(p, origin)));
     }
 
+    /**
+     * A missing source is an error, except where the original tolerated it: a per-user source (written with
+     * {@code ~}, or in the shared layer's directory, which the original calls personal and git-ignores) is skipped
+     * with a warning, and {@code optional: true} skips any source with a note. A habitat's own files stay errors.
+     */
+    private void missingSource(Scalar src, String path, String srcText, Path source, Path dir, boolean optional) {
+        Path shared = ctx.root().resolve("shared");
+        boolean inHabitatDir = source.startsWith(ctx.habitatFile().getParent());
+        boolean perUser = srcText.equals("~") || srcText.startsWith("~/") || source.startsWith(shared) && !inHabitatDir;
+        if (optional) {
+            ctx.problems().add(ConfigProblem.note(src.location(), path + ".src", "source not found: " + source
+                    + "; skipped (optional: true)", null));
+        } else if (perUser) {
+            String whose = source.startsWith(shared) && !(srcText.equals("~") || srcText.startsWith("~/"))
+                    ? "it is in the shared layer (" + shared + "), which holds personal files the original tool git-ignores"
+                    : "it is in your home directory";
+            ctx.problems().add(ConfigProblem.warning(src.location(), path + ".src", "source not found: " + source
+                    + "; skipped, since " + whose, "create it if the habitat needs it (verify-fs still checks the paths it "
+                    + "requires), or add optional: true to the entry to say it may be absent"));
+        } else {
+            ctx.error(src, path + ".src", "source not found: " + source,
+                    "create it, or fix the path ('./' is relative to the root " + ctx.root() + ", '~/' to your home, "
+                            + "other relative paths to " + dir + "); add optional: true if it may be absent");
+        }
+    }
+
     void readTests(Layer layer, MapNode doc, Path dir) {
         ListNode list = ctx.list(doc, "tests");
         if (list == null) {
             return;
         }
         pathList(layer, list, "tests", "must be the path of a test script", "write - tests/check.sh", (p, origin) -> {
-            // a relative test path names a file of the layer's directory (copied with it): it must exist
-            if (dir != null && !p.startsWith("/") && !Files.exists(dir.resolve(p))) {
-                ctx.problems().add(ConfigProblem.error(origin.location(), origin.keyPath(), "test script not found: " + dir.resolve(p),
-                        "create it, or give its path relative to " + dir));
-            }
             tests.add(new TestSpec(p, origin));
+            testDirs.add(dir);
         });
     }
 
     /**
-     * A relative test path is run from its layer's directory in the image, which is there only when the layer's
-     * *_PATH variable places it (and entry.bypass_habitat_construction does not skip the copy).
+     * A relative test path names a file of its layer's directory, run from there in the image, which is there only
+     * when the layer's *_PATH variable places it. A bypass habitat (entry.bypass_habitat_construction) copies no
+     * layer directory: its system and shared tests are skipped with one warning, as the original never ran them,
+     * and its own relative tests are found in the image where the original ran them (see Planner),
+     * checked when the test phase runs.
      */
-    void checkTestsReachTheImage(EntrySpec entry) {
-        for (TestSpec t : tests) {
-            if (t.path().startsWith("/")) {
+    void checkTests(EntrySpec entry, Location bypassAt) {
+        List<TestSpec> kept = new ArrayList<>();
+        List<TestSpec> skipped = new ArrayList<>();
+        for (int i = 0; i < tests.size(); i++) {
+            TestSpec t = tests.get(i);
+            Layer layer = t.origin().layer();
+            if (entry.bypassHabitatConstruction() && layer != Layer.HABITAT) {
+                skipped.add(t);
                 continue;
             }
-            Layer layer = t.origin().layer();
+            kept.add(t);
+            if (t.path().startsWith("/") || entry.bypassHabitatConstruction()) {
+                continue;
+            }
+            Path dir = testDirs.get(i);
+            if (!Files.exists(dir.resolve(t.path()))) {
+                ctx.problems().add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "test script not found: "
+                        + dir.resolve(t.path()), "create it, or give its path relative to " + dir));
+            }
             String variable = layer.pathVariable();
             String target = ctx.env().get(variable);
-            if (entry.bypassHabitatConstruction()) {
-                ctx.problems().add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "'" + t.path()
-                        + "' is not in the image: entry.bypass_habitat_construction skips copying its directory",
-                        "give the test's path in the image (absolute), or copy it with files"));
-            } else if (target == null || !target.startsWith("/")) {
+            if (target == null || !target.startsWith("/")) {
                 ctx.problems().add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "'" + t.path()
                         + "' reaches the image only with its directory, and " + variable + " does not place it",
                         "define " + variable + " in env, e.g. - " + variable + "=" + layer.examplePath()));
             }
         }
+        if (!skipped.isEmpty()) {
+            TestSpec first = skipped.get(0);
+            ctx.problems().add(ConfigProblem.warning(first.origin().location(), first.origin().keyPath(), skipped.size()
+                    + " system/shared test(s) skipped (" + skipped.stream().map(t -> t.origin().layer().label() + " " + t.path())
+                    .collect(java.util.stream.Collectors.joining(", ")) + "): entry.bypass_habitat_construction"
+                    + (bypassAt == null ? "" : " (" + bypassAt + ")") + " copies no system or shared directory into the image",
+                    "nothing to do (the original ran them only for other habitats); to run one, copy it with files and "
+                            + "list its path in the image under the habitat's tests"));
+        }
+        tests.clear();
+        tests.addAll(kept);
     }
 
     /** A list of one-line path strings, each expanded and handed over with its origin. */

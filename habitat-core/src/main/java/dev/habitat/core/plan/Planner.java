@@ -276,12 +276,33 @@ public final class Planner {
         }
         List<String> commands = new ArrayList<>();
         for (TestSpec t : c.tests()) {
+            if (c.entry().bypassHabitatConstruction() && !t.path().startsWith("/")) {
+                commands.add(bypassTest(c, t.path()));
+                continue;
+            }
             String dir = testBase(c, t.origin().layer());
             String cd = dir == null || t.path().startsWith("/") ? "" : "cd " + Shell.quote(dir) + " && ";
             commands.add(cd + "bash " + Shell.quote(t.path()));
         }
         return List.of(new Operation.RunScript(c.user(), commands, "tests: " + c.tests().size() + " script(s) as " + c.user(),
                 "scripts/test", c.timeouts().forPhase("test").orElse(null), List.of()));
+    }
+
+    /**
+     * A bypass habitat copies no layer directory: its repository, cloned into WORKDIR, holds its tests, and a
+     * relative test is found where the original found it: under {@code ${WORKDIR}/habitats/<name>/} (its test
+     * command), or from WORKDIR when the path already starts with {@code habitats/<name>/} (its test phase ran
+     * {@code cd $WORKDIR && bash <path>}). Whether it is there is known only in the image, so the step checks.
+     */
+    static String bypassTest(HabitatConfig c, String path) {
+        String prefix = "habitats/" + c.name() + "/";
+        String dir = path.startsWith(prefix) ? c.workdir() : c.workdir() + "/" + prefix.substring(0, prefix.length() - 1);
+        String where = dir + "/" + path;
+        String missing = "habitat: test '" + path + "' is not in the image at " + where + ": with entry.bypass_habitat_construction"
+                + " the habitat's tests come from its repository cloned into WORKDIR (" + c.workdir() + "), under " + prefix
+                + "; clone it there (repos: - path: ${WORKDIR}) or list the test by its absolute path in the image";
+        return "cd " + Shell.quote(dir) + " 2>/dev/null && [ -f " + Shell.quote(path) + " ] || { echo " + Shell.quote(missing)
+                + " >&2; exit 1; }; bash " + Shell.quote(path);
     }
 
     /** Test paths are relative to their layer's directory as copied into the image. */

@@ -11,6 +11,7 @@ import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.plan.Planner;
 import dev.habitat.core.plan.Shell;
+import dev.habitat.core.plan.StepNotice;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.plan.StageGraph;
 import java.nio.file.Files;
@@ -285,7 +286,16 @@ public final class DockerfileRenderer {
         }
         s.append("rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; ");
         if (r.shallow()) {
-            s.append("g clone --quiet --depth 1 --single-branch").append(branch).append(" -- \"$url\" \"$dest\"; ");
+            // A "dumb" HTTP server (static files) cannot serve a shallow clone, and git refuses before fetching
+            // anything: clone in full then, and say so.
+            String full = StepNotice.PREFIX + r.url() + " is served by a dumb HTTP server, which cannot do a shallow "
+                    + "clone: cloning the whole history";
+            s.append("if out=$(g clone --quiet --depth 1 --single-branch").append(branch).append(" -- \"$url\" \"$dest\" 2>&1); then ")
+                    .append("[ -z \"$out\" ] || printf '%s\\n' \"$out\"; ")
+                    .append("else case \"$out\" in *'dumb http transport does not support shallow'*) ")
+                    .append("echo ").append(Shell.quote(full)).append("; rm -rf \"$dest\"; ")
+                    .append("g clone --quiet --single-branch").append(branch).append(" -- \"$url\" \"$dest\";; ")
+                    .append("*) printf '%s\\n' \"$out\" >&2; exit 1;; esac; fi; ");
         } else {
             // a fresh config (no remote, insteadOf, sshCommand, fsmonitor, credential or include), no hooks, no alternates
             s.append("cache=").append(GIT_CACHE).append('/').append(clone.gitCache()).append("/mirror.git; ")
