@@ -85,6 +85,15 @@ class ItSupport {
         [url: "git://127.0.0.1:${port}/${repoName}.git".toString(), work: work, bare: bare]
     }
 
+    /** HTTP basic auth of the test git servers: true when the request carries {@code expected}, else a 401 (counted). */
+    static boolean authorized(com.sun.net.httpserver.HttpExchange ex, String expected, java.util.concurrent.atomic.AtomicInteger denied) {
+        if (ex.requestHeaders.getFirst('Authorization') == expected) return true
+        denied.incrementAndGet()
+        ex.responseHeaders.add('WWW-Authenticate', 'Basic realm="habitat-it"')
+        ex.sendResponseHeaders(401, -1)
+        false
+    }
+
     /**
      * A one-commit repository served over git's smart HTTP protocol on 127.0.0.1, behind HTTP basic auth
      * (only {@code user}:{@code token} may read). {@code denied} counts refused requests.
@@ -99,12 +108,7 @@ class ItSupport {
         def server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), 0), 0)
         server.createContext('/', { ex ->
             try {
-                if (ex.requestHeaders.getFirst('Authorization') != expected) {
-                    denied.incrementAndGet()
-                    ex.responseHeaders.add('WWW-Authenticate', 'Basic realm="habitat-it"')
-                    ex.sendResponseHeaders(401, -1)
-                    return
-                }
+                if (!authorized(ex, expected, denied)) return
                 // git's smart HTTP protocol through git http-backend (CGI), as a real server would answer
                 served.incrementAndGet()
                 if ((ex.requestHeaders.getFirst('User-Agent') ?: '').startsWith('git/')) gitClient.incrementAndGet()
@@ -162,12 +166,7 @@ class ItSupport {
         def server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), 0), 0)
         server.createContext('/', { ex ->
             try {
-                if (ex.requestHeaders.getFirst('Authorization') != expected) {
-                    denied.incrementAndGet()
-                    ex.responseHeaders.add('WWW-Authenticate', 'Basic realm="habitat-it-dumb"')
-                    ex.sendResponseHeaders(401, -1)
-                    return
-                }
+                if (!authorized(ex, expected, denied)) return
                 if ((ex.requestHeaders.getFirst('User-Agent') ?: '').startsWith('git/')) gitClient.incrementAndGet()
                 // static files only: a smart client's ?service=git-upload-pack is ignored, as a plain web server does
                 def file = served.resolve(ex.requestURI.path.substring(1)).normalize()
