@@ -88,6 +88,7 @@ final class ContentSections {
             if (srcText.equals("~") || srcText.startsWith("~/")) {
                 CredentialNames.warnIfCredential(ctx, src, path + ".src", srcText, source);
             }
+            ShellLineEndings.warnIfCrlf(ctx, src.location(), path + ".src", source);
             fileSpecs.add(new FileSpec(srcText, source, destText, ownerText, mode,
                     descr == null ? null : ctx.expand(descr.text()), before, after, new Origin(layer, m.location(), path),
                     rawDest.equals("~") || rawDest.startsWith("~/") ? homeUser : null));
@@ -223,6 +224,7 @@ final class ContentSections {
                 ctx.problems().add(ConfigProblem.error(t.origin().location(), t.origin().keyPath(), "test script not found: "
                         + dir.resolve(t.path()), "create it, or give its path relative to " + dir));
             }
+            ShellLineEndings.warnIfCrlf(ctx, t.origin().location(), t.origin().keyPath(), dir.resolve(t.path()));
             String variable = layer.pathVariable();
             String target = ctx.env().get(variable);
             if (target == null || !target.startsWith("/")) {
