@@ -1,10 +1,10 @@
 // The same habitat built on the run's engine (auto: BuildKit on Docker, docker-exec on Podman) and on a
 // reference engine (another image store, another engine) gives the same final image: file tree (path, type,
 // owner, group, mode, symlink target, content digest), env, user, workdir, entrypoint, cmd and the habitat
-// labels other than the method. Two entries belong to the engine's runtime, not to the image, and are left out:
+// labels other than the method and the machine's. Two entries belong to the engine's runtime, not to the image, and are left out:
 // "/" itself (Podman runs containers with a 555 root) and /.dockerenv (Docker's marker file). The group files
-// hold one input that differs by design, the docker group of the engine's socket: they are compared without
-// it, and that group is checked against each engine's socket (the backups group- and gshadow- hold the state
+// hold one fact of the machine that differs by design, the docker group of the engine's socket (given by the machine
+// step, last): they are compared without it, and that group is checked against each engine's socket (the backups group- and gshadow- hold the state
 // before the last change, which is that group's when there is one: not compared).
 def support = context.get('support')
 String reference = context.get('reference')
@@ -47,18 +47,18 @@ try {
     def refConfig = support.configOn(onReference, fin)
     def d = support.diff(refTree, hereTree, "reference ${reference}", "${here.podman ? 'Podman' : 'Docker'} ${here.version}")
     assert d.isEmpty() : "file trees differ:\n${d}"
-    // the phase hashes cover the docker group's id (the engine socket's group) and the base image by content, which
-    // is the same in every image store (the containerd store's image id is the manifest's digest, overlay2's the
-    // config's): the base phase's hash is always equal, every label is when the sockets' groups are
-    assert hereConfig.Labels['habitat.hash.base'] == refConfig.Labels['habitat.hash.base'] : 'the base by content, in either store'
-    boolean sameInputs = socketGid(reference) == socketGid(System.getenv('DOCKER_HOST'))
-    if (!sameInputs) {
-        assert hereConfig.Labels.keySet() == refConfig.Labels.keySet()
-        def unhashed = { Map labels -> labels.findAll { !it.key.startsWith('habitat.hash.') && !it.key.startsWith('habitat.inputs.') } }
-        assert unhashed(hereConfig.Labels) == unhashed(refConfig.Labels)
-        hereConfig.remove('Labels')
-        refConfig.remove('Labels')
+    // the phase hashes depend on no fact of the machine (the docker socket's group is given by the machine step, after
+    // 12-final's content, and recorded in habitat.machine.docker-gid) and cover the base image by content, which is the
+    // same in every image store (the containerd store's image id is the manifest's digest, overlay2's the config's):
+    // every hash label is equal, whatever the sockets' groups; the machine label follows each engine's socket
+    def machineLabel = 'habitat.machine.docker-gid'
+    [[hereConfig, System.getenv('DOCKER_HOST')], [refConfig, reference]].each { config, host ->
+        int gid = socketGid(host)
+        assert config.Labels[machineLabel] == (gid == 0 ? 'none' : "${gid}".toString()) : "${machineLabel} for ${host}: ${config.Labels}"
+        config.Labels.remove(machineLabel)
+        config.Labels.remove('habitat.method') // which method made it: the engines' auto choices may differ
     }
+    assert hereConfig.Labels.findAll { it.key.startsWith('habitat.hash.') }.size() == 12
     refConfig.each { k, v -> assert hereConfig[k] == v : "config ${k} differs:\n  reference: ${v}\n  here:      ${hereConfig[k]}" }
     assert groupsBesidesDocker(onReference) == groupsBesidesDocker([:])
     dockerGroupMatchesSocket([:], System.getenv('DOCKER_HOST'))

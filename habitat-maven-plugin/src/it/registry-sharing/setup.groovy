@@ -29,13 +29,27 @@ try {
     dockerConfig.mkdirs()
     new File(dockerConfig, 'config.json').text = groovy.json.JsonOutput.toJson([auths: [(host): [auth: Base64.encoder.encodeToString('alice:shared-s3cret'.bytes)]]])
 
-    // The habitat's docker group takes the id of the engine socket's group, so it is one of the phase hashes: engines
-    // share snapshots when their sockets have the same group id (as machines set up alike do). B is reached through
-    // a proxy socket with A's group id.
-    int gidA = reference.startsWith('unix://') ? (int) java.nio.file.Files.getAttribute(java.nio.file.Path.of(reference.substring(7)), 'unix:gid') : 0
-    def proxyB = support.engineProxy(new File(basedir, 'target/engine-b.sock').path, gidA)
-    support.closeables << ({ -> proxyB.kill() } as Closeable)
-    context.put('hostB', proxyB.host)
+    // The habitat's docker group takes the id of the engine socket's group, a fact of the machine that no phase hash
+    // covers: the machine step gives it after 12-final's content. So B is reached at its own socket, and the two
+    // engines' groups must differ for the IT to show that: B pulls A's snapshots and applies only its own machine step.
+    // Where both sockets have the same group (Docker 26's two stores share one root file system, so one docker group),
+    // B is reached through a proxy socket whose group differs from A's: a crutch the other way round, that keeps the
+    // difference this IT is about.
+    def socketGid = { String h -> h.startsWith('unix://') ? (int) java.nio.file.Files.getAttribute(java.nio.file.Path.of(h.substring(7)), 'unix:gid') : 0 }
+    String ownB = System.getenv('DOCKER_HOST')
+    int gidA = socketGid(reference)
+    String hostB = ownB
+    if (socketGid(ownB) == gidA) {
+        def proxyB = support.engineProxy(new File(basedir, 'target/engine-b.sock').path, gidA + 1)
+        support.closeables << ({ -> proxyB.kill() } as Closeable)
+        hostB = proxyB.host
+        println "[registry-sharing] A's and B's sockets have the same group (${gidA}): B is reached through a proxy socket of group ${gidA + 1}"
+    }
+    int gidB = socketGid(hostB)
+    assert gidA != 0 && gidB != 0 && gidA != gidB : "the engines' socket groups must differ: A ${reference} ${gidA}, B ${hostB} ${gidB}"
+    context.put('hostB', hostB)
+    context.put('gidA', gidA)
+    context.put('gidB', gidB)
     context.put('support', support)
     context.put('reference', reference)
     context.put('registry', registry)

@@ -1,5 +1,7 @@
-// A builds and pushes; B, empty, pulls everything and builds nothing, and its final image is A's (same id, same
-// tree); a file change on B rebuilds from 6-files only and B pushes; A then pulls B's newer snapshots. Then the
+// A builds and pushes; B, empty, whose docker socket has another group than A's, pulls everything and builds no
+// phase: it applies only its machine step (its socket's group) on A's 12-final, whose hashes depend on no machine; a
+// file change on B rebuilds from 6-files only and B pushes; A then pulls B's newer snapshots (and applies its own
+// machine step). Then the
 // faults: refused credentials (one line, nothing pushed), an unreachable registry (pull: a warning and a local
 // build; push: the goal fails, the local snapshots stay valid), a push cut mid-way (no tag names a partial image;
 // the next push completes it).
@@ -9,6 +11,8 @@ def registry = context.get('registry')
 String host = context.get('host')
 def onA = [DOCKER_HOST: reference]
 def onB = [DOCKER_HOST: context.get('hostB'), DOCKER_CONFIG: context.get('dockerConfig')]
+int gidA = context.get('gidA')
+int gidB = context.get('gidB')
 def name = 'it-shared'
 def repo = "team/habitat-${name}".toString()
 def fin = "habitat-${name}:12-final".toString()
@@ -19,12 +23,29 @@ def change = { String what -> appConf.text = "shared = ${what} (run ${nonce})\n"
 def phases = ['1-base', '2-users', '3-env', '4-workdir', '5-habitat', '6-files', '7-repos', '8-tools', '9-scripts', '10-verify', '11-test', '12-final']
 // each phase's status in the build's report.json
 def statuses = { -> new groovy.json.JsonSlurper().parse(new File(basedir, "target/habitat/${name}/report.json")).phases.collectEntries { [(it.phase): it.status] } }
-// the same image on both engines: the same layers (diff ids) and config; the ids themselves differ between the
-// overlay2 store (the config's digest) and the containerd store (the manifest's)
-def sameImage = { String image ->
-    def content = { Map env -> support.dockerWith(env, ['image', 'inspect', '-f', '{{json .RootFS.Layers}} {{json .Config.Labels}} {{json .Config.Env}}', image]) }
-    content(onA) == content([:])
+// an image's layers (diff ids), labels and env on an engine; the ids themselves differ between the overlay2 store (the
+// config's digest) and the containerd store (the manifest's)
+def content = { Map env, String image ->
+    new groovy.json.JsonSlurper().parseText(support.dockerWith(env, ['image', 'inspect', '-f',
+            '{"layers":{{json .RootFS.Layers}},"labels":{{json .Config.Labels}},"env":{{json .Config.Env}}}', image]))
 }
+def machineLabel = 'habitat.machine.docker-gid'
+// the image `from` made, with the machine step of `to` on top: its layers and one more (the group files), the same
+// env, every label the same (the hashes too) but the machine's, which is `to`'s socket group
+def regroupedFrom = { Map from, int gidFrom, Map to, int gidTo ->
+    def f = content(from, fin)
+    def t = content(to, fin)
+    assert f.labels[machineLabel] == "${gidFrom}".toString() && t.labels[machineLabel] == "${gidTo}".toString() : "${f.labels} / ${t.labels}"
+    assert t.layers.size() == f.layers.size() + 1 && t.layers.take(f.layers.size()) == f.layers : "one layer on top: ${f.layers} / ${t.layers}"
+    assert t.env == f.env
+    def rest = { Map l -> l.findAll { it.key != machineLabel && it.key != 'habitat.method' } }
+    assert rest(t.labels) == rest(f.labels)
+    true
+}
+// the file tree of the final image, but the group files: they hold the docker group, which follows the socket
+def groupFiles = ['/etc/group', '/etc/group-', '/etc/gshadow', '/etc/gshadow-']
+def treeBesidesGroups = { Map env -> support.treeOn(env, fin).findAll { line -> !groupFiles.any { line.startsWith('digest ') && line.endsWith('  ' + it) } } }
+def dockerGroupOf = { Map env -> support.dockerWith(env, ['run', '--rm', '--entrypoint', '/bin/sh', fin, '-c', 'id -G dev']).tokenize() }
 boolean containerdStoreB = support.docker(['info', '--format', '{{json .DriverStatus}}']).contains('io.containerd.snapshotter')
 def build = { String log, Map env, List<String> extra = [] ->
     def r = support.mvn(['habitat:build', '-s', context.get('settingsGood')] + extra, log, env)
@@ -46,19 +67,31 @@ try {
     assert pushed.every { it ==~ /\d+-[a-z]+-[0-9a-f]{16}/ } : "content-addressed tags <phase>-<hash>: ${pushed}"
     assert registry.incompleteTags(repo).isEmpty()
 
-    // B, with no snapshot of the habitat, pulls the final snapshot and the earlier ones: nothing is built
+    // B, with no snapshot of the habitat and another socket group, pulls the final snapshot by its hash (which no
+    // machine enters) and the earlier ones: no phase is built, only B's machine step runs on A's 12-final
     assert support.snapshotIds(name).values().every { it == null } : 'B starts empty'
+    def t0 = System.nanoTime()
     def b1 = build('b1-pull.log', onB)
+    println "[registry-sharing] B's pull and machine step took ${(System.nanoTime() - t0).intdiv(1000000)} ms"
     assert b1.rc == 0 : b1.out
     assert b1.out.contains("habitat: pulled 12-final from ${host}/${repo}:12-final-") : b1.out
-    assert b1.out.contains('is up to date; nothing to build')
-    assert !(b1.out =~ /\] (started|built|cached)/) : 'zero phases built'
-    // verify and test have no snapshot to pull: they passed when 12-final was built
-    assert statuses() == phases.collectEntries { [(it): it in ['10-verify', '11-test'] ? 'passed' : 'pulled'] } : statuses()
-    assert sameImage(fin) : 'the very image A built'
-    def treeA = support.treeOn(onA, fin)
+    assert b1.out.contains("habitat: habitat-${name}:12-final has the current hashes but was made for another machine "
+            + "(${machineLabel} is ${gidA}, here ${gidB}): applying only the machine step") : b1.out
+    assert !b1.out.contains('does not carry the hashes') : 'the pulled 12-final is accepted'
+    assert b1.out =~ /habitat: \[12-final\] regrouped in [0-9.]+s -> habitat-it-shared:12-final/ : b1.out
+    assert !(b1.out =~ /\[(?!12-final)[0-9]+-[a-z]+\] (started|built|cached)/) : 'zero phases built'
+    assert !b1.out.contains('first stale phase') && !b1.out.contains('[10-verify]') && !b1.out.contains('[11-test]') : b1.out
+    // verify and test have no snapshot to pull: they passed when 12-final was built, and do not run again
+    assert statuses() == phases.collectEntries { [(it): it in ['10-verify', '11-test'] ? 'passed' : it == '12-final' ? 'regrouped' : 'pulled'] } : statuses()
+    assert regroupedFrom(onA, gidA, [:], gidB) : 'the very image A built, with B\'s machine step on top'
+    def treeA = treeBesidesGroups(onA)
     assert treeA.size() > 1000
-    assert support.tree(fin) == treeA
+    assert treeBesidesGroups([:]) == treeA
+    assert dockerGroupOf([:]).contains("${gidB}".toString()) && !dockerGroupOf([:]).contains("${gidA}".toString()) :
+            "dev is in B's socket group only, not in A's as well: ${dockerGroupOf([:])}"
+    // B again: its 12-final is its machine's now, nothing to do
+    def b1again = build('b1-again.log', onB)
+    assert b1again.rc == 0 && b1again.out.contains('is up to date; nothing to build') : b1again.out
     def onB1 = support.snapshotIds(name)
     assert onB1['12-final'] != null && onB1.findAll { it.key != '12-final' }.values().every { it == null } :
             "only the newest snapshot is pulled (it holds the earlier phases' layers): ${onB1}"
@@ -84,12 +117,15 @@ try {
     assert b2.out.contains("habitat: pushed 6-files -> ${host}/${repo}:6-files-")
     assert registry.tags(repo).size() == 15 : 'five new states (6-files to 9-scripts and 12-final) beside the first ten'
 
-    // A pulls B's newer snapshots: 6-files and later come from the registry, 1-5 are A's own
+    // A pulls B's newer snapshots: 6-files and later come from the registry, 1-5 are A's own; B's 12-final gets A's
+    // machine step
     def a2 = build('a2-pull.log', onA)
     assert a2.rc == 0 : a2.out
     def sA = statuses()
-    assert phases.take(5).every { sA[it] == 'snapshot' } && phases.drop(5).every { sA[it] == (it in ['10-verify', '11-test'] ? 'passed' : 'pulled') } : sA
-    assert support.treeOn(onA, fin) == support.tree(fin)
+    assert phases.take(5).every { sA[it] == 'snapshot' } && phases.drop(5).every { sA[it] == (it in ['10-verify', '11-test'] ? 'passed'
+            : it == '12-final' ? 'regrouped' : 'pulled') } : sA
+    assert regroupedFrom([:], gidB, onA, gidA)
+    assert treeBesidesGroups(onA) == treeBesidesGroups([:])
     assert support.dockerWith(onA, ['run', '--rm', fin]).contains('changed on B')
 
     // migrate-snapshots lists the registry's snapshots too: the current state's ten and the first state's five others
@@ -146,7 +182,8 @@ try {
     // and what it pushed is the habitat: A pulls it
     def a4 = build('a4-pull-after-cut.log', onA)
     assert a4.rc == 0 && a4.out.contains('habitat: pulled 12-final') : a4.out
-    assert sameImage(fin)
+    assert regroupedFrom([:], gidB, onA, gidA) : 'what B built with docker-exec, with A\'s machine step on top'
+    assert statuses()['12-final'] == 'regrouped' : statuses()
 
     support.removeSnapshots(name)
     support.removeSnapshotsOn(onA, name)

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /** The phase catalogue: the 12 phases of the original tool, with their ids and names unchanged. */
 public enum Phase {
     BASE(1, "base", "start from the base image or the habitat's Dockerfile"),
-    USERS(2, "users", "create USER and every run_as user (with the docker socket's group when given)"),
+    USERS(2, "users", "create USER and every run_as user"),
     ENV(3, "env", "set the habitat env as image ENV and in /etc/profile.d/habitat-env.sh"),
     WORKDIR(4, "workdir", "create WORKDIR, owned by USER, and make it the working directory"),
     HABITAT(5, "habitat", "create HABITAT_PATH, SYSTEM_PATH, SHARED_PATH and LOCAL_PATH, owned by USER"),
@@ -19,7 +19,7 @@ public enum Phase {
     SCRIPTS(9, "scripts", "write /entrypoint.sh, then run scripts[] as their run_as user"),
     VERIFY(10, "verify", "check verify-fs.required_files as USER, listing every missing path"),
     TEST(11, "test", "run tests[] as USER; a non-zero exit fails the build"),
-    FINAL(12, "final", "set entrypoint, cmd, user and workdir");
+    FINAL(12, "final", "set entrypoint, cmd, user and workdir; then the machine step (USER joins the docker socket's group)");
 
     private final int id;
     private final String phaseName;

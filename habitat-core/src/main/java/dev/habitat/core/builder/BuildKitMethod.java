@@ -170,6 +170,70 @@ public final class BuildKitMethod implements BuildMethod {
         return results;
     }
 
+    /**
+     * The machine step alone: a one-stage Dockerfile FROM the 12-final made for another machine (ARG, the RUN, the
+     * label), built in one small request and tagged 12-final. The request sends no context but the Dockerfile, through
+     * a session (a tar body where the engine refuses sessions, as for any build).
+     */
+    @Override
+    public PhaseResult applyMachineStep(MachineStepJob job, BuildProgress progress) {
+        byte[] dockerfile = renderer.renderMachineStep(job.graph(), job.image()).getBytes(StandardCharsets.UTF_8);
+        Path workDir = job.outputDirectory().resolve(job.graph().config().name());
+        String stage = job.graph().lastStageOf(Phase.FINAL).name();
+        List<String> lines = new ArrayList<>();
+        Instant start = Instant.now();
+        progress.phaseStarted(Phase.FINAL);
+        Path tar = null;
+        BuildSession session = null;
+        BuildOutcome outcome;
+        try {
+            Files.createDirectories(workDir);
+            try {
+                session = BuildSession.open(engine.sessionEndpoint(), job.graph().config().name() + "-machine-step",
+                        BuildSession.sharedKey(job.graph().config().name() + "-machine-step", workDir), secret -> null,
+                        sessionDirs(workDir, List.of(), dockerfile));
+            } catch (SessionRefusedException refused) {
+                tar = workDir.resolve(".machine-step-" + UUID.randomUUID() + ".tar");
+                ContextTar.write(workDir, List.of(), Map.of("Dockerfile", dockerfile), tar);
+            }
+            outcome = engine.build(new BuildRequest(tar, stage, List.of(job.tag()), job.buildArgs(), Map.of(Snapshots.LABEL_METHOD, NAME),
+                    job.network(), false, null, session == null ? null : session.id()), status -> status.logs().forEach(l -> {
+                        for (String line : l.text().split("\n")) {
+                            if (!line.isBlank()) {
+                                lines.add(line);
+                                progress.output(Phase.FINAL, stage, line);
+                            }
+                        }
+                    }));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the machine step's request in " + workDir + ": " + e.getMessage(), e);
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+            if (tar != null) {
+                try {
+                    Files.deleteIfExists(tar);
+                } catch (IOException ignored) {
+                    // a temp file in target/: harmless
+                }
+            }
+        }
+        if (outcome.failed()) {
+            progress.phaseFinished(new PhaseResult(Phase.FINAL, PhaseResult.Status.FAILED, Duration.between(start, Instant.now()), null, null));
+            Matcher em = EXIT.matcher(outcome.error());
+            Operation step = job.graph().machineStep().stream().filter(o -> o instanceof Operation.RunCommand).findFirst().orElse(null);
+            throw Failures.report(Phase.FINAL, job.graph().lastStageOf(Phase.FINAL), step,
+                    step instanceof Operation.RunCommand r ? r.command() : "machine step", em.find() ? Integer.parseInt(em.group(1)) : null,
+                    lines.subList(Math.max(0, lines.size() - 20), lines.size()), outcome.error());
+        }
+        Instant end = Instant.now();
+        PhaseResult r = new PhaseResult(Phase.FINAL, PhaseResult.Status.REGROUPED, Duration.between(start, end), outcome.imageId(),
+                job.tag(), start, end, List.of(new StageTiming(stage + " (machine step)", start, end, false)));
+        progress.phaseFinished(r);
+        return r;
+    }
+
     /** The local sources a build request names: {@code context} (the roots of the directory) and the Dockerfile. */
     static Map<String, SyncedDir> sessionDirs(Path contextDir, Collection<String> roots, byte[] dockerfile) {
         return Map.of(CONTEXT_DIR, SyncedDir.of(CONTEXT_DIR, contextDir, roots, Map.of()),

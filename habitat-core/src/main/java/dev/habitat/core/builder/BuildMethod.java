@@ -15,6 +15,14 @@ public interface BuildMethod {
     List<PhaseResult> run(SegmentJob job, BuildProgress progress);
 
     /**
+     * Applies only the machine step on a 12-final made for another machine (BuildKit: one small request FROM it;
+     * docker-exec: one exec and a commit) and tags the result; reports 12-final as {@link PhaseResult.Status#REGROUPED}.
+     *
+     * @throws BuildFailedException when the step fails (the 12-final it started from keeps its tag)
+     */
+    PhaseResult applyMachineStep(MachineStepJob job, BuildProgress progress);
+
+    /**
      * Whether one job may span several snapshots (the method then tags each snapshot of the job itself);
      * otherwise every job ends at the next snapshot.
      */

@@ -156,7 +156,7 @@ public record BuildReport(String habitat, String method, Instant started, Instan
                 .append("<title>habitat ").append(esc(habitat)).append(" build</title><style>")
                 .append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:left}")
                 .append("tr:nth-child(even){background:#f4f4f4}.num{text-align:right}.built{fill:#3572b0}.cached{fill:#9aa5b1}")
-                .append(".failed{fill:#c0392b}.snapshot{fill:#d5dbe0}.note{color:#666;font-size:smaller}text{font-size:12px}")
+                .append(".failed{fill:#c0392b}.snapshot{fill:#d5dbe0}.regrouped{fill:#8fbc8f}.note{color:#666;font-size:smaller}text{font-size:12px}")
                 .append("text.bar-label{font-family:monospace}.command{fill:none;stroke:#fff;stroke-width:1.5}")
                 .append("text.command-time{fill:#fff;font-size:10px}</style></head><body>\n")
                 .append("<h1>habitat ").append(esc(habitat)).append("</h1>\n<p>method ").append(esc(method)).append(", ")
@@ -197,6 +197,7 @@ public record BuildReport(String habitat, String method, Instant started, Instan
             + "<svg width=\"12\" height=\"12\"><rect class=\"cached\" width=\"12\" height=\"12\"/></svg> cached (BuildKit's cache) "
             + "<svg width=\"12\" height=\"12\"><rect class=\"failed\" width=\"12\" height=\"12\"/></svg> failed "
             + "<svg width=\"12\" height=\"12\"><rect class=\"snapshot\" width=\"12\" height=\"12\"/></svg> snapshot reused "
+            + "<svg width=\"12\" height=\"12\"><rect class=\"regrouped\" width=\"12\" height=\"12\"/></svg> machine step only "
             + "<svg width=\"24\" height=\"12\"><rect class=\"built\" width=\"24\" height=\"12\"/>"
             + "<rect class=\"command\" width=\"10\" height=\"12\"/><rect class=\"command\" x=\"10\" width=\"14\" height=\"12\"/></svg>"
             + " a script's commands inside its bar, each with its own time</p>";

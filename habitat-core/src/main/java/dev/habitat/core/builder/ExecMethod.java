@@ -73,27 +73,64 @@ public final class ExecMethod implements BuildMethod {
             progress.info("habitat: the base of a Dockerfile habitat is built with BuildKit (docker-exec cannot run a Dockerfile)");
             return dockerfileBase.run(job, progress);
         }
-        removeLeftovers(config.name(), progress);
         String from = job.fromImage() != null ? job.fromImage() : config.base().image();
-        ImageConfig parent = engine.imageConfig(from).orElseThrow(() -> HabitatException.ofEnvironment(
-                "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)", null));
+        ImageConfig parent = parentConfig(from);
         List<String> binds = binds(job.graph(), progress);
-        String name = CONTAINER_PREFIX + config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
         // Secrets are written from inside the container into a tmpfs (never committed), and only for their step.
         List<String> tmpfs = Secrets.usedBy(config).isEmpty() ? List.of() : List.of(Operation.SECRETS_DIR);
-        String container = engine.startIdleContainer(from, name, binds, tmpfs, job.network());
+        return inContainer(config.name(), from, binds, tmpfs, job.network(), progress, container -> runIn(container, parent, job, progress));
+    }
+
+    /**
+     * The machine step alone on a 12-final made for another machine: one container from it (no mounts: the step reads
+     * nothing but its build argument), the step's exec, one commit tagged 12-final.
+     */
+    @Override
+    public PhaseResult applyMachineStep(MachineStepJob job, BuildProgress progress) {
+        ImageConfig parent = parentConfig(job.image());
+        Stage stage = job.graph().lastStageOf(Phase.FINAL);
+        Instant start = Instant.now();
+        progress.phaseStarted(Phase.FINAL);
+        String imageId = inContainer(job.graph().config().name(), job.image(), List.of(), List.of(), job.network(), progress, container -> {
+            ExecImageState state = new ExecImageState(parent);
+            for (Operation op : job.graph().machineStep()) {
+                applyMachineOp(container, state, job.buildArgs(), stage, op, progress);
+            }
+            return commit(container, job.tag(), state);
+        });
+        Instant end = Instant.now();
+        PhaseResult r = new PhaseResult(Phase.FINAL, PhaseResult.Status.REGROUPED, Duration.between(start, end), imageId, job.tag(),
+                start, end, List.of(new StageTiming(stage.name() + " (machine step)", start, end, false)));
+        progress.phaseFinished(r);
+        return r;
+    }
+
+    private ImageConfig parentConfig(String from) {
+        return engine.imageConfig(from).orElseThrow(() -> HabitatException.ofEnvironment(
+                "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)", null));
+    }
+
+    /**
+     * Runs {@code work} in a build container of the habitat started from {@code from}, and removes the container
+     * afterwards (and at JVM shutdown, should the build be killed); leftovers of a killed earlier build go first.
+     */
+    private <T> T inContainer(String habitat, String from, List<String> binds, List<String> tmpfs, String network,
+                              BuildProgress progress, java.util.function.Function<String, T> work) {
+        removeLeftovers(habitat, progress);
+        String name = CONTAINER_PREFIX + habitat + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String container = engine.startIdleContainer(from, name, binds, tmpfs, network);
         Thread cleanup = new Thread(() -> engine.withOwnConnection(e -> e.removeContainer(container)),
                 "habitat-remove-build-container");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            return runIn(container, parent, job, progress);
+            return work.apply(container);
         } finally {
             try {
                 engine.removeContainer(container);
             } catch (RuntimeException e) {
                 // never hide the build's own failure; a later build removes it
                 progress.warn("cannot remove build container " + name + " now (" + Engine.rootCause(e)
-                        + "); the next build of " + config.name() + " removes it");
+                        + "); the next build of " + habitat + " removes it");
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -160,6 +197,12 @@ public final class ExecMethod implements BuildMethod {
             for (Operation op : stage.operations()) {
                 apply(container, state, job, stage, op, progress);
             }
+            if (current == Phase.FINAL && job.graph().lastStageOf(current) == stage) {
+                // the machine step ends 12-final's last stage, as the rendered Dockerfile has it
+                for (Operation op : job.graph().machineStep()) {
+                    applyMachineOp(container, state, job.buildArgs(), stage, op, progress);
+                }
+            }
             stages.add(new StageTiming(stage.name(), stageStart, Instant.now(), false));
             if (job.graph().lastStageOf(current) == stage) {
                 state.labels.putAll(DockerfileRenderer.phaseLabels(job.graph(), job.hashes().get(current)));
@@ -175,9 +218,7 @@ public final class ExecMethod implements BuildMethod {
         }
         String imageId = null;
         if (job.tag() != null) {
-            int colon = job.tag().lastIndexOf(':');
-            imageId = engine.commit(container, job.tag().substring(0, colon), job.tag().substring(colon + 1),
-                    ExecImageState.changes(state, engine.info().product() == EngineInfo.Product.PODMAN));
+            imageId = commit(container, job.tag(), state);
         }
         Instant end = Instant.now();
         PhaseResult r = new PhaseResult(job.last(), PhaseResult.Status.BUILT, Duration.between(phaseStart, end),
@@ -187,14 +228,53 @@ public final class ExecMethod implements BuildMethod {
         return results;
     }
 
+    /** Commits the container as {@code tag} with the image config the operations left; returns the image id. */
+    private String commit(String container, String tag, ExecImageState state) {
+        int colon = tag.lastIndexOf(':');
+        return engine.commit(container, tag.substring(0, colon), tag.substring(colon + 1),
+                ExecImageState.changes(state, engine.info().product() == EngineInfo.Product.PODMAN));
+    }
+
+    /**
+     * One operation of the machine step ({@link StageGraph#machineStep()}), with this machine's build arguments: at the
+     * end of 12-final's last stage in a build, or alone on a 12-final made for another machine.
+     */
+    private void applyMachineOp(String container, ExecImageState s, Map<String, String> buildArgs, Stage stage, Operation op,
+                                BuildProgress progress) {
+        if (op instanceof Operation.DeclareArg a) {
+            declareArg(s, buildArgs, a);
+        } else if (op instanceof Operation.RunCommand r) {
+            run(container, s, stage, op, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
+        } else if (op instanceof Operation.SetUser u) {
+            s.user = u.user();
+        } else if (op instanceof Operation.LabelFromArg l) {
+            labelFromArg(s, l);
+        } else {
+            throw new IllegalStateException("the machine step has no " + op);
+        }
+    }
+
+    private static void declareArg(ExecImageState s, Map<String, String> buildArgs, Operation.DeclareArg a) {
+        String v = buildArgs.get(a.name());
+        if (v != null) {
+            s.args.put(a.name(), v);
+        }
+    }
+
+    /** As {@code LABEL k="${ARG:-absent}"}: the argument's value, or {@code absent} when it is unset or empty. */
+    private static void labelFromArg(ExecImageState s, Operation.LabelFromArg l) {
+        String v = s.args.get(l.arg());
+        s.labels.put(l.label(), v == null || v.isEmpty() ? l.absent() : v);
+    }
+
     private void apply(String container, ExecImageState s, SegmentJob job, Stage stage, Operation op, BuildProgress progress) {
         if (op instanceof Operation.RunCommand r) {
-            run(container, s, job, stage, op, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
+            run(container, s, stage, op, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
         } else if (op instanceof Operation.RunScript rs) {
             put(container, "/", scriptTar(job.context().directory().resolve(rs.contextDir())));
             writeSecrets(container, s, job.secrets(), rs.secrets(), rs.user());
             try {
-                run(container, s, job, stage, op, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
+                run(container, s, stage, op, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
             } finally {
                 removeSecrets(container, s, rs.secrets());
             }
@@ -202,7 +282,7 @@ public final class ExecMethod implements BuildMethod {
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
             put(container, "/", sourceTar(job, c.source(), DockerfileRenderer.COPY_MOUNT, false));
             String script = DockerfileRenderer.homeCopyScript(c);
-            run(container, s, job, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
+            run(container, s, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
             rootShell(container, s, "rm -rf " + DockerfileRenderer.COPY_MOUNT);
         } else if (op instanceof Operation.Copy c) {
             copy(container, s, job, c);
@@ -221,10 +301,9 @@ public final class ExecMethod implements BuildMethod {
         } else if (op instanceof Operation.SetCmd cmd) {
             s.cmd = cmd.argv();
         } else if (op instanceof Operation.DeclareArg a) {
-            String v = job.buildArgs().get(a.name());
-            if (v != null) {
-                s.args.put(a.name(), v);
-            }
+            declareArg(s, job.buildArgs(), a);
+        } else if (op instanceof Operation.LabelFromArg l) {
+            labelFromArg(s, l);
         } else if (op instanceof Operation.CopyFromStage c) {
             Stage side = job.graph().stageNamed(c.stage()).orElseThrow(() -> new IllegalStateException("no side stage " + c.stage()));
             for (Operation sideOp : side.operations()) {
@@ -234,7 +313,7 @@ public final class ExecMethod implements BuildMethod {
             String script = DockerfileRenderer.cloneScript(clone);
             writeSecrets(container, s, job.secrets(), clone.secrets(), "root");
             try {
-                run(container, s, job, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
+                run(container, s, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
             } finally {
                 removeSecrets(container, s, clone.secrets());
             }
@@ -257,7 +336,7 @@ public final class ExecMethod implements BuildMethod {
     }
 
     /** Runs one step; a non-zero exit fails the build with the same report as the BuildKit method. */
-    private void run(String container, ExecImageState s, SegmentJob job, Stage stage, Operation op, String user, List<String> argv,
+    private void run(String container, ExecImageState s, Stage stage, Operation op, String user, List<String> argv,
                      String command, BuildProgress progress) {
         Deque<String> last = new ArrayDeque<>();
         int code = engine.exec(container, user, s.workdir == null ? "/" : s.workdir, s.execEnv(), argv, line -> {

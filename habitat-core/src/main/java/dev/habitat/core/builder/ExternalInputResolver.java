@@ -6,6 +6,7 @@ import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.plan.ExternalInputs;
+import dev.habitat.core.plan.MachineFacts;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
@@ -24,12 +25,24 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * Finds what the config cannot say: the base image's id, each repo's remote head commit (with JGit, no
- * git binary: an upstream change rebuilds repos and nothing else), and the docker socket's group id.
+ * git binary: an upstream change rebuilds repos and nothing else), and the machine's facts (the docker socket's
+ * group id), which no hash covers.
  */
 public final class ExternalInputResolver {
+    /** The machine's facts for an engine address (the docker socket's group); tests give their own. */
+    private final Function<String, MachineFacts> machine;
+
+    public ExternalInputResolver() {
+        this(ExternalInputResolver::machineFacts);
+    }
+
+    ExternalInputResolver(Function<String, MachineFacts> machine) {
+        this.machine = machine;
+    }
 
     public ExternalInputs resolve(HabitatConfig config, Engine engine, BuildProgress progress, Secrets secrets) {
         // remotes are asked a few at a time, beside the engine: a no-op build waits for the slowest, not for their
@@ -50,7 +63,7 @@ public final class ExternalInputResolver {
             for (var head : heads) {
                 revisions.add(Optional.of(Completions.join(head)));
             }
-            return new ExternalInputs(baseId, revisions, dockerSocketGid(engine.host()));
+            return new ExternalInputs(baseId, revisions, machine.apply(engine.host()));
         } finally {
             if (askers != null) {
                 askers.shutdownNow();
@@ -110,6 +123,11 @@ public final class ExternalInputResolver {
         throw HabitatException.ofHabitat("repository " + repo.url() + " has no "
                 + (repo.branch() == null ? "default branch (HEAD)" : "branch '" + repo.branch() + "'")
                 + " (" + repo.origin() + "). Fix the branch name or push it.");
+    }
+
+    /** The facts of this machine that enter the image, for the engine at {@code host}. */
+    static MachineFacts machineFacts(String host) {
+        return new MachineFacts(dockerSocketGid(host));
     }
 
     /**

@@ -38,8 +38,9 @@ import java.util.stream.Collectors;
  * snapshot as the phase ends; docker-exec commits one container per phase. Either way every snapshot is
  * exactly its predecessor plus its own steps, and a build resumes from the newest valid snapshot. verify and
  * test run before {@code 12-final} is tagged, so a final snapshot exists only when both passed. When the
- * final (or target) snapshot is valid, no build is started. Both methods share this logic, so they skip,
- * resume and rebuild alike.
+ * final (or target) snapshot is valid, no build is started; a valid 12-final made for another machine (its
+ * {@code habitat.machine.*} labels differ from this machine's {@link dev.habitat.core.plan.MachineFacts}) gets the
+ * machine step alone. Both methods share this logic, so they skip, resume, regroup and rebuild alike.
  */
 public final class HabitatBuilder {
     /** The first lines of the Dockerfile a build leaves in {@code target/habitat/<name>}. */
@@ -49,16 +50,23 @@ public final class HabitatBuilder {
     private final Engine engine;
     private final BuildProgress progress; // unmasked: builds with secrets wrap it
     private final BuildMethod method;
+    private final ExternalInputResolver inputs;
 
     public HabitatBuilder(Engine engine, BuildMethod method, BuildProgress progress) {
+        this(engine, method, progress, new ExternalInputResolver());
+    }
+
+    /** With {@code inputs} finding the external inputs and machine facts (tests give a machine of their own). */
+    HabitatBuilder(Engine engine, BuildMethod method, BuildProgress progress, ExternalInputResolver inputs) {
         this.engine = engine;
         this.method = method;
         this.progress = progress;
+        this.inputs = inputs;
     }
 
     /** The phase hashes a build would compare with the snapshots: config plus external inputs. */
     public Map<Phase, PhaseHash> currentHashes(StageGraph graph, Path outputDirectory, Secrets secrets) {
-        ExternalInputs external = new ExternalInputResolver().resolve(graph.config(), engine, progress, secrets);
+        ExternalInputs external = inputs.resolve(graph.config(), engine, progress, secrets);
         return new PhaseHasher(outputDirectory).hash(graph, external);
     }
 
@@ -92,7 +100,7 @@ public final class HabitatBuilder {
         Instant t0 = Instant.now();
         HabitatConfig config = graph.config();
         progress.info("habitat: engine " + engine.ping() + " at " + engine.address());
-        ExternalInputs external = new ExternalInputResolver().resolve(config, engine, progress, options.secrets());
+        ExternalInputs external = inputs.resolve(config, engine, progress, options.secrets());
         Map<Phase, PhaseHash> hashes = new PhaseHasher(options.outputDirectory()).hash(graph, external);
         Snapshots snapshots = new Snapshots(config.imageRepository(), hashes, engine::inspectImage);
         Phase target = options.target();
@@ -121,6 +129,12 @@ public final class HabitatBuilder {
             }
         }
         if (resume.isPresent() && resume.get() == target) {
+            // a 12-final whose content is current but made for another machine (pulled from a teammate, or the socket's
+            // group changed since) gets the machine step alone: no phase is rebuilt, verify and test do not run again
+            List<String> otherMachine = target == Phase.FINAL ? snapshots.machineDifferences(target, external.machine()) : List.of();
+            if (!otherMachine.isEmpty()) {
+                return applyMachineStep(graph, options, progress, snapshots, pulled, external, otherMachine, shared, t0);
+            }
             progress.info("habitat: " + snapshots.tag(target) + " is up to date; nothing to build");
             BuildSummary summary = new BuildSummary(config.name(), reused(snapshots, target, pulled), true,
                     Duration.between(t0, Instant.now()), snapshots.tag(target));
@@ -218,6 +232,43 @@ public final class HabitatBuilder {
     }
 
     /**
+     * The machine step alone on a 12-final whose hashes are current and whose machine labels differ from this machine's
+     * facts; the result is tagged 12-final (the one it started from keeps its tag if the step fails: its content is
+     * current). The report gives 12-final the status {@code regrouped}, and the phases before it as reused or pulled.
+     */
+    private BuildSummary applyMachineStep(StageGraph graph, BuildOptions options, BuildProgress progress, Snapshots snapshots,
+                                          Set<Phase> pulled, ExternalInputs external, List<String> otherMachine,
+                                          SharedSnapshots shared, Instant t0) {
+        HabitatConfig config = graph.config();
+        String tag = snapshots.tag(Phase.FINAL);
+        Path outDir = options.outputDirectory().resolve(config.name());
+        progress.info("habitat: " + tag + " has the current hashes but was made for another machine (" + String.join(", ", otherMachine)
+                + "): applying only the machine step (the docker socket's group) with the " + method.name() + " method; no phase is rebuilt");
+        List<PhaseResult> results = new ArrayList<>(reused(snapshots, Phase.TEST, pulled));
+        String network = options.network() != null ? options.network() : config.network();
+        MachineStepJob job = new MachineStepJob(graph, tag, tag, external.machine().buildArgs(), network, options.outputDirectory());
+        PhaseResult finalResult;
+        try {
+            finalResult = method.applyMachineStep(job, progress);
+        } catch (BuildFailedException e) {
+            results.add(new PhaseResult(Phase.FINAL, PhaseResult.Status.FAILED, Duration.ZERO, null, null));
+            report(outDir, config.name(), t0, false, results, List.of(), options.secrets().mask(e.getMessage()), null, progress);
+            throw e;
+        } catch (RuntimeException e) {
+            if (e instanceof HabitatException || !engine.responds()) {
+                throw e;
+            }
+            throw engineFailure(e, Phase.FINAL);
+        }
+        snapshots.forget(Phase.FINAL);
+        results.add(finalResult);
+        BuildSummary summary = new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), tag);
+        report(outDir, config.name(), t0, false, results, List.of(), null, null, progress);
+        share(shared, snapshots, summary, options.sharing(), progress);
+        return summary;
+    }
+
+    /**
      * A request that failed while the engine still answers, as one message: the phase, the engine and its own words,
      * and the way out (a known engine difference's, else where to look). Never the client library's exception.
      */
@@ -244,6 +295,9 @@ public final class HabitatBuilder {
     /**
      * After a build that ended well: with push, the snapshots it made or reused go to the registry (those it pulled
      * are there already); the final image gets the user's name, and with push goes to that name's registry.
+     * 12-final goes as it is here, its content with this machine's step on top, under its tag of the machine-independent
+     * hash. That tag is put once (a later push of the same content, from any machine, finds it there and sends nothing),
+     * and whoever pulls it applies their own machine step on it ({@link #applyMachineStep}).
      */
     private void share(SharedSnapshots shared, Snapshots snapshots, BuildSummary summary, Sharing sharing, BuildProgress progress) {
         if (sharing.push() && shared != null) {
@@ -345,7 +399,7 @@ public final class HabitatBuilder {
 
     private static Map<String, String> buildArgs(ExternalInputs external, HabitatConfig config) {
         Map<String, String> args = new LinkedHashMap<>(config.base().buildArgs());
-        external.dockerGroupGid().ifPresent(g -> args.put(Planner.DOCKER_GID_ARG, g));
+        args.putAll(external.machine().buildArgs()); // read by the machine step only, at the end of 12-final
         for (int i = 0; i < config.repos().size(); i++) {
             int index = i;
             external.repoRevision(i).ifPresent(rev -> args.put(Planner.repoRevisionArg(index), rev));

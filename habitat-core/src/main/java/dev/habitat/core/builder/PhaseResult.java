@@ -34,6 +34,11 @@ public record PhaseResult(Phase phase, Status status, Duration duration, String 
          * a valid final snapshot exists only when both passed as it was built.
          */
         PASSED,
+        /**
+         * 12-final when its content was current (reused or pulled: its hashes match) but made for another machine: only
+         * the machine step ran on it (this machine's docker socket group); no phase was built.
+         */
+        REGROUPED,
         /** It failed. */
         FAILED;
 
@@ -43,7 +48,11 @@ public record PhaseResult(Phase phase, Status status, Duration duration, String 
 
         /** What the label alone leaves out, for the statuses that need it; empty otherwise. */
         public String note() {
-            return this == PASSED ? "ran when " + Phase.FINAL.tagSuffix() + " was built; no snapshot of its own" : "";
+            return switch (this) {
+                case PASSED -> "ran when " + Phase.FINAL.tagSuffix() + " was built; no snapshot of its own";
+                case REGROUPED -> "content current (reused or pulled); only the machine step ran: this machine's docker socket group";
+                default -> "";
+            };
         }
     }
 }

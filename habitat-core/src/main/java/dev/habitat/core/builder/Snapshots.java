@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.ImageInfo;
+import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.render.DockerfileRenderer;
 import java.util.ArrayList;
@@ -63,6 +64,15 @@ public final class Snapshots {
             }
         }
         return true;
+    }
+
+    /**
+     * How the snapshot of {@code p} differs from this machine's facts (its {@code habitat.machine.*} labels), one entry
+     * per fact; empty when it was made for this machine or does not exist. Only 12-final carries them: a snapshot
+     * whose hashes are valid but whose machine differs needs the machine step alone, not a rebuild.
+     */
+    public List<String> machineDifferences(Phase p, MachineFacts machine) {
+        return image(p).map(img -> machine.differencesFrom(img.labels())).orElse(List.of());
     }
 
     /** The newest snapshotted phase at or before {@code limit} whose snapshot is valid. */

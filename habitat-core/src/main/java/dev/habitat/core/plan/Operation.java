@@ -168,6 +168,16 @@ public sealed interface Operation {
     }
 
     /**
+     * The image label {@code label} set to build argument {@code arg}'s value, or {@code absent} when it is not given
+     * (the machine step records the machine's facts so: {@code LABEL k="${ARG:-none}"}, or the exec commit's label).
+     */
+    record LabelFromArg(String label, String arg, String absent) implements Operation {
+        public String canonical() {
+            return "label " + label + "=${" + arg + ":-" + absent + "}";
+        }
+    }
+
+    /**
      * Replace {@code path} with the same path of side stage {@code stage} (owner, mode and times kept). The
      * docker-exec method runs that stage's operations in place instead.
      */

@@ -24,6 +24,8 @@ public final class PhaseListing {
                 b.append(String.format("      stage %-16s %s%n", s.name(), describe(s)));
             }
         }
+        // not a phase and not hashed: applied last, with this machine's facts
+        b.append(String.format("    machine step (no hash, after 12-final's content): %s%n", machineStep(h)));
         for (String w : h.graph().warnings()) {
             b.append("warning: ").append(w).append('\n');
         }
@@ -57,6 +59,8 @@ public final class PhaseListing {
             phases.add(m);
         }
         root.put("phases", phases);
+        root.put("machineStep", h.graph().machineStep().stream().filter(o -> !(o instanceof Operation.DeclareArg))
+                .map(PhaseListing::summary).toList());
         root.put("warnings", h.graph().warnings());
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
@@ -75,6 +79,11 @@ public final class PhaseListing {
         List<String> ops = s.operations().stream().filter(o -> !(o instanceof Operation.DeclareArg))
                 .map(PhaseListing::summary).toList();
         return role + (ops.isEmpty() ? "(nothing to do)" : String.join("; ", ops));
+    }
+
+    private static String machineStep(PlannedHabitat h) {
+        return String.join("; ", h.graph().machineStep().stream().filter(o -> !(o instanceof Operation.DeclareArg))
+                .map(PhaseListing::summary).toList());
     }
 
     static String summary(Operation op) {
@@ -96,6 +105,8 @@ public final class PhaseListing {
             return "cmd " + c.argv();
         } else if (op instanceof Operation.DeclareArg a) {
             return "build argument " + a.name();
+        } else if (op instanceof Operation.LabelFromArg l) {
+            return "label " + l.label() + " from build argument " + l.arg();
         } else if (op instanceof Operation.CopyFromStage c) {
             return c.path() + " from " + c.stage();
         } else if (op instanceof Operation.CloneRepo c) {

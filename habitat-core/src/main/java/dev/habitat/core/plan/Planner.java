@@ -65,7 +65,7 @@ public final class Planner {
                 from = phase.phaseName();
             }
         }
-        return new StageGraph(config, stages, baseDockerfile, config.base().buildArgs(), warnings);
+        return new StageGraph(config, stages, baseDockerfile, config.base().buildArgs(), warnings, machineStep(config));
     }
 
     // ---- repos as side stages -----------------------------------------------------------------------
@@ -177,16 +177,35 @@ public final class Planner {
                     + "; for g in sudo docker; do if getent group \"$g\" >/dev/null; then usermod -aG \"$g\" " + q + "; fi; done",
                     "create user " + u));
         }
-        // Runtime discovery kept where it is genuinely needed: the host docker socket's group.
-        ops.add(new Operation.DeclareArg(DOCKER_GID_ARG));
-        String user = c.user();
-        String addUser = user.equals("root") ? "" : " && usermod -aG \"$g\" " + Shell.quote(user);
-        ops.add(new Operation.RunCommand("root", "if [ -n \"${" + DOCKER_GID_ARG + ":-}\" ]; then g=$(getent group \"$"
-                + DOCKER_GID_ARG + "\" | cut -d: -f1); if [ -z \"$g\" ]; then if getent group docker >/dev/null; then groupmod -g \"$"
-                + DOCKER_GID_ARG + "\" docker; else groupadd -g \"$" + DOCKER_GID_ARG + "\" docker; fi; g=docker; fi" + addUser
-                + "; fi", "give " + user + " the docker socket's group (when " + DOCKER_GID_ARG + " is set)"));
         return ops;
     }
+
+    /**
+     * The machine step: give USER the docker socket's group ({@link #DOCKER_GID_ARG}: reuse the group with that id, else
+     * create or renumber {@code docker}) and record the fact as a label. It runs last, after 12-final's content, so no
+     * phase depends on the machine. It first puts back the group files as they were before any machine step (kept in
+     * {@link #MACHINE_STEP_STATE} by the first), so applied again on a 12-final made for another machine it leaves what a
+     * build on this machine leaves, not the other machine's group as well.
+     */
+    private List<Operation> machineStep(HabitatConfig c) {
+        String user = c.user();
+        String addUser = user.equals("root") ? "" : " && usermod -aG \"$g\" " + Shell.quote(user);
+        String arg = "\"$" + DOCKER_GID_ARG + "\"";
+        String restore = "d=" + MACHINE_STEP_STATE + "; if [ -d \"$d\" ]; then for f in group gshadow; do if [ -f \"$d/$f\" ]; then "
+                + "cp -p \"$d/$f\" \"/etc/$f\"; fi; done; else mkdir -p \"$d\" && for f in group gshadow; do if [ -f \"/etc/$f\" ]; then "
+                + "cp -p \"/etc/$f\" \"$d/$f\"; fi; done; fi";
+        String join = "if [ -n \"${" + DOCKER_GID_ARG + ":-}\" ]; then g=$(getent group " + arg + " | cut -d: -f1); if [ -z \"$g\" ]; then "
+                + "if getent group docker >/dev/null; then groupmod -g " + arg + " docker; else groupadd -g " + arg + " docker; fi; "
+                + "g=docker; fi" + addUser + "; fi";
+        return List.of(new Operation.DeclareArg(DOCKER_GID_ARG),
+                new Operation.RunCommand("root", "set -e; " + restore + "; " + join,
+                        "machine step: give " + user + " the docker socket's group (when " + DOCKER_GID_ARG + " is set)"),
+                new Operation.SetUser(user),
+                new Operation.LabelFromArg(MachineFacts.LABEL_DOCKER_GID, DOCKER_GID_ARG, MachineFacts.NONE));
+    }
+
+    /** Where the first machine step keeps the group files as 12-final's content left them. */
+    public static final String MACHINE_STEP_STATE = "/var/lib/habitat/machine-step";
 
     /** 2020-01-01T00:00:00Z: the account date useradd records (lastchg), instead of the day of the build. */
     static final long FIXED_DATE = 1_577_836_800L;

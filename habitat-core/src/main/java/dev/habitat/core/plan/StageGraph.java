@@ -13,11 +13,15 @@ import java.util.Optional;
  *
  * @param baseDockerfile the habitat's own Dockerfile text, placed before the stages, or null
  * @param warnings       things the plan noticed that do not stop a build (e.g. an undefined SYSTEM_PATH)
+ * @param machineStep    what applies the building machine's facts ({@link MachineFacts}): run after the operations of
+ *                       12-final's last stage, in that stage, and again alone on a 12-final made for another machine.
+ *                       No phase hash covers it.
  */
 public record StageGraph(HabitatConfig config, List<Stage> stages, String baseDockerfile, Map<String, String> buildArgs,
-                         List<String> warnings) {
+                         List<String> warnings, List<Operation> machineStep) {
     public StageGraph {
         stages = List.copyOf(stages);
+        machineStep = List.copyOf(machineStep);
         buildArgs = Map.copyOf(buildArgs);
         warnings = List.copyOf(warnings);
     }

@@ -149,7 +149,7 @@ class BuildReportBrowserTest {
         List<String> colours = layout.get("bars").findValuesAsText("cls");
         assertTrue(colours.containsAll(List.of("built", "cached", "failed")), colours.toString());
 
-        assertEquals(List.of("built", "cached", "failed", "snapshot", "built", "command", "command"),
+        assertEquals(List.of("built", "cached", "failed", "snapshot", "regrouped", "built", "command", "command"),
                 layout.get("legend").findValuesAsText("cls"));
         layout.get("legend").forEach(swatch -> assertTrue(swatch.get("right").asDouble() - swatch.get("left").asDouble() > 0, swatch.toString()));
         assertTrue(layout.get("legendText").asText().contains("cached (BuildKit's cache)"), layout.toString());

@@ -22,12 +22,14 @@ import java.util.regex.Pattern;
 
 /**
  * An engine that holds tagged images in memory, for unit tests of the orchestration: images are what a
- * {@link FakeMethod} (or a test) puts there, tags and untags are recorded. What a build method alone would ask
- * (containers, BuildKit builds, registries) fails the test: the orchestration must not ask it.
+ * {@link FakeMethod} (or a test) puts there, tags and untags are recorded; pulls and pushes go to an in-memory registry.
+ * What a build method alone would ask (containers, BuildKit builds) fails the test: the orchestration must not ask it.
  */
 final class FakeEngine implements Engine {
     final Map<String, ImageInfo> images = new TreeMap<>();
     final List<String> removedTags = new ArrayList<>();
+    /** The registry the engine pulls from and pushes to, by full reference (one for every machine of a test). */
+    final Map<String, ImageInfo> registry = new TreeMap<>();
     boolean answers = true;
     /** A build container's create request, as a build method asks for it. */
     record ContainerRequest(String image, String name, List<String> binds, List<String> tmpfs, String network) {}
@@ -159,17 +161,23 @@ final class FakeEngine implements Engine {
 
     @Override
     public TransferResult pull(String ref, RegistryAuth auth) {
-        throw notForTheOrchestration("pull");
+        ImageInfo there = registry.get(ref);
+        if (there == null) {
+            return TransferResult.failed(404, "manifest for " + ref + " not found: manifest unknown");
+        }
+        images.put(ref, there);
+        return TransferResult.done(1000);
     }
 
     @Override
     public TransferResult inRegistry(String ref, RegistryAuth auth) {
-        throw notForTheOrchestration("inRegistry");
+        return registry.containsKey(ref) ? TransferResult.done(0) : TransferResult.failed(404, "manifest unknown: manifest unknown");
     }
 
     @Override
     public TransferResult push(String ref, RegistryAuth auth) {
-        throw notForTheOrchestration("push");
+        registry.put(ref, images.get(ref));
+        return TransferResult.done(10);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.habitat.core.builder;
 
 import dev.habitat.core.Phase;
+import dev.habitat.core.plan.MachineFacts;
+import dev.habitat.core.plan.Planner;
 import dev.habitat.core.render.DockerfileRenderer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +12,8 @@ import java.util.Map;
 
 /**
  * A build method that "builds" a segment by tagging its snapshot in a {@link FakeEngine}, labelled as a real
- * build labels it (every phase's labels up to the snapshot's), and records each job it was given. It fails a
+ * build labels it (every phase's labels up to the snapshot's, and 12-final this machine's), and records each job it was
+ * given; the machine step alone tags a relabelled copy of the 12-final it is given. It fails a
  * step of {@link #failAt}, or loses the engine at {@link #loseEngineAt}, as told.
  */
 final class FakeMethod implements BuildMethod {
@@ -26,6 +29,20 @@ final class FakeMethod implements BuildMethod {
     @Override
     public String name() {
         return "fake";
+    }
+
+    /** The machine-step-only jobs the method was given. */
+    final List<MachineStepJob> machineSteps = new ArrayList<>();
+
+    /** Tags a copy of the image with this machine's labels, as the real step leaves them (its group in the label). */
+    @Override
+    public PhaseResult applyMachineStep(MachineStepJob job, BuildProgress progress) {
+        machineSteps.add(job);
+        Map<String, String> labels = new HashMap<>(engine.images.get(job.image()).labels());
+        labels.put(MachineFacts.LABEL_DOCKER_GID, job.buildArgs().getOrDefault(Planner.DOCKER_GID_ARG, MachineFacts.NONE));
+        labels.put(Snapshots.LABEL_METHOD, name());
+        String id = engine.put(job.tag(), labels);
+        return new PhaseResult(Phase.FINAL, PhaseResult.Status.REGROUPED, Duration.ofMillis(5), id, job.tag());
     }
 
     @Override
@@ -53,6 +70,10 @@ final class FakeMethod implements BuildMethod {
                 if (q.id() <= job.last().id()) {
                     labels.putAll(DockerfileRenderer.phaseLabels(job.graph(), job.hashes().get(q)));
                 }
+            }
+            if (job.last() == Phase.FINAL) {
+                // the machine step ends 12-final's last stage
+                labels.put(MachineFacts.LABEL_DOCKER_GID, job.buildArgs().getOrDefault(Planner.DOCKER_GID_ARG, MachineFacts.NONE));
             }
             labels.put(Snapshots.LABEL_METHOD, name());
             String id = engine.put(job.tag(), labels);

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.habitat.core.Fixture;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.EngineUnavailableException;
+import dev.habitat.core.plan.MachineFacts;
+import dev.habitat.core.plan.Planner;
+import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.plan.PlannedHabitat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +50,8 @@ class HabitatBuilderOrchestrationTest {
     Path dir;
     private final FakeEngine engine = new FakeEngine();
     private final FakeMethod method = new FakeMethod(engine);
+    /** The facts of the machine the next build runs on (its docker socket's group). */
+    private MachineFacts machine = MachineFacts.none();
     private final List<String> log = new ArrayList<>();
     private final BuildProgress progress = new BuildProgress() {
         public void info(String m) {
@@ -74,9 +79,36 @@ class HabitatBuilderOrchestrationTest {
     }
 
     private BuildSummary build(String config, Phase target, Phase rebuildFrom) {
+        return build(config, target, rebuildFrom, null);
+    }
+
+    private BuildSummary build(String config, Phase target, Phase rebuildFrom, Sharing sharing) {
         log.clear();
-        BuildOptions options = new BuildOptions(target, rebuildFrom, false, null, dir.resolve("target"), null, null);
-        return new HabitatBuilder(engine, method, progress).build(plan(config).graph(), options);
+        BuildOptions options = new BuildOptions(target, rebuildFrom, false, null, dir.resolve("target"), null, sharing);
+        return new HabitatBuilder(engine, method, progress, new ExternalInputResolver(host -> machine)).build(plan(config).graph(), options);
+    }
+
+    /** Each phase's status in the last build's report.json. */
+    private Map<String, String> reportedStatuses() throws java.io.IOException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        new ObjectMapper().readTree(dir.resolve("target/orchestrated/report.json").toFile()).get("phases")
+                .forEach(p -> out.put(p.get("phase").asText(), p.get("status").asText()));
+        return out;
+    }
+
+    /** The statuses of a build that built nothing: {@code before} for 1-base to 9-scripts, passed, passed, {@code last}. */
+    private static Map<String, String> statuses(String before, String last) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Phase p : Phase.values()) {
+            out.put(p.tagSuffix(), p == Phase.FINAL ? last : p.snapshotted() ? before : "passed");
+        }
+        return out;
+    }
+
+    private Map<String, String> idsOfSnapshots() {
+        Map<String, String> ids = new java.util.TreeMap<>();
+        engine.images.forEach((ref, img) -> ids.put(ref, img.id()));
+        return ids;
     }
 
     /** The phases of each job the method was given since {@code fromJob}, as {@code 1-base..7-repos}. */
@@ -210,6 +242,10 @@ class HabitatBuilderOrchestrationTest {
             public List<PhaseResult> run(SegmentJob job, BuildProgress p) {
                 throw failure;
             }
+
+            public PhaseResult applyMachineStep(MachineStepJob job, BuildProgress p) {
+                throw failure;
+            }
         };
         BuildOptions options = new BuildOptions(Phase.FINAL, null, false, null, dir.resolve("target"), null, null);
         HabitatException e = assertThrows(HabitatException.class,
@@ -230,5 +266,97 @@ class HabitatBuilderOrchestrationTest {
         assertTrue(labels.keySet().containsAll(hashLabels), labels.toString());
         assertNotEquals(labels.get("habitat.hash.scripts"),
                 plan(CONFIG.replace("echo one", "echo two")).hashes().get(Phase.SCRIPTS).hash());
+    }
+
+    /**
+     * The docker socket's group is a machine fact, not an input: a 12-final built on a machine whose socket has group 106
+     * is current on one whose socket has group 101 (same hashes), and gets only the machine step there: no phase job is
+     * sent, verify and test do not run, and the result (tagged 12-final) carries 101. Built again there: a no-op.
+     */
+    @Test
+    void aFinalMadeForAnotherSocketGroupGetsOnlyTheMachineStepThenIsUpToDate() throws Exception {
+        machine = new MachineFacts(java.util.Optional.of("106"));
+        build(CONFIG, Phase.FINAL, null);
+        Map<String, String> built = engine.images.get("habitat-orchestrated:12-final").labels();
+        assertEquals("106", built.get(MachineFacts.LABEL_DOCKER_GID), "a cold build ends with this machine's step");
+        assertEquals(Map.of(Planner.DOCKER_GID_ARG, "106"), Map.of(Planner.DOCKER_GID_ARG,
+                method.jobs.get(method.jobs.size() - 1).buildArgs().get(Planner.DOCKER_GID_ARG)));
+        Map<String, String> idsBefore = idsOfSnapshots();
+        int jobs = method.jobs.size();
+
+        machine = new MachineFacts(java.util.Optional.of("101"));
+        BuildSummary regrouped = build(CONFIG, Phase.FINAL, null);
+        assertEquals(jobs, method.jobs.size(), "no phase was sent to the method");
+        assertEquals(1, method.machineSteps.size());
+        MachineStepJob step = method.machineSteps.get(0);
+        assertEquals("habitat-orchestrated:12-final", step.image());
+        assertEquals("habitat-orchestrated:12-final", step.tag());
+        assertEquals(Map.of(Planner.DOCKER_GID_ARG, "101"), step.buildArgs());
+        Map<String, String> after = engine.images.get("habitat-orchestrated:12-final").labels();
+        assertEquals("101", after.get(MachineFacts.LABEL_DOCKER_GID));
+        for (Phase p : Phase.values()) {
+            assertEquals(built.get("habitat.hash." + p.phaseName()), after.get("habitat.hash." + p.phaseName()),
+                    "the hashes do not depend on the socket's group: " + p);
+        }
+        Map<String, String> idsAfter = idsOfSnapshots();
+        idsBefore.keySet().stream().filter(t -> !t.endsWith(":12-final"))
+                .forEach(t -> assertEquals(idsBefore.get(t), idsAfter.get(t), t + " was not touched"));
+        assertFalse(regrouped.upToDate());
+        assertEquals("habitat-orchestrated:12-final", regrouped.finalImage());
+        assertEquals(statuses("snapshot", "regrouped"), reportedStatuses());
+        assertTrue(log.contains("habitat: habitat-orchestrated:12-final has the current hashes but was made for another machine "
+                + "(habitat.machine.docker-gid is 106, here 101): applying only the machine step (the docker socket's group) with the "
+                + "fake method; no phase is rebuilt"), log.toString());
+
+        BuildSummary again = build(CONFIG, Phase.FINAL, null);
+        assertTrue(again.upToDate(), "machine and hashes match: nothing to do");
+        assertEquals(1, method.machineSteps.size(), "no machine step either");
+        assertEquals(jobs, method.jobs.size());
+        assertEquals(statuses("snapshot", "snapshot"), reportedStatuses());
+    }
+
+    /** An engine without a local socket (no group) takes a final made with one for another machine's, and the reverse. */
+    @Test
+    void noGroupIsAMachineFactToo() {
+        machine = new MachineFacts(java.util.Optional.of("106"));
+        build(CONFIG, Phase.FINAL, null);
+        machine = MachineFacts.none();
+        build(CONFIG, Phase.FINAL, null);
+        assertEquals(1, method.machineSteps.size());
+        assertEquals(Map.of(), method.machineSteps.get(0).buildArgs(), "no group to give");
+        assertEquals("none", engine.images.get("habitat-orchestrated:12-final").labels().get(MachineFacts.LABEL_DOCKER_GID));
+    }
+
+    /**
+     * Machine A (socket group 106) builds and pushes; machine B (group 101), with no snapshot, pulls A's 12-final by the
+     * machine-independent hash, accepts it and applies only its own machine step: every phase pulled or passed, 12-final
+     * regrouped. Pushing from B then sends nothing (the registry has that state's tag already).
+     */
+    @Test
+    void aFinalPulledFromAnotherMachineIsAcceptedAndRegroupedNotRebuilt() throws Exception {
+        Sharing push = new Sharing(ImageReference.parse("127.0.0.1:5000/team", false), null, true, null);
+        machine = new MachineFacts(java.util.Optional.of("106"));
+        build(CONFIG, Phase.FINAL, null, push);
+        assertEquals(10, engine.registry.size(), "A pushed its ten snapshots: " + engine.registry.keySet());
+        String pushedFinal = engine.registry.keySet().stream().filter(t -> t.contains(":12-final-")).findFirst().orElseThrow();
+        assertEquals("106", engine.registry.get(pushedFinal).labels().get(MachineFacts.LABEL_DOCKER_GID),
+                "12-final goes with the pusher's machine step");
+
+        // machine B: the same registry, no local snapshot, another socket group
+        snapshotTags().forEach(engine.images::remove);
+        int jobs = method.jobs.size();
+        machine = new MachineFacts(java.util.Optional.of("101"));
+        BuildSummary b = build(CONFIG, Phase.FINAL, null, push);
+        assertEquals(jobs, method.jobs.size(), "no phase was built");
+        assertEquals(1, method.machineSteps.size());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("habitat: pulled 12-final from 127.0.0.1:5000/team/habitat-orchestrated:12-final-")),
+                log.toString());
+        assertTrue(log.stream().noneMatch(l -> l.contains("does not carry the hashes")), "the pulled 12-final is accepted: " + log);
+        assertEquals(statuses("pulled", "regrouped"), reportedStatuses());
+        assertEquals("101", engine.images.get("habitat-orchestrated:12-final").labels().get(MachineFacts.LABEL_DOCKER_GID));
+        assertEquals("106", engine.registry.get(pushedFinal).labels().get(MachineFacts.LABEL_DOCKER_GID),
+                "the registry's tag is never moved: B's push found it there");
+        assertEquals(10, engine.registry.size());
+        assertEquals("habitat-orchestrated:12-final", b.finalImage());
     }
 }

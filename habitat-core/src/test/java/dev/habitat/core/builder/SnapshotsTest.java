@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.ImageInfo;
+import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.render.DockerfileRenderer;
 import java.util.EnumMap;
@@ -49,6 +50,28 @@ class SnapshotsTest {
             Phase p = Phase.parse(tag.substring(tag.indexOf(':') + 1)).orElseThrow();
             return present.contains(p) ? Optional.of(new ImageInfo("sha256:" + p.id(), labels(stored, p), 1, "now")) : Optional.empty();
         });
+    }
+
+    /**
+     * A 12-final made on a machine whose docker socket has group 106 is valid on one whose socket has group 101 (its
+     * hashes are machine-independent) and differs only in its machine label; on the machine it was made for it differs
+     * in nothing. A 12-final without the label (made before the machine step) differs too.
+     */
+    @Test
+    void aValidFinalOfAnotherMachineDiffersOnlyInItsMachineLabel() {
+        Map<Phase, PhaseHash> h = hashes("");
+        Map<String, String> madeOn106 = labels(h, Phase.FINAL);
+        madeOn106.putAll(new MachineFacts(Optional.of("106")).labels());
+        Snapshots s = new Snapshots("habitat-x", h, tag -> Optional.of(new ImageInfo("sha256:12", madeOn106, 1, "now")));
+        assertTrue(s.valid(Phase.FINAL));
+        assertEquals(List.of("habitat.machine.docker-gid is 106, here 101"), s.machineDifferences(Phase.FINAL, new MachineFacts(Optional.of("101"))));
+        assertEquals(List.of("habitat.machine.docker-gid is 106, here none"), s.machineDifferences(Phase.FINAL, MachineFacts.none()));
+        assertEquals(List.of(), s.machineDifferences(Phase.FINAL, new MachineFacts(Optional.of("106"))));
+
+        Snapshots unlabelled = new Snapshots("habitat-x", h, tag -> Optional.of(new ImageInfo("sha256:12", labels(h, Phase.FINAL), 1, "now")));
+        assertEquals(List.of("habitat.machine.docker-gid is absent, here none"), unlabelled.machineDifferences(Phase.FINAL, MachineFacts.none()));
+        Snapshots none = new Snapshots("habitat-x", h, tag -> Optional.empty());
+        assertEquals(List.of(), none.machineDifferences(Phase.FINAL, MachineFacts.none()), "no snapshot: nothing to compare (it is not valid)");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.habitat.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.Fixture;
 import dev.habitat.core.Phase;
@@ -10,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,14 +158,35 @@ class PhaseHasherTest {
         PlannedHabitat h = fixture().write("habitat/config.yaml", BASE).plan();
         PhaseHasher hasher = new PhaseHasher(null);
         Map<Phase, PhaseHash> none = hasher.hash(h.graph(), ExternalInputs.none());
-        Map<Phase, PhaseHash> repo = hasher.hash(h.graph(), new ExternalInputs(java.util.Optional.empty(),
-                java.util.List.of(java.util.Optional.of("abc123")), java.util.Optional.empty()));
-        Map<Phase, PhaseHash> gid = hasher.hash(h.graph(), new ExternalInputs(java.util.Optional.empty(),
-                java.util.List.of(), java.util.Optional.of("998")));
-        Map<Phase, PhaseHash> image = hasher.hash(h.graph(), new ExternalInputs(java.util.Optional.of("sha256:1"),
-                java.util.List.of(), java.util.Optional.empty()));
+        Map<Phase, PhaseHash> repo = hasher.hash(h.graph(), new ExternalInputs(Optional.empty(),
+                List.of(Optional.of("abc123")), MachineFacts.none()));
+        Map<Phase, PhaseHash> image = hasher.hash(h.graph(), new ExternalInputs(Optional.of("sha256:1"),
+                List.of(), MachineFacts.none()));
         assertEquals(from(Phase.REPOS), changed(none, repo));
-        assertEquals(from(Phase.USERS), changed(none, gid));
         assertEquals(from(Phase.BASE), changed(none, image));
+    }
+
+    /**
+     * Two machines whose docker sockets have other groups (or none: a remote engine) compute the same hashes, up to and
+     * including 12-final's: the group is applied by the machine step, which no hash covers. (Before, the group was an
+     * input of 2-users, so every hash from 2-users on was the machine's own.)
+     */
+    @Test
+    void theDockerSocketsGroupIsNoInputOfAnyPhase() {
+        PlannedHabitat h = fixture().write("habitat/config.yaml", BASE).plan();
+        PhaseHasher hasher = new PhaseHasher(null);
+        Map<Phase, PhaseHash> a = hasher.hash(h.graph(), new ExternalInputs(Optional.of("sha256:1"), List.of(),
+                new MachineFacts(Optional.of("106"))));
+        Map<Phase, PhaseHash> b = hasher.hash(h.graph(), new ExternalInputs(Optional.of("sha256:1"), List.of(),
+                new MachineFacts(Optional.of("101"))));
+        Map<Phase, PhaseHash> remote = hasher.hash(h.graph(), new ExternalInputs(Optional.of("sha256:1"), List.of(), MachineFacts.none()));
+        assertEquals(EnumSet.noneOf(Phase.class), changed(a, b));
+        assertEquals(EnumSet.noneOf(Phase.class), changed(a, remote));
+        assertEquals(a.get(Phase.FINAL).hash(), b.get(Phase.FINAL).hash());
+        // nor does the machine step's text enter a stage's inputs: it is not in any stage
+        assertTrue(h.graph().stages().stream().flatMap(s -> s.operations().stream())
+                .noneMatch(op -> op.canonical().contains(Planner.DOCKER_GID_ARG)), "no stage reads the socket's group");
+        assertTrue(a.values().stream().flatMap(p -> p.inputs().keySet().stream()).noneMatch(k -> k.contains("gid")), a.toString());
+        assertFalse(h.graph().machineStep().isEmpty(), "the graph still gives USER the socket's group, in the machine step");
     }
 }

@@ -96,6 +96,47 @@ class DockerfileRendererTest {
         assertTrue(fin.contains("USER dev\nWORKDIR /workspace\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"/bin/bash\"]\n"), fin);
     }
 
+    /**
+     * The docker socket's group is given last: at the end of the final stage, after 12-final's content (after verify
+     * and test), then USER back and the machine label from the build argument; nothing before reads the argument. Before,
+     * the step was in 2-users.
+     */
+    @Test
+    void aColdBuildGivesTheSocketsGroupLastInTheFinalStage() {
+        String df = render(Fixture.MINIMAL + "scripts:\n  - {run_as: dev, commands: [whoami]}\n");
+        int fin = df.indexOf("FROM test AS final\n");
+        assertTrue(fin > 0, df);
+        assertTrue(df.indexOf("ARG DOCKER_GROUP_GID") > fin, "declared in the final stage only: " + df);
+        String last = df.substring(fin);
+        String users = df.substring(df.indexOf("FROM base AS users"), df.indexOf("FROM users AS env"));
+        assertFalse(users.contains("DOCKER_GROUP_GID"), users);
+        List<String> order = List.of("CMD [\"/bin/bash\"]\n", "ARG DOCKER_GROUP_GID\nUSER root\n# machine step: give dev the docker socket's group",
+                "\nRUN set -e; d=/var/lib/habitat/machine-step; ",
+                "groupadd -g \"$DOCKER_GROUP_GID\" docker; fi; g=docker; fi && usermod -aG \"$g\" 'dev'; fi\nUSER dev\n"
+                        + "LABEL habitat.machine.docker-gid=\"${DOCKER_GROUP_GID:-none}\"\n",
+                "LABEL habitat.schema=");
+        int at = 0;
+        for (String part : order) {
+            int next = last.indexOf(part, at);
+            assertTrue(next >= at, "'" + part + "' after the step before it in:\n" + last);
+            at = next + part.length();
+        }
+        assertEquals(1, last.split("\nFROM ", -1).length, "the final stage is the last one: " + last);
+    }
+
+    /** On a 12-final made for another machine, the machine step alone: one stage FROM it, the same lines as a cold build's. */
+    @Test
+    void theMachineStepAloneIsOneStageFromTheFinalSnapshot() {
+        PlannedHabitat h = new Fixture(dir).write("habitat/config.yaml", Fixture.MINIMAL).plan();
+        String alone = new DockerfileRenderer().renderMachineStep(h.graph(), "habitat-demo:12-final");
+        String cold = new DockerfileRenderer().render(h.graph(), h.hashes());
+        String step = alone.substring(alone.indexOf("# machine step: this machine's facts"));
+        assertTrue(alone.contains("\nFROM habitat-demo:12-final AS final\n# machine step: this machine's facts"), alone);
+        assertTrue(cold.contains(step), "the same step as a cold build's end of final:\n" + step + "\n---\n" + cold);
+        assertEquals(1, alone.split("\nFROM ", -1).length - 1, alone);
+        assertFalse(alone.contains("habitat.hash."), "the hash labels stay those of the 12-final it starts from");
+    }
+
     @Test
     void cloneUsesTheGitCacheMountAndQuotesItsValues() {
         String df = render(Fixture.MINIMAL + """
