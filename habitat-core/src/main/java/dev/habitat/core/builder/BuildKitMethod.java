@@ -15,6 +15,7 @@ import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.render.DockerfileRenderer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,12 +185,12 @@ public final class BuildKitMethod implements BuildMethod {
         Instant start = Instant.now();
         progress.phaseStarted(Phase.FINAL);
         Path tar = null;
-        BuildSession session = null;
+        EngineSession session = null;
         BuildOutcome outcome;
         try {
             Files.createDirectories(workDir);
             try {
-                session = BuildSession.open(engine.sessionEndpoint(), job.graph().config().name() + "-machine-step",
+                session = engine.openSession(job.graph().config().name() + "-machine-step",
                         BuildSession.sharedKey(job.graph().config().name() + "-machine-step", workDir), secret -> null,
                         sessionDirs(workDir, List.of(), dockerfile));
             } catch (SessionRefusedException refused) {
@@ -206,7 +207,7 @@ public final class BuildKitMethod implements BuildMethod {
                         }
                     }));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the machine step's request in " + workDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the machine step's request in " + workDir + ": " + e.getMessage(), e);
         } finally {
             if (session != null) {
                 session.close();
