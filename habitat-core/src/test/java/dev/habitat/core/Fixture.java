@@ -44,7 +44,7 @@ public record Fixture(Path root) {
     }
 
     public PlannedHabitat plan() {
-        return PlannedHabitat.load(loader(), root, Path.of("habitat/config.yaml"), root.resolve("target"), ExternalInputs.none());
+        return PlannedHabitat.load(loader(), root, root.getFileSystem().getPath("habitat", "config.yaml"), root.resolve("target"), ExternalInputs.none());
     }
 
     public ConfigLoader loader() {

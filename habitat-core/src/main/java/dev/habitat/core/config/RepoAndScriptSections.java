@@ -1,5 +1,6 @@
 package dev.habitat.core.config;
 
+import dev.habitat.core.ImagePath;
 import static dev.habitat.core.config.SectionContext.ACCOUNT;
 import static dev.habitat.core.config.SectionContext.isNull;
 
@@ -95,7 +96,7 @@ final class RepoAndScriptSections {
             if (!ctx.checkAbsolutePath(pathText, p.location(), path + ".path", "repos path")) {
                 continue;
             }
-            String normalized = Path.of(pathText).normalize().toString();
+            String normalized = ImagePath.normalize(pathText);
             if (seenPaths.containsKey(normalized)) {
                 ctx.error(p, path + ".path", "path " + normalized + " is also the path of " + seenPaths.get(normalized),
                         "give every repository its own path");

@@ -1,5 +1,6 @@
 package dev.habitat.core.plan;
 
+import dev.habitat.core.ImagePath;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.FileSpec;
 import dev.habitat.core.config.HabitatConfig;
@@ -113,7 +114,7 @@ public final class Planner {
             "/etc", "/root", "/var/lib", "/run", "/tmp", "/var/cache/habitat-git");
 
     private static boolean notReadByGit(String dest) {
-        String d = Path.of(dest).normalize().toString();
+        String d = ImagePath.normalize(dest);
         return !d.equals("/") && READ_BY_GIT.stream().noneMatch(p -> d.equals(p) || d.startsWith(p + "/"));
     }
 

@@ -124,11 +124,19 @@ public final class ContextStager {
             for (SourceTree.Entry e : tree.getValue()) {
                 if (e.kind() == SourceTree.Kind.FILE) {
                     String path = tree.getKey().contextPath() + (e.relativePath().isEmpty() ? "" : "/" + e.relativePath());
-                    staged.put(path, e.hostPath().toFile().length());
+                    staged.put(path, sizeOf(e.hostPath()));
                 }
             }
         }
         return staged.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0; // unreadable: staging reports it
+        }
     }
 
     /** A warning for a context so large that every build of a phase that copies it is slowed by it. */
