@@ -8,6 +8,7 @@ import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.ImageConfig;
+import dev.habitat.core.plan.CacheMount;
 import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.StageGraph;
@@ -29,6 +30,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -78,28 +81,70 @@ public final class ExecMethod implements BuildMethod {
         ImageConfig parent = engine.imageConfig(from).orElseThrow(() -> HabitatException.ofEnvironment(
                 "image " + from + " is not present in the engine; the docker-exec method does not pull (build it, or load it first)", null));
         List<String> binds = binds(job.graph(), progress);
-        String name = CONTAINER_PREFIX + config.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
         // Secrets are written from inside the container into a tmpfs (never committed), and only for their step.
         List<String> tmpfs = Secrets.usedBy(config).isEmpty() ? List.of() : List.of(Operation.SECRETS_DIR);
-        String container = engine.startIdleContainer(from, name, binds, tmpfs, job.network());
-        Thread cleanup = new Thread(() -> engine.withOwnConnection(e -> e.removeContainer(container)),
+        BuildContainer container = new BuildContainer(config.name(), binds, tmpfs, job.network());
+        container.start(engine, from);
+        Thread cleanup = new Thread(() -> engine.withOwnConnection(e -> e.removeContainer(container.id)),
                 "habitat-remove-build-container");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return runIn(container, parent, job, progress);
         } finally {
             try {
-                engine.removeContainer(container);
+                engine.removeContainer(container.id);
             } catch (RuntimeException e) {
                 // never hide the build's own failure; a later build removes it
-                progress.warn("cannot remove build container " + name + " now (" + Engine.rootCause(e)
+                progress.warn("cannot remove build container " + container.name + " now (" + Engine.rootCause(e)
                         + "); the next build of " + config.name() + " removes it");
+            }
+            for (String image : container.switchImages) {
+                try {
+                    engine.removeTag(image);
+                } catch (RuntimeException kept) {
+                    // an image committed to switch containers that a snapshot is built on stays: it goes with the snapshot
+                }
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {
                 // the hook removes the container
             }
+        }
+    }
+
+    /**
+     * The build container of a segment: its binds and tmpfs mounts, and the package cache volumes mounted so far.
+     * A volume can only be mounted when a container is created, and a cache directory in a user's home can only be
+     * mounted once that user exists (a mount point made earlier would be the home useradd finds, root's); so when a
+     * script step needs a cache volume the container lacks, the container is committed (untagged, with the image
+     * state so far) and replaced by one from that image with the volume mounted too.
+     */
+    private static final class BuildContainer {
+        private final String habitat;
+        private final List<String> binds;
+        private final List<String> tmpfs;
+        private final String network;
+        /** Volume binds of the caches mounted, {@code volume:dir}. */
+        private final Set<String> cacheBinds = new LinkedHashSet<>();
+        /** Images committed to switch containers, for removal at the end. */
+        private final List<String> switchImages = new ArrayList<>();
+        /** Read by the shutdown hook, set by the build thread. */
+        private volatile String id;
+        private String name;
+
+        BuildContainer(String habitat, List<String> binds, List<String> tmpfs, String network) {
+            this.habitat = habitat;
+            this.binds = List.copyOf(binds);
+            this.tmpfs = List.copyOf(tmpfs);
+            this.network = network;
+        }
+
+        void start(Engine engine, String image) {
+            List<String> all = new ArrayList<>(binds);
+            all.addAll(cacheBinds);
+            name = CONTAINER_PREFIX + habitat + "-" + UUID.randomUUID().toString().substring(0, 8);
+            id = engine.startIdleContainer(image, name, all, tmpfs, network);
         }
     }
 
@@ -139,7 +184,7 @@ public final class ExecMethod implements BuildMethod {
         }
     }
 
-    private List<PhaseResult> runIn(String container, ImageConfig parent, SegmentJob job, BuildProgress progress) {
+    private List<PhaseResult> runIn(BuildContainer container, ImageConfig parent, SegmentJob job, BuildProgress progress) {
         ExecImageState state = new ExecImageState(parent);
         List<PhaseResult> results = new ArrayList<>();
         Phase current = null;
@@ -157,8 +202,13 @@ public final class ExecMethod implements BuildMethod {
             }
             state.args.clear(); // ARGs are scoped to their stage, as in a Dockerfile
             Instant stageStart = Instant.now();
+            List<CacheMount> caches = DockerfileRenderer.cachesOf(stage);
             for (Operation op : stage.operations()) {
-                apply(container, state, job, stage, op, progress);
+                if (!caches.isEmpty() && op instanceof Operation.RunScript rs && !rs.caches().isEmpty()) {
+                    mountCaches(container, state, caches);
+                    caches = List.of();
+                }
+                apply(container.id, state, job, stage, op, progress);
             }
             stages.add(new StageTiming(stage.name(), stageStart, Instant.now(), false));
             if (job.graph().lastStageOf(current) == stage) {
@@ -176,7 +226,7 @@ public final class ExecMethod implements BuildMethod {
         String imageId = null;
         if (job.tag() != null) {
             int colon = job.tag().lastIndexOf(':');
-            imageId = engine.commit(container, job.tag().substring(0, colon), job.tag().substring(colon + 1),
+            imageId = engine.commit(container.id, job.tag().substring(0, colon), job.tag().substring(colon + 1),
                     ExecImageState.changes(state, engine.info().product() == EngineInfo.Product.PODMAN));
         }
         Instant end = Instant.now();
@@ -240,6 +290,31 @@ public final class ExecMethod implements BuildMethod {
             }
         } else {
             throw new IllegalStateException("docker-exec cannot interpret " + op);
+        }
+    }
+
+    /**
+     * Before a stage's first script step with package caches: their mount points, as the BuildKit method makes them
+     * (same command); the container replaced by one that mounts their volumes too, when it lacks one; and each
+     * per-user volume's root owned by its user (BuildKit makes its cache root writable by mode, as it cannot know the
+     * uid). The volumes are never committed; the mount points are what the base had, or empty directories, as with
+     * BuildKit.
+     */
+    private void mountCaches(BuildContainer c, ExecImageState s, List<CacheMount> caches) {
+        rootShell(c.id, s, DockerfileRenderer.cacheMountPoints(caches));
+        List<String> missing = caches.stream().map(CacheMount::volumeBind).filter(b -> !c.cacheBinds.contains(b)).toList();
+        if (!missing.isEmpty()) {
+            String image = engine.commit(c.id, null, null, ExecImageState.changes(s, engine.info().product() == EngineInfo.Product.PODMAN));
+            c.switchImages.add(image);
+            String old = c.id;
+            c.cacheBinds.addAll(missing);
+            c.start(engine, image);
+            engine.removeContainer(old);
+        }
+        String chown = caches.stream().filter(m -> !m.owner().equals("root"))
+                .map(m -> "chown " + Shell.quote(m.owner() + ":") + " " + Shell.quote(m.target())).collect(Collectors.joining("; "));
+        if (!chown.isEmpty()) {
+            rootShell(c.id, s, chown);
         }
     }
 

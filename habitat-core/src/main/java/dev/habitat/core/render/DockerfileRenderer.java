@@ -6,6 +6,7 @@ import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
+import dev.habitat.core.plan.CacheMount;
 import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.PhaseHash;
@@ -97,9 +98,7 @@ public final class DockerfileRenderer {
                         .append(current.phaseName()).append(" hooks\n");
             }
             out.append("FROM ").append(from).append(" AS ").append(stage.name()).append('\n');
-            for (Operation op : stage.operations()) {
-                user = render(op, user, out);
-            }
+            user = renderOperations(stage, user, out);
             boolean lastOfPhase = graph.lastStageOf(current) == stage;
             if (current != Phase.FINAL && user != null && !user.equals("root")) {
                 out.append("USER root\n");
@@ -111,6 +110,70 @@ public final class DockerfileRenderer {
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * A stage's operations; before its first script step with package caches, one root step that creates their mount
+     * points (see {@link #cacheMountPoints}), so that BuildKit does not create them itself as root.
+     */
+    private String renderOperations(Stage stage, String user, StringBuilder out) {
+        List<CacheMount> caches = cachesOf(stage);
+        for (Operation op : stage.operations()) {
+            if (!caches.isEmpty() && op instanceof Operation.RunScript s && !s.caches().isEmpty()) {
+                user = switchUser("root", user, out);
+                out.append("# package cache mount points (what the base had, else empty directories owned by the script's user)\n")
+                        .append("RUN ").append(cacheMountPoints(caches)).append('\n');
+                caches = List.of();
+            }
+            user = render(op, user, out);
+        }
+        return user;
+    }
+
+    /** The cache mounts of a stage's script steps, each directory once (the first script naming it decides its owner). */
+    public static List<CacheMount> cachesOf(Stage stage) {
+        Map<String, CacheMount> byTarget = new LinkedHashMap<>();
+        for (Operation op : stage.operations()) {
+            if (op instanceof Operation.RunScript s) {
+                s.caches().forEach(c -> byTarget.putIfAbsent(c.target(), c));
+            }
+        }
+        return List.copyOf(byTarget.values());
+    }
+
+    /**
+     * Creates each cache directory the image lacks, with its missing parents, owned by the cache's owner (as the
+     * script would have made them), and leaves existing ones as they are. Run as root before the script steps that
+     * mount them, by both methods: BuildKit would otherwise create a missing mount point as root (Docker 20.10 keeps
+     * it in the layer, so {@code ~/.cache} would end up root's; newer BuildKit removes it), and docker-exec's
+     * volumes need their mount points before the container that mounts them starts. What the caches hold never
+     * reaches the image: the mounts hide these directories while the scripts run.
+     */
+    public static String cacheMountPoints(List<CacheMount> caches) {
+        StringBuilder s = new StringBuilder("set -e");
+        for (CacheMount c : caches) {
+            s.append("; t=").append(Shell.quote(c.target()))
+                    .append("; top=$t; first=; while [ ! -e \"$top\" ]; do first=$top; top=$(dirname \"$top\"); done; mkdir -p \"$t\"");
+            if (!c.owner().equals("root")) {
+                s.append("; if [ -n \"$first\" ]; then chown -R ").append(Shell.quote(c.owner() + ":")).append(" \"$first\"; fi");
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * BuildKit cache mounts of a script step: one per cache directory, by its per-habitat id. A per-user cache is
+     * created mode 0777: BuildKit takes only numeric uid/gid, and the script user's uid is decided by useradd (and
+     * the base image's users) while the build runs, so the step's user could not write into a root-owned cache; the
+     * mode only applies to the cache's own root, which no image sees.
+     */
+    static String cacheMounts(List<CacheMount> caches) {
+        StringBuilder b = new StringBuilder();
+        for (CacheMount c : caches) {
+            b.append("--mount=type=cache,id=").append(c.id()).append(",target=").append(c.target())
+                    .append(",sharing=").append(c.sharing()).append(c.owner().equals("root") ? "" : ",mode=0777").append(' ');
+        }
+        return b.toString();
     }
 
     private String render(Operation op, String user, StringBuilder out) {
@@ -129,7 +192,7 @@ public final class DockerfileRenderer {
                     out.append("#   $ ").append(line.length() > 160 ? line.substring(0, 157) + "..." : line).append('\n');
                 }
             }
-            out.append("RUN ").append(secretMounts(s.secrets(), "0444"))
+            out.append("RUN ").append(secretMounts(s.secrets(), "0444")).append(cacheMounts(s.caches()))
                     .append("--mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
                     .append(' ').append(s.runnerArgv(SCRIPT_MOUNT).stream().map(DockerfileRenderer::shellWord)
                             .collect(Collectors.joining(" "))).append('\n');
@@ -216,9 +279,7 @@ public final class DockerfileRenderer {
             out.append("FROM ").append(first ? stage.from() : SIDE_CHAIN_PREFIX + stage.from()).append(" AS ")
                     .append(SIDE_CHAIN_PREFIX).append(stage.name()).append('\n');
             first = false;
-            for (Operation op : stage.operations()) {
-                user = render(op, user, out);
-            }
+            user = renderOperations(stage, user, out);
             if (user != null && !user.equals("root")) {
                 out.append("USER root\n");
                 user = "root";
