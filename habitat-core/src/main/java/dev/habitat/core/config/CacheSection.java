@@ -83,7 +83,7 @@ final class CacheSection {
         }
         if (!v.startsWith("/") && !v.startsWith("~/")) {
             String known = String.join(", ", CacheSpec.WELL_KNOWN.keySet());
-            String hint = Spelling.nearest(v, CacheSpec.WELL_KNOWN.keySet(), Math.max(1, Math.min(3, v.length() / 2)))
+            String hint = Spelling.nearest(v, CacheSpec.WELL_KNOWN.keySet(), Math.max(2, Math.min(3, v.length() / 2)))
                     .map(n -> "did you mean '" + n + "'? Caches: " + known + ", or a directory: an absolute path or ~/...")
                     .orElse("use one of: " + known + ", or a directory: an absolute path or ~/... (e.g. /var/cache/" + v + ")");
             ctx.problems().add(ConfigProblem.error(at, path, "'" + v + "' is not a cache", hint));

@@ -164,4 +164,12 @@ class PhaseHasherTest {
         assertEquals(from(Phase.USERS), changed(none, gid));
         assertEquals(from(Phase.BASE), changed(none, image));
     }
+
+    @Test
+    void cachesNeverEnterAHash() {
+        Map<Phase, PhaseHash> defaults = hashes(BASE);
+        assertEquals(defaults, hashes(BASE + "caches: false\n"), "apt off");
+        assertEquals(defaults, hashes(BASE + "caches: [npm, pip, maven, gradle, cargo, go, /var/cache/tool, ~/.cache/x]\n"));
+        assertEquals(defaults, hashes(BASE + "caches: {apt: false, npm: true}\n"));
+    }
 }
