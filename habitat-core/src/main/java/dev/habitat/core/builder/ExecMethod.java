@@ -202,11 +202,9 @@ public final class ExecMethod implements BuildMethod {
             }
             state.args.clear(); // ARGs are scoped to their stage, as in a Dockerfile
             Instant stageStart = Instant.now();
-            List<CacheMount> caches = DockerfileRenderer.cachesOf(stage);
             for (Operation op : stage.operations()) {
-                if (!caches.isEmpty() && op instanceof Operation.RunScript rs && !rs.caches().isEmpty()) {
-                    mountCaches(container, state, caches);
-                    caches = List.of();
+                if (op instanceof Operation.RunScript rs && !rs.caches().isEmpty()) {
+                    mountCaches(container, state, rs.caches());
                 }
                 apply(container.id, state, job, stage, op, progress);
             }
@@ -294,8 +292,7 @@ public final class ExecMethod implements BuildMethod {
     }
 
     /**
-     * Before a stage's first script step with package caches: their mount points, as the BuildKit method makes them
-     * (same command); the container replaced by one that mounts their volumes too, when it lacks one; and each
+     * Before a script step with package caches: their mount points, as the BuildKit method makes them (same command); the container replaced by one that mounts their volumes too, when it lacks one; and each
      * per-user volume's root owned by its user (BuildKit makes its cache root writable by mode, as it cannot know the
      * uid). The volumes are never committed; the mount points are what the base had, or empty directories, as with
      * BuildKit.

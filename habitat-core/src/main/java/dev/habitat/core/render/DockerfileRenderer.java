@@ -113,38 +113,61 @@ public final class DockerfileRenderer {
     }
 
     /**
-     * A stage's operations; before its first script step with package caches, one root step that creates their mount
-     * points (see {@link #cacheMountPoints}), so that BuildKit does not create them itself as root.
+     * A stage's operations; before each script step with package caches, a root step that prepares them (see
+     * {@link #cachePreparation}).
      */
     private String renderOperations(Stage stage, String user, StringBuilder out) {
-        List<CacheMount> caches = cachesOf(stage);
         for (Operation op : stage.operations()) {
-            if (!caches.isEmpty() && op instanceof Operation.RunScript s && !s.caches().isEmpty()) {
+            if (op instanceof Operation.RunScript s && !s.caches().isEmpty()) {
                 user = switchUser("root", user, out);
-                out.append("# package cache mount points (what the base had, else empty directories owned by the script's user)\n")
-                        .append("RUN ").append(cacheMountPoints(caches)).append('\n');
-                caches = List.of();
+                out.append("# package caches of the next step: mount points (what the image has, else empty directories\n")
+                        .append("# owned by the cache's owner), per-user caches given to their user\n")
+                        .append("RUN ").append(cachePreparation(s)).append('\n');
             }
             user = render(op, user, out);
         }
         return user;
     }
 
-    /** The cache mounts of a stage's script steps, each directory once (the first script naming it decides its owner). */
-    public static List<CacheMount> cachesOf(Stage stage) {
-        Map<String, CacheMount> byTarget = new LinkedHashMap<>();
-        for (Operation op : stage.operations()) {
-            if (op instanceof Operation.RunScript s) {
-                s.caches().forEach(c -> byTarget.putIfAbsent(c.target(), c));
-            }
+    /**
+     * The step before a script step with caches, as root: its mount points ({@link #cacheMountPoints}) and each
+     * per-user cache's root given to its user, the cache mounted at {@code CACHE_OWNER_MOUNT/<n>} for that (BuildKit
+     * takes only a numeric uid/gid for a cache, and the user's uid is decided by useradd while the build runs). With
+     * per-user caches it also mounts the script's staged directory and ends with the script step's command as the
+     * arguments of {@code :} (which runs nothing), so BuildKit's cache key of this step changes whenever the script
+     * step's does: it runs whenever the script runs, and a cache BuildKit dropped (its GC prunes cache mounts unused for
+     * 48 h while keeping the steps' cache) and created again as root's is given back before the script writes to it.
+     * (A digest of the step instead would differ with every value of a build arg.)
+     */
+    public static String cachePreparation(Operation.RunScript s) {
+        StringBuilder b = new StringBuilder();
+        List<CacheMount> owned = s.caches().stream().filter(c -> !c.owner().equals("root")).toList();
+        for (int i = 0; i < owned.size(); i++) {
+            b.append("--mount=type=cache,id=").append(owned.get(i).id()).append(",target=").append(CACHE_OWNER_MOUNT).append('/')
+                    .append(i).append(",sharing=").append(owned.get(i).sharing()).append(' ');
         }
-        return List.copyOf(byTarget.values());
+        if (!owned.isEmpty()) {
+            b.append("--mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT).append(' ');
+        }
+        b.append(cacheMountPoints(s.caches()));
+        for (int i = 0; i < owned.size(); i++) {
+            b.append("; chown ").append(Shell.quote(owned.get(i).owner() + ":")).append(' ').append(CACHE_OWNER_MOUNT).append('/').append(i);
+        }
+        if (!owned.isEmpty()) {
+            b.append("; : ").append(scriptArgv(s));
+        }
+        return b.toString();
+    }
+
+    /** The words that run a script step's runner, as its RUN line has them. */
+    private static String scriptArgv(Operation.RunScript s) {
+        return s.runnerArgv(SCRIPT_MOUNT).stream().map(DockerfileRenderer::shellWord).collect(Collectors.joining(" "));
     }
 
     /**
      * Creates each cache directory the image lacks, with its missing parents, owned by the cache's owner (as the
-     * script would have made them), and leaves existing ones as they are. Run as root before the script steps that
-     * mount them, by both methods: BuildKit would otherwise create a missing mount point as root (Docker 20.10 keeps
+     * script would have made them), and leaves existing ones as they are. Run as root before each script step that
+     * mounts them, by both methods: BuildKit would otherwise create a missing mount point as root (Docker 20.10 keeps
      * it in the layer, so {@code ~/.cache} would end up root's; newer BuildKit removes it), and docker-exec's
      * volumes need their mount points before the container that mounts them starts. What the caches hold never
      * reaches the image: the mounts hide these directories while the scripts run.
@@ -161,17 +184,15 @@ public final class DockerfileRenderer {
         return s.toString();
     }
 
-    /**
-     * BuildKit cache mounts of a script step: one per cache directory, by its per-habitat id. A per-user cache is
-     * created mode 0777: BuildKit takes only numeric uid/gid, and the script user's uid is decided by useradd (and
-     * the base image's users) while the build runs, so the step's user could not write into a root-owned cache; the
-     * mode only applies to the cache's own root, which no image sees.
-     */
+    /** Where the step before a script step mounts its per-user caches to give their roots to their users. */
+    public static final String CACHE_OWNER_MOUNT = "/run/habitat/cache";
+
+    /** BuildKit cache mounts of a script step: one per cache directory, by its per-habitat id. */
     static String cacheMounts(List<CacheMount> caches) {
         StringBuilder b = new StringBuilder();
         for (CacheMount c : caches) {
             b.append("--mount=type=cache,id=").append(c.id()).append(",target=").append(c.target())
-                    .append(",sharing=").append(c.sharing()).append(c.owner().equals("root") ? "" : ",mode=0777").append(' ');
+                    .append(",sharing=").append(c.sharing()).append(' ');
         }
         return b.toString();
     }
@@ -194,8 +215,7 @@ public final class DockerfileRenderer {
             }
             out.append("RUN ").append(secretMounts(s.secrets(), "0444")).append(cacheMounts(s.caches()))
                     .append("--mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
-                    .append(' ').append(s.runnerArgv(SCRIPT_MOUNT).stream().map(DockerfileRenderer::shellWord)
-                            .collect(Collectors.joining(" "))).append('\n');
+                    .append(' ').append(scriptArgv(s)).append('\n');
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
             user = switchUser("root", user, out);
             out.append("# ").append(oneLine(c.summary())).append(" (in the home of ").append(c.homeUser()).append(")\n");

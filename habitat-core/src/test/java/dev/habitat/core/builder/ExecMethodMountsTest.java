@@ -64,9 +64,9 @@ class ExecMethodMountsTest {
 
     /**
      * Package caches: the first container mounts none (a mount point made in a home before useradd runs would be
-     * the home it finds); before the first script step with caches, their mount points are made, the container is
-     * committed untagged and replaced by one that mounts a volume per habitat and cache at the same directories,
-     * and each per-user volume is given to its user. The switch image goes at the end unless a snapshot is on it.
+     * the home it finds); before a script step whose caches it lacks, their mount points are made, the container is
+     * committed untagged and replaced by one that also mounts a volume per habitat and cache at the same directories,
+     * and each per-user volume is given to its user. The switch images go at the end unless a snapshot is on them.
      */
     @Test
     void cacheVolumesAreMountedAtTheCacheDirectoriesFromTheFirstScriptThatNeedsThem() {
@@ -85,11 +85,14 @@ class ExecMethodMountsTest {
                 "habitat-demo:9-scripts", Map.of(), null, false, dir.resolve("target"), Secrets.none(), new ContextTally());
         new ExecMethod(engine, new FakeMethod(engine)).run(job, new SharedSnapshotsTest.Recorded());
 
-        assertEquals(2, engine.containerRequests.size(), engine.containerLog.toString());
+        assertEquals(3, engine.containerRequests.size(), engine.containerLog.toString());
         assertEquals(List.of(), engine.containerRequests.get(0).binds(), "users are created without any mount in their homes");
         FakeEngine.ContainerRequest second = engine.containerRequests.get(1);
         assertEquals(List.of("habitat-cache-demo-apt-1:/var/cache/apt", "habitat-cache-demo-apt-2:/var/lib/apt/lists",
-                "habitat-cache-demo-npm-dev:/home/dev/.npm", "habitat-cache-demo-npm-root:/root/.npm"), second.binds());
+                "habitat-cache-demo-npm-dev:/home/dev/.npm"), second.binds(), "the first script's caches");
+        assertEquals(List.of("habitat-cache-demo-apt-1:/var/cache/apt", "habitat-cache-demo-apt-2:/var/lib/apt/lists",
+                "habitat-cache-demo-npm-dev:/home/dev/.npm", "habitat-cache-demo-npm-root:/root/.npm"),
+                engine.containerRequests.get(2).binds(), "the root script's own npm cache added");
         assertTrue(second.name().matches("habitat-build-demo-[0-9a-f]{8}"), "a leftover is found by its name: " + second.name());
 
         List<String> log = engine.containerLog;
@@ -103,8 +106,10 @@ class ExecMethodMountsTest {
         assertTrue(indexOf(log, "useradd") < points && points < commit && commit < start && start < removed && removed < chown
                 && chown < script, log.toString());
         assertTrue(log.get(points).contains("t='/home/dev/.npm'") && log.get(points).contains("chown -R 'dev:' \"$first\""), log.get(points));
-        assertEquals(1, log.stream().filter(l -> l.startsWith("commit container-1")).count(), "one switch: " + log);
-        assertTrue(indexOf(log, "commit container-2 as habitat-demo:9-scripts") < log.indexOf("remove image " + switchImage), log.toString());
+        assertTrue(script < indexOf(log, "exec container-2 as root: /bin/sh -c set -e; t='/var/cache/apt';")
+                && script < indexOf(log, "commit container-2 as untagged"), "the next script's mount points, then its switch: " + log);
+        assertTrue(indexOf(log, "exec container-3 as root: bash /run/habitat/script/run.sh scripts[1] -- apt-get update") > 0);
+        assertTrue(indexOf(log, "commit container-3 as habitat-demo:9-scripts") < log.indexOf("remove image " + switchImage), log.toString());
     }
 
     private static int indexOf(List<String> log, String prefix) {

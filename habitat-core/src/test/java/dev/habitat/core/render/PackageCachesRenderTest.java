@@ -43,7 +43,8 @@ class PackageCachesRenderTest {
     }
 
     private static String runLine(String df, String containing) {
-        return df.lines().filter(l -> l.startsWith("RUN ") && l.contains(containing)).findFirst().orElseThrow(() -> new AssertionError(df));
+        return df.lines().filter(l -> l.startsWith("RUN ") && l.contains(containing)
+                && (containing.contains("set -e; t=") || !l.contains("set -e; t="))).findFirst().orElseThrow(() -> new AssertionError(df));
     }
 
     @Test
@@ -56,8 +57,8 @@ class PackageCachesRenderTest {
                 + "--mount=type=cache,id=" + tool + "-root,target=/var/cache/tool,sharing=locked "
                 + "--mount=type=bind,source=scripts/after-base/0,"), runLine(df, "apt-get update") + "\n(a root script's caches are root's: no mode)");
         String npm = runLine(df, "npm ci");
-        assertTrue(npm.contains("--mount=type=cache,id=habitat-cache-demo-npm-dev,target=/home/dev/.npm,sharing=shared,mode=0777 "), npm);
-        assertTrue(npm.contains("--mount=type=cache,id=" + tool + "-dev,target=/var/cache/tool,sharing=locked,mode=0777 "), npm);
+        assertTrue(npm.contains("--mount=type=cache,id=habitat-cache-demo-npm-dev,target=/home/dev/.npm,sharing=shared "), npm);
+        assertTrue(npm.contains("--mount=type=cache,id=" + tool + "-dev,target=/var/cache/tool,sharing=locked "), npm);
         assertTrue(npm.contains("id=habitat-cache-demo-apt-1,target=/var/cache/apt,sharing=locked "), "apt is root's for every user: " + npm);
         for (String other : List.of("verify.sh", "run.sh verify-fs", "run.sh tests")) {
             df.lines().filter(l -> l.startsWith("RUN ") && l.contains(other)).forEach(l -> assertFalse(l.contains("type=cache"), l));
@@ -65,18 +66,23 @@ class PackageCachesRenderTest {
     }
 
     @Test
-    void aStageCreatesItsMountPointsOnceAsRootBeforeItsFirstScript() {
+    void eachScriptWithCachesIsPreparedAsRootByAStepThatRunsWhenItRuns() {
         String df = render(CONFIG);
         String scripts = df.substring(df.indexOf("FROM tools AS scripts"), df.indexOf("FROM scripts AS verify"));
-        int prep = scripts.indexOf("# package cache mount points");
-        assertTrue(prep > scripts.indexOf("COPY [\"generated/entrypoint.sh\""), scripts);
-        assertTrue(scripts.substring(prep).matches("(?s)# package cache mount points[^\n]*\nRUN set -e; t='/var/cache/apt'; .*\nUSER dev\n# scripts\\[1].*"), scripts);
-        assertEquals(1, scripts.split("# package cache mount points", -1).length - 1, "one per stage: " + scripts);
-        String points = runLine(scripts, "set -e; t=");
-        assertTrue(points.contains("t='/home/dev/.npm'; top=$t; first=; while [ ! -e \"$top\" ]; do first=$top; top=$(dirname \"$top\"); done; "
-                + "mkdir -p \"$t\"; if [ -n \"$first\" ]; then chown -R 'dev:' \"$first\"; fi"), points);
-        assertFalse(points.contains("'root:'"), "root's directories need no chown: " + points);
-        assertFalse(df.substring(df.indexOf("FROM scripts AS verify")).contains("# package cache mount points"), "verify and tests mount none");
+        assertEquals(2, scripts.split("# package caches of the next step", -1).length - 1, "one per script: " + scripts);
+        assertTrue(scripts.matches("(?s).*COPY \\[\"generated/entrypoint.sh\".*\nRUN --mount=type=cache,id=habitat-cache-demo-npm-dev,"
+                + "target=/run/habitat/cache/0,sharing=shared --mount=type=cache,id=habitat-cache-demo-path-[0-9a-f]{12}-dev,"
+                + "target=/run/habitat/cache/1,sharing=locked --mount=type=bind,source=scripts/scripts/1,target=/run/habitat/script "
+                + "set -e; t='/var/cache/apt'; .*\nUSER dev\n# scripts\\[1].*"), scripts);
+        String prep = runLine(scripts, "source=scripts/scripts/1,target=/run/habitat/script set -e; t=");
+        assertTrue(prep.contains("t='/home/dev/.npm'; top=$t; first=; while [ ! -e \"$top\" ]; do first=$top; top=$(dirname \"$top\"); done; "
+                + "mkdir -p \"$t\"; if [ -n \"$first\" ]; then chown -R 'dev:' \"$first\"; fi"), prep);
+        assertTrue(prep.endsWith("; chown 'dev:' /run/habitat/cache/0; chown 'dev:' /run/habitat/cache/1; "
+                + ": bash /run/habitat/script/run.sh 'scripts[1]' -- 'npm ci'"), "its key follows the script's: " + prep);
+        assertFalse(prep.contains("'root:'"), "root's directories need no chown: " + prep);
+        String rootPrep = runLine(df, "set -e; t='/var/cache/apt'; top=$t;");
+        assertTrue(rootPrep.startsWith("RUN set -e;") && !rootPrep.contains(": bash"), "root's caches need no owner: " + rootPrep);
+        assertFalse(df.substring(df.indexOf("FROM scripts AS verify")).contains("# package caches"), "verify and tests mount none");
     }
 
     @Test
