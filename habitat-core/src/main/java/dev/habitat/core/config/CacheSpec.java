@@ -16,8 +16,8 @@ import java.util.Collections;
  * @param paths   the directories it covers; {@code ~/} is the home of the script's user
  * @param sharing BuildKit's {@code sharing} of the mount: {@code locked} where the tool cannot share its cache
  *                between concurrent builds, else {@code shared}
- * @param system  true when the directories belong to root whatever the script's user (apt), so one cache serves
- *                every script; otherwise each user has their own, owned by them
+ * @param system  true when the directories belong to root whatever the script's user (apt); otherwise the cache is
+ *                given to the user of each script that mounts it (each user has their own cache in their home)
  */
 public record CacheSpec(String name, List<String> paths, String sharing, boolean system) {
     public CacheSpec {
@@ -43,6 +43,11 @@ public record CacheSpec(String name, List<String> paths, String sharing, boolean
     /** A cache named by its path (absolute, or {@code ~/} for the script user's home): one directory, locked. */
     public static CacheSpec ofPath(String path) {
         return new CacheSpec(path, List.of(path), "locked", false);
+    }
+
+    /** Whether its directories are in the script user's home ({@code ~/}): then each user has their own cache. */
+    public boolean inHome() {
+        return paths.stream().anyMatch(p -> p.equals("~") || p.startsWith("~/"));
     }
 
     public boolean wellKnown() {

@@ -27,16 +27,17 @@ public record CacheMount(String cache, String id, String target, String owner, S
 
     /**
      * The mounts of {@code caches} for a script run as {@code user} in habitat {@code habitat}: one per directory.
-     * The id names the habitat, the cache and (for a per-user cache) the user, so two habitats or two users never
-     * share one: {@code habitat-cache-<habitat>-npm-dev}, {@code habitat-cache-<habitat>-apt-2}; a path cache is
-     * named by a digest of its path.
+     * The id names the habitat, the cache and (for a cache in the home) the user, so two habitats, or two users'
+     * homes, never share one: {@code habitat-cache-<habitat>-npm-dev}, {@code habitat-cache-<habitat>-apt-2}; a path
+     * cache is named by a digest of its path, and an absolute one is one directory whichever user runs the script
+     * (docker-exec can mount one volume at a path), given to the user of each script that mounts it.
      */
     public static List<CacheMount> of(String habitat, List<CacheSpec> caches, String user) {
         List<CacheMount> out = new ArrayList<>();
         for (CacheSpec c : caches) {
             String owner = c.system() ? "root" : user;
             String base = PREFIX + habitat + "-" + (c.wellKnown() ? c.name() : "path-" + PhaseHasher.digest(c.name()).substring(0, 12))
-                    + (c.system() ? "" : "-" + user.replaceAll("[^A-Za-z0-9_.-]", "_"));
+                    + (c.inHome() ? "-" + user.replaceAll("[^A-Za-z0-9_.-]", "_") : "");
             List<String> targets = c.targets(user);
             for (int i = 0; i < targets.size(); i++) {
                 out.add(new CacheMount(c.name(), targets.size() == 1 ? base : base + "-" + (i + 1), targets.get(i), owner, c.sharing()));

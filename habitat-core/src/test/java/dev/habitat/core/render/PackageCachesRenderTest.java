@@ -54,11 +54,11 @@ class PackageCachesRenderTest {
         assertTrue(runLine(df, "apt-get update").startsWith("RUN --mount=type=cache,id=habitat-cache-demo-apt-1,target=/var/cache/apt,sharing=locked "
                 + "--mount=type=cache,id=habitat-cache-demo-apt-2,target=/var/lib/apt/lists,sharing=locked "
                 + "--mount=type=cache,id=habitat-cache-demo-npm-root,target=/root/.npm,sharing=shared "
-                + "--mount=type=cache,id=" + tool + "-root,target=/var/cache/tool,sharing=locked "
-                + "--mount=type=bind,source=scripts/after-base/0,"), runLine(df, "apt-get update") + "\n(a root script's caches are root's: no mode)");
+                + "--mount=type=cache,id=" + tool + ",target=/var/cache/tool,sharing=locked "
+                + "--mount=type=bind,source=scripts/after-base/0,"), runLine(df, "apt-get update") + "\n(a root script needs no owner step)");
         String npm = runLine(df, "npm ci");
         assertTrue(npm.contains("--mount=type=cache,id=habitat-cache-demo-npm-dev,target=/home/dev/.npm,sharing=shared "), npm);
-        assertTrue(npm.contains("--mount=type=cache,id=" + tool + "-dev,target=/var/cache/tool,sharing=locked "), npm);
+        assertTrue(npm.contains("--mount=type=cache,id=" + tool + ",target=/var/cache/tool,sharing=locked "), "one cache for every user: " + npm);
         assertTrue(npm.contains("id=habitat-cache-demo-apt-1,target=/var/cache/apt,sharing=locked "), "apt is root's for every user: " + npm);
         for (String other : List.of("verify.sh", "run.sh verify-fs", "run.sh tests")) {
             df.lines().filter(l -> l.startsWith("RUN ") && l.contains(other)).forEach(l -> assertFalse(l.contains("type=cache"), l));
@@ -71,7 +71,7 @@ class PackageCachesRenderTest {
         String scripts = df.substring(df.indexOf("FROM tools AS scripts"), df.indexOf("FROM scripts AS verify"));
         assertEquals(2, scripts.split("# package caches of the next step", -1).length - 1, "one per script: " + scripts);
         assertTrue(scripts.matches("(?s).*COPY \\[\"generated/entrypoint.sh\".*\nRUN --mount=type=cache,id=habitat-cache-demo-npm-dev,"
-                + "target=/run/habitat/cache/0,sharing=shared --mount=type=cache,id=habitat-cache-demo-path-[0-9a-f]{12}-dev,"
+                + "target=/run/habitat/cache/0,sharing=shared --mount=type=cache,id=habitat-cache-demo-path-[0-9a-f]{12},"
                 + "target=/run/habitat/cache/1,sharing=locked --mount=type=bind,source=scripts/scripts/1,target=/run/habitat/script "
                 + "set -e; t='/var/cache/apt'; .*\nUSER dev\n# scripts\\[1].*"), scripts);
         String prep = runLine(scripts, "source=scripts/scripts/1,target=/run/habitat/script set -e; t=");
