@@ -292,10 +292,10 @@ public final class ExecMethod implements BuildMethod {
     }
 
     /**
-     * Before a script step with package caches: their mount points, as the BuildKit method makes them (same command); the container replaced by one that mounts their volumes too, when it lacks one; and each
-     * per-user volume's root owned by its user (BuildKit makes its cache root writable by mode, as it cannot know the
-     * uid). The volumes are never committed; the mount points are what the base had, or empty directories, as with
-     * BuildKit.
+     * Before a script step with package caches: their mount points, as the BuildKit method makes them (same command);
+     * the container replaced by one that mounts their volumes too, when it lacks one; and each volume of a user's cache
+     * given to that user (BuildKit's step before the script does the same). The volumes are never committed; the
+     * mount points are what the image had, or empty directories, as with BuildKit.
      */
     private void mountCaches(BuildContainer c, ExecImageState s, List<CacheMount> caches) {
         rootShell(c.id, s, DockerfileRenderer.cacheMountPoints(caches));

@@ -40,7 +40,11 @@ public record CacheMount(String cache, String id, String target, String owner, S
                     + (c.inHome() ? "-" + user.replaceAll("[^A-Za-z0-9_.-]", "_") : "");
             List<String> targets = c.targets(user);
             for (int i = 0; i < targets.size(); i++) {
-                out.add(new CacheMount(c.name(), targets.size() == 1 ? base : base + "-" + (i + 1), targets.get(i), owner, c.sharing()));
+                String target = targets.get(i);
+                if (out.stream().anyMatch(m -> m.target().equals(target))) {
+                    continue; // a directory named twice (npm and ~/.npm) is mounted once, as the first cache naming it
+                }
+                out.add(new CacheMount(c.name(), targets.size() == 1 ? base : base + "-" + (i + 1), target, owner, c.sharing()));
             }
         }
         return out;

@@ -118,6 +118,13 @@ class PackageCachesRenderTest {
     }
 
     @Test
+    void aDirectoryNamedTwiceIsMountedOnceAsTheFirstCacheNamingIt() {
+        List<CacheMount> m = CacheMount.of("demo", plan(Fixture.MINIMAL + "caches: [npm, ~/.npm, /var/cache/apt]\n").graph().config().caches(), "dev");
+        assertEquals(List.of("/var/cache/apt", "/var/lib/apt/lists", "/home/dev/.npm"), m.stream().map(CacheMount::target).toList());
+        assertEquals("habitat-cache-demo-npm-dev", m.get(2).id());
+    }
+
+    @Test
     void withAptOffNothingIsMountedForItAndAptIsLeftAlone() throws IOException {
         String config = Fixture.MINIMAL + "caches: {apt: false}\nscripts:\n  - {run_as: root, commands: [apt-get update]}\n";
         String df = render(config);
