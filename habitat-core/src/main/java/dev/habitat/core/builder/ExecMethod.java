@@ -8,6 +8,7 @@ import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.ImageConfig;
+import dev.habitat.core.plan.CacheMount;
 import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.StageGraph;
@@ -29,9 +30,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -94,9 +98,9 @@ public final class ExecMethod implements BuildMethod {
         String imageId = inContainer(job.graph().config().name(), job.image(), List.of(), List.of(), job.network(), progress, container -> {
             ExecImageState state = new ExecImageState(parent);
             for (Operation op : job.graph().machineStep()) {
-                applyMachineOp(container, state, job.buildArgs(), stage, op, progress);
+                applyMachineOp(container.id, state, job.buildArgs(), stage, op, progress);
             }
-            return commit(container, job.tag(), state);
+            return commit(container.id, job.tag(), state);
         });
         Instant end = Instant.now();
         PhaseResult r = new PhaseResult(Phase.FINAL, PhaseResult.Status.REGROUPED, Duration.between(start, end), imageId, job.tag(),
@@ -115,28 +119,70 @@ public final class ExecMethod implements BuildMethod {
      * afterwards (and at JVM shutdown, should the build be killed); leftovers of a killed earlier build go first.
      */
     private <T> T inContainer(String habitat, String from, List<String> binds, List<String> tmpfs, String network,
-                              BuildProgress progress, java.util.function.Function<String, T> work) {
+                              BuildProgress progress, Function<BuildContainer, T> work) {
         removeLeftovers(habitat, progress);
-        String name = CONTAINER_PREFIX + habitat + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String container = engine.startIdleContainer(from, name, binds, tmpfs, network);
-        Thread cleanup = new Thread(() -> engine.withOwnConnection(e -> e.removeContainer(container)),
+        BuildContainer container = new BuildContainer(habitat, binds, tmpfs, network);
+        container.start(engine, from);
+        Thread cleanup = new Thread(() -> engine.withOwnConnection(e -> e.removeContainer(container.id)),
                 "habitat-remove-build-container");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return work.apply(container);
         } finally {
             try {
-                engine.removeContainer(container);
+                engine.removeContainer(container.id);
             } catch (RuntimeException e) {
                 // never hide the build's own failure; a later build removes it
-                progress.warn("cannot remove build container " + name + " now (" + Engine.rootCause(e)
+                progress.warn("cannot remove build container " + container.name + " now (" + Engine.rootCause(e)
                         + "); the next build of " + habitat + " removes it");
+            }
+            for (String image : container.switchImages) {
+                try {
+                    engine.removeTag(image);
+                } catch (RuntimeException kept) {
+                    // an image committed to switch containers that a snapshot is built on stays: it goes with the snapshot
+                }
             }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {
                 // the hook removes the container
             }
+        }
+    }
+
+    /**
+     * The build container of a segment: its binds and tmpfs mounts, and the package cache volumes mounted so far.
+     * A volume can only be mounted when a container is created, and a cache directory in a user's home can only be
+     * mounted once that user exists (a mount point made earlier would be the home useradd finds, root's); so when a
+     * script step needs a cache volume the container lacks, the container is committed (untagged, with the image
+     * state so far) and replaced by one from that image with the volume mounted too.
+     */
+    private static final class BuildContainer {
+        private final String habitat;
+        private final List<String> binds;
+        private final List<String> tmpfs;
+        private final String network;
+        /** Volume binds of the caches mounted, {@code volume:dir}. */
+        private final Set<String> cacheBinds = new LinkedHashSet<>();
+        /** Images committed to switch containers, for removal at the end. */
+        private final List<String> switchImages = new ArrayList<>();
+        /** Read by the shutdown hook, set by the build thread. */
+        private volatile String id;
+        private String name;
+
+        BuildContainer(String habitat, List<String> binds, List<String> tmpfs, String network) {
+            this.habitat = habitat;
+            this.binds = List.copyOf(binds);
+            this.tmpfs = List.copyOf(tmpfs);
+            this.network = network;
+        }
+
+        void start(Engine engine, String image) {
+            List<String> all = new ArrayList<>(binds);
+            all.addAll(cacheBinds);
+            name = CONTAINER_PREFIX + habitat + "-" + UUID.randomUUID().toString().substring(0, 8);
+            id = engine.startIdleContainer(image, name, all, tmpfs, network);
         }
     }
 
@@ -176,7 +222,7 @@ public final class ExecMethod implements BuildMethod {
         }
     }
 
-    private List<PhaseResult> runIn(String container, ImageConfig parent, SegmentJob job, BuildProgress progress) {
+    private List<PhaseResult> runIn(BuildContainer container, ImageConfig parent, SegmentJob job, BuildProgress progress) {
         ExecImageState state = new ExecImageState(parent);
         List<PhaseResult> results = new ArrayList<>();
         Phase current = null;
@@ -195,12 +241,15 @@ public final class ExecMethod implements BuildMethod {
             state.args.clear(); // ARGs are scoped to their stage, as in a Dockerfile
             Instant stageStart = Instant.now();
             for (Operation op : stage.operations()) {
-                apply(container, state, job, stage, op, progress);
+                if (op instanceof Operation.RunScript rs && !rs.caches().isEmpty()) {
+                    mountCaches(container, state, rs.caches());
+                }
+                apply(container.id, state, job, stage, op, progress);
             }
             if (current == Phase.FINAL && job.graph().lastStageOf(current) == stage) {
                 // the machine step ends 12-final's last stage, as the rendered Dockerfile has it
                 for (Operation op : job.graph().machineStep()) {
-                    applyMachineOp(container, state, job.buildArgs(), stage, op, progress);
+                    applyMachineOp(container.id, state, job.buildArgs(), stage, op, progress);
                 }
             }
             stages.add(new StageTiming(stage.name(), stageStart, Instant.now(), false));
@@ -218,7 +267,7 @@ public final class ExecMethod implements BuildMethod {
         }
         String imageId = null;
         if (job.tag() != null) {
-            imageId = commit(container, job.tag(), state);
+            imageId = commit(container.id, job.tag(), state);
         }
         Instant end = Instant.now();
         PhaseResult r = new PhaseResult(job.last(), PhaseResult.Status.BUILT, Duration.between(phaseStart, end),
@@ -319,6 +368,30 @@ public final class ExecMethod implements BuildMethod {
             }
         } else {
             throw new IllegalStateException("docker-exec cannot interpret " + op);
+        }
+    }
+
+    /**
+     * Before a script step with package caches: their mount points, as the BuildKit method makes them (same command);
+     * the container replaced by one that mounts their volumes too, when it lacks one; and each volume of a user's cache
+     * given to that user (BuildKit's step before the script does the same). The volumes are never committed; the
+     * mount points are what the image had, or empty directories, as with BuildKit.
+     */
+    private void mountCaches(BuildContainer c, ExecImageState s, List<CacheMount> caches) {
+        rootShell(c.id, s, DockerfileRenderer.cacheMountPoints(caches));
+        List<String> missing = caches.stream().map(CacheMount::volumeBind).filter(b -> !c.cacheBinds.contains(b)).toList();
+        if (!missing.isEmpty()) {
+            String image = engine.commit(c.id, null, null, ExecImageState.changes(s, engine.info().product() == EngineInfo.Product.PODMAN));
+            c.switchImages.add(image);
+            String old = c.id;
+            c.cacheBinds.addAll(missing);
+            c.start(engine, image);
+            engine.removeContainer(old);
+        }
+        String chown = caches.stream().filter(m -> !m.owner().equals("root"))
+                .map(m -> "chown " + Shell.quote(m.owner() + ":") + " " + Shell.quote(m.target())).collect(Collectors.joining("; "));
+        if (!chown.isEmpty()) {
+            rootShell(c.id, s, chown);
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.Set;
 public final class ConfigLoader {
     static final Set<String> TOP_KEYS = new LinkedHashSet<>(List.of("name", "description", "base_image", "image",
             "env", "files", "volumes", "repos", "tools", "scripts", "verify-fs", "tests", "entry", "timeout",
-            "network", "build_method", "registry", "base_users", "container", "claude"));
+            "network", "build_method", "registry", "caches", "base_users", "container", "claude"));
 
     private final YamlReader yaml = new YamlReader();
     private final Path userHome;
@@ -123,11 +123,11 @@ public final class ConfigLoader {
 
     /** The readers of one habitat's sections over its resolved env, which together make its config. */
     private record Sections(SectionContext ctx, ImageSections image, Owners owners, ContentSections content,
-                            RepoAndScriptSections reposAndScripts) {
+                            RepoAndScriptSections reposAndScripts, CacheSection caches) {
         static Sections over(SectionContext ctx) {
             Owners owners = new Owners(ctx);
             return new Sections(ctx, new ImageSections(ctx), owners, new ContentSections(ctx, owners),
-                    new RepoAndScriptSections(ctx, owners));
+                    new RepoAndScriptSections(ctx, owners), new CacheSection(ctx));
         }
 
         void readLayer(Layer layer, MapNode doc, Path dir) {
@@ -147,6 +147,7 @@ public final class ConfigLoader {
                 reposAndScripts.readRepos(doc);
             }
             image.readRegistry(doc);
+            caches.readCaches(doc);
             content.readFiles(layer, doc, dir);
             content.readVolumes(layer, doc);
             reposAndScripts.readScripts(layer, doc);
@@ -160,7 +161,7 @@ public final class ConfigLoader {
             return new HabitatConfig(image.name(), image.description(), image.base(), ctx.env(), content.files(),
                     content.volumes(), reposAndScripts.repos(), image.tools(), reposAndScripts.scripts(), content.verify(),
                     content.tests(), image.entry(), image.timeouts(), image.network(), image.buildMethod(), image.registry(),
-                    ctx.root(), ctx.habitatFile().getParent(), ctx.habitatFile(), layerDirs, warnings);
+                    caches.caches(), ctx.root(), ctx.habitatFile().getParent(), ctx.habitatFile(), layerDirs, warnings);
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param habitatDir  the directory of the habitat's config.yaml (copied to LOCAL_PATH)
  * @param layerDirs   the directories of the layers that exist, in layer order
  * @param tools       the {@code tools} section as canonical text (it feeds the tools phase hash only)
+ * @param caches      the package caches setup scripts mount (never in a phase hash nor an image), in the order named
  */
 public record HabitatConfig(
         String name,
@@ -34,6 +35,7 @@ public record HabitatConfig(
         String network,
         String buildMethod,
         String registry,
+        List<CacheSpec> caches,
         Path root,
         Path habitatDir,
         Path configFile,
@@ -48,6 +50,7 @@ public record HabitatConfig(
         scripts = List.copyOf(scripts);
         verifyFs = List.copyOf(verifyFs);
         tests = List.copyOf(tests);
+        caches = List.copyOf(caches);
         Map<Layer, Path> dirs = new EnumMap<>(Layer.class);
         dirs.putAll(layerDirs);
         layerDirs = Collections.unmodifiableMap(dirs);

@@ -173,7 +173,11 @@ final class DockerContainers {
      */
     String commit(String container, String repository, String tag, List<String> changes) {
         StringJoiner q = new StringJoiner("&", "/commit?", "");
-        q.add("container=" + EngineHttp.enc(container)).add("repo=" + EngineHttp.enc(repository)).add("tag=" + EngineHttp.enc(tag)).add("pause=true");
+        q.add("container=" + EngineHttp.enc(container));
+        if (repository != null) { // else an untagged image
+            q.add("repo=" + EngineHttp.enc(repository)).add("tag=" + EngineHttp.enc(tag));
+        }
+        q.add("pause=true");
         changes.forEach(c -> q.add("changes=" + EngineHttp.enc(c)));
         String body = http.post(q.toString(), "{}", "commit " + container);
         try {

@@ -325,7 +325,7 @@ public final class DockerEngine implements Engine {
 
     @Override
     public String commit(String container, String repository, String tag, List<String> changes) {
-        return refusalsNamed("commit the build container as " + repository + ":" + tag,
+        return refusalsNamed("commit the build container" + (repository == null ? "" : " as " + repository + ":" + tag),
                 () -> containers.commit(container, repository, tag, changes));
     }
 

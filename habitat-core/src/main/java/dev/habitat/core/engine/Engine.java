@@ -54,7 +54,7 @@ public interface Engine extends ImageTransfer, AutoCloseable {
 
     /**
      * Commits a container as {@code repository:tag}, applying Dockerfile-style {@code changes} (ENV, LABEL, USER,
-     * WORKDIR, ENTRYPOINT, CMD); returns the image id ({@code sha256:...}).
+     * WORKDIR, ENTRYPOINT, CMD); returns the image id ({@code sha256:...}). A null {@code repository} leaves it untagged.
      */
     String commit(String container, String repository, String tag, List<String> changes);
 

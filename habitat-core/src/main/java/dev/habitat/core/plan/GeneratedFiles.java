@@ -76,6 +76,8 @@ public final class GeneratedFiles {
                 HOME="$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6)"
                 export HOME="${HOME:-/}"
                 dir="$(dirname "$0")"
+                # with the apt cache mounted: apt keeps its downloads there (see apt-cache.conf beside this file)
+                if [ -f "$dir/apt-cache.conf" ] && [ -z "${APT_CONFIG:-}" ]; then export APT_CONFIG="$dir/apt-cache.conf"; fi
                 name="${1:-script}" # the script's name in the config, for docker history, ps and the timing lines
                 shift
                 prelude='if [ -f /etc/profile.d/habitat-env.sh ]; then . /etc/profile.d/habitat-env.sh; fi; '
@@ -105,6 +107,24 @@ public final class GeneratedFiles {
                     printf 'habitat: %s command %d took %d.%03d s\\n' "$name" "$n" $((took / 1000000)) $((took / 1000 % 1000))
                   fi
                 done
+                """;
+    }
+
+    /** Beside the runner of a step with the apt cache mounted; the runner points {@code APT_CONFIG} at it. */
+    public static final String APT_CACHE_CONFIG = "apt-cache.conf";
+
+    /**
+     * The apt configuration of a step with the apt cache mounted, read before {@code /etc/apt/apt.conf.d}: apt keeps
+     * the packages it downloads, in a directory of the cache that Debian's {@code docker-clean} hook (it deletes
+     * {@code /var/cache/apt/archives/*.deb} after every install) does not touch. The image is never changed for it.
+     */
+    public static String aptCacheConfig() {
+        return """
+                // Written by habitat-maven-plugin for script steps that mount the apt cache (never part of an image).
+                // Downloads are kept, where the docker-clean hook of Debian's images does not delete them.
+                Dir::Cache::Archives "/var/cache/apt/habitat-archives/";
+                APT::Keep-Downloaded-Packages "true";
+                Binary::apt::APT::Keep-Downloaded-Packages "true";
                 """;
     }
 

@@ -38,13 +38,26 @@ public sealed interface Operation {
      * Commands of a config script, run one by one as {@code user} by a small runner staged under
      * {@code contextDir} (a short script's commands in the step's command line, a longer one's as files beside
      * the runner); the first non-zero exit code fails the step. {@code secrets} are
-     * readable as {@code /run/secrets/<id>} during this step only.
+     * readable as {@code /run/secrets/<id>} during this step only. {@code caches} are the package caches mounted
+     * while it runs (config scripts only); they are not in {@link #canonical()}, so turning one on or off never
+     * invalidates a snapshot.
      */
     record RunScript(String user, List<String> commands, String summary, String contextDir, Duration timeout,
-                     List<String> secrets) implements Operation {
+                     List<String> secrets, List<CacheMount> caches) implements Operation {
         public RunScript {
             commands = List.copyOf(commands);
             secrets = List.copyOf(secrets);
+            caches = List.copyOf(caches);
+        }
+
+        public RunScript(String user, List<String> commands, String summary, String contextDir, Duration timeout,
+                         List<String> secrets) {
+            this(user, commands, summary, contextDir, timeout, secrets, List.of());
+        }
+
+        /** Whether apt's cache is mounted, so apt must be told to keep its downloads there. */
+        public boolean aptCache() {
+            return caches.stream().anyMatch(CacheMount::apt);
         }
 
         public RunScript(String user, List<String> commands, String summary, String contextDir) {
@@ -89,7 +102,8 @@ public sealed interface Operation {
         }
 
         public String canonical() {
-            // secret ids, never values: a new token does not rebuild, using another secret does
+            // secret ids, never values: a new token does not rebuild, using another secret does; caches never
+            // (what a script leaves in the image does not depend on them)
             return "script user=" + user + " dir=" + contextDir + " cmds=" + commands.stream()
                     .map(c -> c.length() + ":" + c).collect(Collectors.joining("|"))
                     + (timeout == null ? "" : " timeout=" + timeout.toSeconds())

@@ -136,7 +136,7 @@ public final class Planner {
         for (int i = 0; i < scripts.size(); i++) {
             ScriptSpec s = scripts.get(i);
             if (at.test(before ? s.before() : s.after())) {
-                ops.addAll(scriptOps(s, point + "/" + i, config.timeouts().forPhase(name).orElse(null)));
+                ops.addAll(scriptOps(config, s, point + "/" + i, config.timeouts().forPhase(name).orElse(null)));
             }
         }
         return ops;
@@ -265,19 +265,21 @@ public final class Planner {
         for (int i = 0; i < scripts.size(); i++) {
             ScriptSpec s = scripts.get(i);
             if (s.before() == null && s.after() == null) {
-                ops.addAll(scriptOps(s, "scripts/" + i, c.timeouts().forPhase("scripts").orElse(null)));
+                ops.addAll(scriptOps(c, s, "scripts/" + i, c.timeouts().forPhase("scripts").orElse(null)));
             }
         }
         return ops;
     }
 
-    private List<Operation> scriptOps(ScriptSpec s, String key, Duration timeout) {
+    /** A config script's step, with the habitat's package caches mounted for its user (verify and tests get none). */
+    private List<Operation> scriptOps(HabitatConfig c, ScriptSpec s, String key, Duration timeout) {
         if (s.commands().isEmpty()) {
             return List.of();
         }
         String first = s.commands().get(0).strip().lines().findFirst().orElse("");
         return List.of(new Operation.RunScript(s.runAs(), s.commands(), s.origin().keyPath() + " [" + s.runAs() + "] "
-                + (first.length() > 60 ? first.substring(0, 57) + "..." : first), "scripts/" + key, timeout, s.secrets()));
+                + (first.length() > 60 ? first.substring(0, 57) + "..." : first), "scripts/" + key, timeout, s.secrets(),
+                CacheMount.of(c.name(), c.caches(), s.runAs())));
     }
 
     private List<Operation> verify(HabitatConfig c) {

@@ -217,6 +217,11 @@ public final class ContextStager {
         Path runner = dir.resolve(GeneratedFiles.RUNNER_NAME);
         Files.writeString(runner, GeneratedFiles.runner(), StandardCharsets.UTF_8);
         setMode(runner, 0755);
+        if (script.aptCache()) {
+            Path apt = dir.resolve(GeneratedFiles.APT_CACHE_CONFIG);
+            Files.writeString(apt, GeneratedFiles.aptCacheConfig(), StandardCharsets.UTF_8);
+            setMode(apt, 0644);
+        }
         // an inline script's commands are in its step's command line; the others are files beside the runner
         for (int i = 0; i < (script.inline() ? 0 : script.commands().size()); i++) {
             Path cmd = dir.resolve(GeneratedFiles.commandFileName(i));

@@ -6,6 +6,7 @@ import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
+import dev.habitat.core.plan.CacheMount;
 import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.PhaseHash;
@@ -98,9 +99,7 @@ public final class DockerfileRenderer {
                         .append(current.phaseName()).append(" hooks\n");
             }
             out.append("FROM ").append(from).append(" AS ").append(stage.name()).append('\n');
-            for (Operation op : stage.operations()) {
-                user = render(op, user, out);
-            }
+            user = renderOperations(stage, user, out);
             boolean lastOfPhase = graph.lastStageOf(current) == stage;
             if (lastOfPhase && current == Phase.FINAL) {
                 user = renderMachineStep(graph, user, out);
@@ -142,6 +141,91 @@ public final class DockerfileRenderer {
         return user;
     }
 
+    /**
+     * A stage's operations; before each script step with package caches, a root step that prepares them (see
+     * {@link #cachePreparation}).
+     */
+    private String renderOperations(Stage stage, String user, StringBuilder out) {
+        for (Operation op : stage.operations()) {
+            if (op instanceof Operation.RunScript s && !s.caches().isEmpty()) {
+                user = switchUser("root", user, out);
+                out.append("# package caches of the next step: mount points (what the image has, else empty directories\n")
+                        .append("# owned by the cache's owner), per-user caches given to their user\n")
+                        .append("RUN ").append(cachePreparation(s)).append('\n');
+            }
+            user = render(op, user, out);
+        }
+        return user;
+    }
+
+    /**
+     * The step before a script step with caches, as root: its mount points ({@link #cacheMountPoints}) and each
+     * per-user cache's root given to its user, the cache mounted at {@code CACHE_OWNER_MOUNT/<n>} for that (BuildKit
+     * takes only a numeric uid/gid for a cache, and the user's uid is decided by useradd while the build runs). With
+     * per-user caches it also mounts the script's staged directory and ends with the script step's command as the
+     * arguments of {@code :} (which runs nothing), so BuildKit's cache key of this step changes whenever the script
+     * step's does: it runs whenever the script runs, and a cache BuildKit dropped (its GC prunes cache mounts unused for
+     * 48 h while keeping the steps' cache) and created again as root's is given back before the script writes to it.
+     * (A digest of the step instead would differ with every value of a build arg.)
+     */
+    public static String cachePreparation(Operation.RunScript s) {
+        StringBuilder b = new StringBuilder();
+        List<CacheMount> owned = s.caches().stream().filter(c -> !c.owner().equals("root")).toList();
+        for (int i = 0; i < owned.size(); i++) {
+            b.append("--mount=type=cache,id=").append(owned.get(i).id()).append(",target=").append(CACHE_OWNER_MOUNT).append('/')
+                    .append(i).append(",sharing=").append(owned.get(i).sharing()).append(' ');
+        }
+        if (!owned.isEmpty()) {
+            b.append("--mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT).append(' ');
+        }
+        b.append(cacheMountPoints(s.caches()));
+        for (int i = 0; i < owned.size(); i++) {
+            b.append("; chown ").append(Shell.quote(owned.get(i).owner() + ":")).append(' ').append(CACHE_OWNER_MOUNT).append('/').append(i);
+        }
+        if (!owned.isEmpty()) {
+            b.append("; : ").append(scriptArgv(s));
+        }
+        return b.toString();
+    }
+
+    /** The words that run a script step's runner, as its RUN line has them. */
+    private static String scriptArgv(Operation.RunScript s) {
+        return s.runnerArgv(SCRIPT_MOUNT).stream().map(DockerfileRenderer::shellWord).collect(Collectors.joining(" "));
+    }
+
+    /**
+     * Creates each cache directory the image lacks, with its missing parents, owned by the cache's owner (as the
+     * script would have made them), and leaves existing ones as they are. Run as root before each script step that
+     * mounts them, by both methods: BuildKit would otherwise create a missing mount point as root (Docker 20.10 keeps
+     * it in the layer, so {@code ~/.cache} would end up root's; newer BuildKit removes it), and docker-exec's
+     * volumes need their mount points before the container that mounts them starts. What the caches hold never
+     * reaches the image: the mounts hide these directories while the scripts run.
+     */
+    public static String cacheMountPoints(List<CacheMount> caches) {
+        StringBuilder s = new StringBuilder("set -e");
+        for (CacheMount c : caches) {
+            s.append("; t=").append(Shell.quote(c.target()))
+                    .append("; top=$t; first=; while [ ! -e \"$top\" ]; do first=$top; top=$(dirname \"$top\"); done; mkdir -p \"$t\"");
+            if (!c.owner().equals("root")) {
+                s.append("; if [ -n \"$first\" ]; then chown -R ").append(Shell.quote(c.owner() + ":")).append(" \"$first\"; fi");
+            }
+        }
+        return s.toString();
+    }
+
+    /** Where the step before a script step mounts its per-user caches to give their roots to their users. */
+    public static final String CACHE_OWNER_MOUNT = "/run/habitat/cache";
+
+    /** BuildKit cache mounts of a script step: one per cache directory, by its per-habitat id. */
+    static String cacheMounts(List<CacheMount> caches) {
+        StringBuilder b = new StringBuilder();
+        for (CacheMount c : caches) {
+            b.append("--mount=type=cache,id=").append(c.id()).append(",target=").append(c.target())
+                    .append(",sharing=").append(c.sharing()).append(' ');
+        }
+        return b.toString();
+    }
+
     private String render(Operation op, String user, StringBuilder out) {
         if (op instanceof Operation.RunCommand r) {
             user = switchUser(r.user(), user, out);
@@ -158,10 +242,9 @@ public final class DockerfileRenderer {
                     out.append("#   $ ").append(line.length() > 160 ? line.substring(0, 157) + "..." : line).append('\n');
                 }
             }
-            out.append("RUN ").append(secretMounts(s.secrets(), "0444"))
+            out.append("RUN ").append(secretMounts(s.secrets(), "0444")).append(cacheMounts(s.caches()))
                     .append("--mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
-                    .append(' ').append(s.runnerArgv(SCRIPT_MOUNT).stream().map(DockerfileRenderer::shellWord)
-                            .collect(Collectors.joining(" "))).append('\n');
+                    .append(' ').append(scriptArgv(s)).append('\n');
         } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
             user = switchUser("root", user, out);
             out.append("# ").append(oneLine(c.summary())).append(" (in the home of ").append(c.homeUser()).append(")\n");
@@ -247,9 +330,7 @@ public final class DockerfileRenderer {
             out.append("FROM ").append(first ? stage.from() : SIDE_CHAIN_PREFIX + stage.from()).append(" AS ")
                     .append(SIDE_CHAIN_PREFIX).append(stage.name()).append('\n');
             first = false;
-            for (Operation op : stage.operations()) {
-                user = render(op, user, out);
-            }
+            user = renderOperations(stage, user, out);
             if (user != null && !user.equals("root")) {
                 out.append("USER root\n");
                 user = "root";

@@ -40,6 +40,12 @@ final class FakeEngine implements Engine {
      * request is recorded, then refused (the fake runs nothing), so a test can look at what a method asked.
      */
     ImageConfig containerBase;
+    /**
+     * Set (with {@link #containerBase}): build containers start and "run": every exec succeeds and is recorded in
+     * {@link #containerLog} with archive puts, commits (answering a new id) and removals, in order.
+     */
+    boolean runsContainers;
+    final List<String> containerLog = new ArrayList<>();
     private int nextId = 1;
 
     /** Tags a new image with {@code labels} as {@code ref}; returns its id. */
@@ -106,26 +112,48 @@ final class FakeEngine implements Engine {
             throw notForTheOrchestration("startIdleContainer");
         }
         containerRequests.add(new ContainerRequest(image, name, List.copyOf(binds), List.copyOf(tmpfs), network));
+        if (runsContainers) {
+            String id = "container-" + containerRequests.size();
+            containerLog.add("start " + id + " from " + image);
+            return id;
+        }
         throw new IllegalStateException("the fake engine records build containers but does not start them");
     }
 
     @Override
     public int exec(String container, String user, String workdir, List<String> env, List<String> argv, Consumer<String> output) {
+        if (runsContainers) {
+            containerLog.add("exec " + container + " as " + user + ": " + String.join(" ", argv));
+            return 0;
+        }
         throw notForTheOrchestration("exec");
     }
 
     @Override
     public void putArchive(String container, String path, byte[] tar) {
+        if (runsContainers) {
+            containerLog.add("put " + container);
+            return;
+        }
         throw notForTheOrchestration("putArchive");
     }
 
     @Override
     public String commit(String container, String repository, String tag, List<String> changes) {
+        if (runsContainers) {
+            String id = String.format("sha256:%064x", nextId++);
+            containerLog.add("commit " + container + " as " + (repository == null ? "untagged" : repository + ":" + tag) + " " + id);
+            return id;
+        }
         throw notForTheOrchestration("commit");
     }
 
     @Override
     public void removeContainer(String id) {
+        if (runsContainers) {
+            containerLog.add("remove " + id);
+            return;
+        }
         throw notForTheOrchestration("removeContainer");
     }
 
@@ -189,6 +217,9 @@ final class FakeEngine implements Engine {
 
     @Override
     public void removeTag(String ref) {
+        if (runsContainers && ref.startsWith("sha256:")) {
+            containerLog.add("remove image " + ref);
+        }
         if (images.remove(ref) != null) {
             removedTags.add(ref);
         }

@@ -189,4 +189,12 @@ class PhaseHasherTest {
         assertTrue(a.values().stream().flatMap(p -> p.inputs().keySet().stream()).noneMatch(k -> k.contains("gid")), a.toString());
         assertFalse(h.graph().machineStep().isEmpty(), "the graph still gives USER the socket's group, in the machine step");
     }
+
+    @Test
+    void cachesNeverEnterAHash() {
+        Map<Phase, PhaseHash> defaults = hashes(BASE);
+        assertEquals(defaults, hashes(BASE + "caches: false\n"), "apt off");
+        assertEquals(defaults, hashes(BASE + "caches: [npm, pip, maven, gradle, cargo, go, /var/cache/tool, ~/.cache/x]\n"));
+        assertEquals(defaults, hashes(BASE + "caches: {apt: false, npm: true}\n"));
+    }
 }

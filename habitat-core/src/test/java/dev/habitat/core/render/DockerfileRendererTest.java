@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DockerfileRendererTest {
+    /** The default apt cache of a script step of habitat demo. */
+    static final String APT_MOUNTS = "--mount=type=cache,id=habitat-cache-demo-apt-1,target=/var/cache/apt,sharing=locked "
+            + "--mount=type=cache,id=habitat-cache-demo-apt-2,target=/var/lib/apt/lists,sharing=locked ";
+
     @TempDir
     Path dir;
 
@@ -71,7 +75,7 @@ class DockerfileRendererTest {
         assertTrue(df.contains("RUN mkdir -p '/work space/it'\\''s \"here\"' && chown 'dev:' '/work space/it'\\''s \"here\"'\n"), df);
         assertTrue(df.contains("CMD [\"/bin/bash\", \"-c\", \"echo \\\"hi\\\" && exit 3\"]\n"), df);
         assertFalse(df.contains("\nRUN rm -rf /"), "script text lives in a staged file, not in the Dockerfile");
-        assertTrue(df.contains("RUN --mount=type=bind,source=scripts/scripts/0,target=/run/habitat/script bash /run/habitat/script/run.sh"
+        assertTrue(df.contains("RUN " + APT_MOUNTS + "--mount=type=bind,source=scripts/scripts/0,target=/run/habitat/script bash /run/habitat/script/run.sh"
                 + " 'scripts[0]'\n"), df);
         assertTrue(df.contains("\n#   $ echo 'single' \"double\" $x `y` RUN rm -rf /\n"), "each command, on one line, in the step's comment: " + df);
     }
@@ -81,7 +85,7 @@ class DockerfileRendererTest {
         String longCommand = "echo " + "x".repeat(dev.habitat.core.plan.Operation.RunScript.INLINE_COMMAND_CHARS);
         String df = render(Fixture.MINIMAL + "scripts:\n  - commands: [\"echo \\\"it's\\\" $HOME\", \"make -j2 all\"]\n"
                 + "  - commands: [" + longCommand + "]\n");
-        assertTrue(df.contains("RUN --mount=type=bind,source=scripts/scripts/0,target=/run/habitat/script bash /run/habitat/script/run.sh"
+        assertTrue(df.contains("RUN " + APT_MOUNTS + "--mount=type=bind,source=scripts/scripts/0,target=/run/habitat/script bash /run/habitat/script/run.sh"
                 + " 'scripts[0]' -- 'echo \"it'\\''s\" $HOME' 'make -j2 all'\n"), df);
         assertTrue(df.contains("bash /run/habitat/script/run.sh 'scripts[1]'\n"), "a long command stays in a file: " + df);
         assertTrue(df.contains("#   $ " + longCommand.substring(0, 157) + "...\n"), df);
@@ -266,7 +270,7 @@ class DockerfileRendererTest {
         List<String> withNpm = runs.stream().filter(l -> l.contains("npm-token")).toList();
         assertEquals(1, withNpm.size(), "only the script that asks for it: " + runs);
         assertTrue(withNpm.get(0).startsWith("RUN --mount=type=secret,id=npm-token,target=/run/secrets/npm-token,mode=0444 "
-                + "--mount=type=bind,source=scripts/scripts/0,"), withNpm.get(0));
+                + APT_MOUNTS + "--mount=type=bind,source=scripts/scripts/0,"), withNpm.get(0));
         assertEquals(2, runs.stream().filter(l -> l.contains("type=secret")).count(), "nothing else mounts a secret");
     }
 
