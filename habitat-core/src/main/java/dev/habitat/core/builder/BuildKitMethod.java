@@ -175,9 +175,19 @@ public final class BuildKitMethod implements BuildMethod {
      * The machine step alone: a one-stage Dockerfile FROM the 12-final made for another machine (ARG, the RUN, the
      * label), built in one small request and tagged 12-final. The request sends no context but the Dockerfile, through
      * a session (a tar body where the engine refuses sessions, as for any build).
+     *
+     * <p>On the containerd image store a pulled image's layers may be only in the registry (the store skips blobs it
+     * does not need to unpack), and BuildKit would fetch them from the FROM name's registry (docker.io for a local
+     * name): there the step runs as docker-exec does it (a container from the image, one exec, one commit), which
+     * needs only the unpacked image and gives the same file system.
      */
     @Override
     public PhaseResult applyMachineStep(MachineStepJob job, BuildProgress progress) {
+        if (engine.containerdImageStore()) {
+            progress.debug("habitat: containerd image store: the machine step runs in a container (exec and commit), not "
+                    + "as a BuildKit build on the pulled image");
+            return new ExecMethod(engine, this).applyMachineStep(job, progress);
+        }
         byte[] dockerfile = renderer.renderMachineStep(job.graph(), job.image()).getBytes(StandardCharsets.UTF_8);
         Path workDir = job.outputDirectory().resolve(job.graph().config().name());
         String stage = job.graph().lastStageOf(Phase.FINAL).name();

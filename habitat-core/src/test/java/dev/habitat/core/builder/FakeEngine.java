@@ -31,6 +31,8 @@ final class FakeEngine implements Engine {
     /** The registry the engine pulls from and pushes to, by full reference (one for every machine of a test). */
     final Map<String, ImageInfo> registry = new TreeMap<>();
     boolean answers = true;
+    /** Whether the fake keeps images in the containerd image store. */
+    boolean containerdStore;
     /** A build container's create request, as a build method asks for it. */
     record ContainerRequest(String image, String name, List<String> binds, List<String> tmpfs, String network) {}
 
@@ -72,7 +74,7 @@ final class FakeEngine implements Engine {
 
     @Override
     public boolean containerdImageStore() {
-        return false;
+        return containerdStore;
     }
 
     @Override
