@@ -15,7 +15,6 @@ import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.render.DockerfileRenderer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,42 +193,16 @@ public final class BuildKitMethod implements BuildMethod {
         List<String> lines = new ArrayList<>();
         Instant start = Instant.now();
         progress.phaseStarted(Phase.FINAL);
-        Path tar = null;
-        EngineSession session = null;
-        BuildOutcome outcome;
-        try {
-            Files.createDirectories(workDir);
-            try {
-                session = engine.openSession(job.graph().config().name() + "-machine-step",
-                        BuildSession.sharedKey(job.graph().config().name() + "-machine-step", workDir), secret -> null,
-                        sessionDirs(workDir, List.of(), dockerfile));
-            } catch (SessionRefusedException refused) {
-                tar = workDir.resolve(".machine-step-" + UUID.randomUUID() + ".tar");
-                ContextTar.write(workDir, List.of(), Map.of("Dockerfile", dockerfile), tar);
-            }
-            outcome = engine.build(new BuildRequest(tar, stage, List.of(job.tag()), job.buildArgs(), Map.of(Snapshots.LABEL_METHOD, NAME),
-                    job.network(), false, null, session == null ? null : session.id()), status -> status.logs().forEach(l -> {
-                        for (String line : l.text().split("\n")) {
-                            if (!line.isBlank()) {
-                                lines.add(line);
-                                progress.output(Phase.FINAL, stage, line);
+        BuildOutcome outcome = DockerfileOnlyBuild.run(engine, workDir, job.graph().config().name() + "-machine-step", dockerfile,
+                (tar, sessionId) -> new BuildRequest(tar, stage, List.of(job.tag()), job.buildArgs(), Map.of(Snapshots.LABEL_METHOD, NAME),
+                        job.network(), false, null, sessionId), status -> status.logs().forEach(l -> {
+                            for (String line : l.text().split("\n")) {
+                                if (!line.isBlank()) {
+                                    lines.add(line);
+                                    progress.output(Phase.FINAL, stage, line);
+                                }
                             }
-                        }
-                    }));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the machine step's request in " + workDir + ": " + e.getMessage(), e);
-        } finally {
-            if (session != null) {
-                session.close();
-            }
-            if (tar != null) {
-                try {
-                    Files.deleteIfExists(tar);
-                } catch (IOException ignored) {
-                    // a temp file in target/: harmless
-                }
-            }
-        }
+                        }));
         if (outcome.failed()) {
             progress.phaseFinished(new PhaseResult(Phase.FINAL, PhaseResult.Status.FAILED, Duration.between(start, Instant.now()), null, null));
             Matcher em = EXIT.matcher(outcome.error());

@@ -7,26 +7,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
-import dev.habitat.core.engine.BuildSession;
-import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.Engine;
-import dev.habitat.core.engine.EngineSession;
 import dev.habitat.core.engine.ImageInfo;
-import dev.habitat.core.engine.SessionRefusedException;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.render.DockerfileRenderer;
 import dev.habitat.core.render.DockerfileSyntax;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -213,35 +205,10 @@ public final class SnapshotMigration {
      * containerd image store cannot read a tar body context); a tar body only where the engine refuses sessions.
      */
     private void relabel(String tag, byte[] dockerfile, Path workDir) {
-        Path tar = null;
-        EngineSession session = null;
-        try {
-            Files.createDirectories(workDir);
-            try {
-                session = engine.openSession("habitat-adopt", BuildSession.sharedKey("adopt", workDir),
-                        secret -> null, BuildKitMethod.sessionDirs(workDir, List.of(), dockerfile));
-            } catch (SessionRefusedException refused) {
-                tar = workDir.resolve(".adopt-" + UUID.randomUUID() + ".tar");
-                ContextTar.write(workDir, List.of(), Map.of("Dockerfile", dockerfile), tar);
-            }
-            BuildOutcome out = engine.build(new BuildRequest(tar, null, List.of(tag), Map.of(), Map.of(), null, false, null,
-                    session == null ? null : session.id()), status -> { });
-            if (out.failed()) {
-                throw HabitatException.ofEnvironment("cannot relabel " + tag + ": " + out.error(), null);
-            }
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        } finally {
-            if (session != null) {
-                session.close();
-            }
-            if (tar != null) {
-                try {
-                    Files.deleteIfExists(tar);
-                } catch (IOException ignored) {
-                    // temp file in target/
-                }
-            }
+        BuildOutcome out = DockerfileOnlyBuild.run(engine, workDir, "habitat-adopt", dockerfile,
+                (tar, sessionId) -> new BuildRequest(tar, null, List.of(tag), Map.of(), Map.of(), null, false, null, sessionId), status -> { });
+        if (out.failed()) {
+            throw HabitatException.ofEnvironment("cannot relabel " + tag + ": " + out.error(), null);
         }
     }
 
