@@ -59,7 +59,9 @@ try {
     boolean execBefore = first == 'docker-exec'
     cacheLeftNothing('docker-exec', execBefore ? 'tool=1 pip=1' : 'tool=0 pip=0')
     def exConfig = support.config(fin)
-    def d = support.diff(bkTree, exTree, first, 'docker-exec')
+    // the count a script took of its caches differs where both builds are docker-exec (Podman): checked above
+    def countDigest = { String line -> line.startsWith('digest ') && line.endsWith('  /home/dev/cache-count.txt') }
+    def d = support.diff(bkTree.findAll { !countDigest(it) }, exTree.findAll { !countDigest(it) }, first, 'docker-exec')
     assert d.isEmpty() : "file trees differ:\n${d}"
     bkConfig.each { k, v -> assert exConfig[k] == v : "config ${k} differs:\n  ${first}:    ${v}\n  docker-exec: ${exConfig[k]}" }
     assert support.buildContainers(name).isEmpty() : 'build containers are removed after a build'
