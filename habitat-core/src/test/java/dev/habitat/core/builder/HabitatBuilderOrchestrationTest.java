@@ -1,10 +1,11 @@
 package dev.habitat.core.builder;
 
+import dev.habitat.core.engine.ImageInfo;
+
 import dev.habitat.core.HabitatException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -264,8 +265,20 @@ class HabitatBuilderOrchestrationTest {
         Set<String> hashLabels = EnumSet.allOf(Phase.class).stream().map(p -> "habitat.hash." + p.phaseName()).collect(Collectors.toSet());
         Map<String, String> labels = engine.images.get("habitat-orchestrated:12-final").labels();
         assertTrue(labels.keySet().containsAll(hashLabels), labels.toString());
-        assertNotEquals(labels.get("habitat.hash.scripts"),
-                plan(CONFIG.replace("echo one", "echo two")).hashes().get(Phase.SCRIPTS).hash());
+        // the labels are the method's (the fake writes what it is given); the check is the builder's: a scripts hash
+        // label that is not the hash the builder computes makes 9-scripts and every snapshot carrying it stale
+        for (String tag : List.of("habitat-orchestrated:9-scripts", "habitat-orchestrated:12-final")) {
+            ImageInfo image = engine.images.get(tag);
+            Map<String, String> tampered = new java.util.HashMap<>(image.labels());
+            tampered.put("habitat.hash.scripts", "0000000000000000");
+            engine.images.put(tag, new ImageInfo(image.id(), Map.copyOf(tampered), image.size(), image.created()));
+        }
+        int before = method.jobs.size();
+        build(CONFIG, Phase.FINAL, null);
+        assertEquals(List.of("9-scripts", "10-verify,11-test,12-final"), jobsSince(before), "rebuilt from the tampered snapshot on");
+        assertEquals("habitat-orchestrated:8-tools", method.jobs.get(before).fromImage());
+        assertEquals(labels.get("habitat.hash.scripts"), engine.images.get("habitat-orchestrated:9-scripts").labels().get("habitat.hash.scripts"),
+                "the rebuilt snapshot carries the hash the builder computed, as the first build's did");
     }
 
     /**
