@@ -201,21 +201,10 @@ public final class HabitatBuilder {
                         contextSent.total(), progress);
                 throw failure;
             } catch (RuntimeException e) {
-                if (e instanceof EngineUnavailableException || e instanceof HabitatException h && h.kind() == HabitatException.Kind.HABITAT) {
-                    throw e;
-                }
-                if (engine.responds()) {
-                    throw engineFailure(e, e instanceof EngineLostException lost && lost.phase() != null ? lost.phase() : SegmentJob.lastOf(segment));
-                }
-                // The engine went away mid-build: BuildKit cancels a build whose client is gone, and a commit
-                // only happens at the end of a segment, so nothing of this segment was tagged.
-                Phase building = e instanceof EngineLostException lost && lost.phase() != null ? lost.phase() : SegmentJob.lastOf(segment);
-                String kept = e instanceof EngineLostException lost && lost.kept() != null ? lost.kept() : from;
-                throw new EngineUnavailableException("habitat: lost the Docker engine at " + engine.host() + " while building "
-                        + building.tagSuffix() + " (" + Engine.rootCause(e) + "). "
-                        + (kept == null ? "No snapshot was kept" : "Snapshots up to " + kept + " are kept")
-                        + " and nothing later was tagged: start the engine again (or restore the connection) and run the "
-                        + "build again to resume.", e);
+                // a commit only happens at the end of a segment and BuildKit cancels a build whose client is gone, so
+                // when the engine went away nothing of this segment was tagged but what the method says it kept
+                throw methodFailure(e, e instanceof EngineLostException lost && lost.phase() != null ? lost.phase() : SegmentJob.lastOf(segment),
+                        e instanceof EngineLostException lost && lost.kept() != null ? lost.kept() : from);
             }
             for (Phase p : segment) {
                 if (p.snapshotted()) {
@@ -255,10 +244,7 @@ public final class HabitatBuilder {
             report(outDir, config.name(), t0, false, results, List.of(), options.secrets().mask(e.getMessage()), null, progress);
             throw e;
         } catch (RuntimeException e) {
-            if (e instanceof HabitatException || !engine.responds()) {
-                throw e;
-            }
-            throw engineFailure(e, Phase.FINAL);
+            throw methodFailure(e, Phase.FINAL, tag); // the 12-final it started from keeps its tag
         }
         snapshots.forget(Phase.FINAL);
         results.add(finalResult);
@@ -266,6 +252,25 @@ public final class HabitatBuilder {
         report(outDir, config.name(), t0, false, results, List.of(), null, null, progress);
         share(shared, snapshots, summary, options.sharing(), progress);
         return summary;
+    }
+
+    /**
+     * A build method's failure other than a failed step, as the user gets it: the habitat's own (config, parameters) and
+     * an unavailable engine as they are; while the engine still answers, {@link #engineFailure}; when it went away, that
+     * it was lost while building {@code building}, and the newest snapshot {@code kept} (null: none).
+     */
+    private RuntimeException methodFailure(RuntimeException e, Phase building, String kept) {
+        if (e instanceof EngineUnavailableException || e instanceof HabitatException h && h.kind() == HabitatException.Kind.HABITAT) {
+            return e;
+        }
+        if (engine.responds()) {
+            return engineFailure(e, building);
+        }
+        return new EngineUnavailableException("habitat: lost the Docker engine at " + engine.host() + " while building "
+                + building.tagSuffix() + " (" + Engine.rootCause(e) + "). "
+                + (kept == null ? "No snapshot was kept" : "Snapshots up to " + kept + " are kept")
+                + " and nothing later was tagged: start the engine again (or restore the connection) and run the "
+                + "build again to resume.", e);
     }
 
     /**
