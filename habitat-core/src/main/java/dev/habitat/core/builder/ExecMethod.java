@@ -278,9 +278,10 @@ public final class ExecMethod implements BuildMethod {
     }
 
     /** Commits the container as {@code tag} with the image config the operations left; returns the image id. */
+    /** Commits the container with the image state's config as {@code tag}, or untagged when {@code tag} is null. */
     private String commit(String container, String tag, ExecImageState state) {
-        int colon = tag.lastIndexOf(':');
-        return engine.commit(container, tag.substring(0, colon), tag.substring(colon + 1),
+        int colon = tag == null ? -1 : tag.lastIndexOf(':');
+        return engine.commit(container, tag == null ? null : tag.substring(0, colon), tag == null ? null : tag.substring(colon + 1),
                 ExecImageState.changes(state, engine.info().product() == EngineInfo.Product.PODMAN));
     }
 
@@ -381,7 +382,7 @@ public final class ExecMethod implements BuildMethod {
         rootShell(c.id, s, DockerfileRenderer.cacheMountPoints(caches));
         List<String> missing = caches.stream().map(CacheMount::volumeBind).filter(b -> !c.cacheBinds.contains(b)).toList();
         if (!missing.isEmpty()) {
-            String image = engine.commit(c.id, null, null, ExecImageState.changes(s, engine.info().product() == EngineInfo.Product.PODMAN));
+            String image = commit(c.id, null, s);
             c.switchImages.add(image);
             String old = c.id;
             c.cacheBinds.addAll(missing);
