@@ -1,22 +1,22 @@
 package dev.habitat.maven;
 
 import dev.habitat.core.Completions;
-import dev.habitat.core.builder.Secrets;
 import dev.habitat.core.config.HabitatConfig;
-import dev.habitat.core.engine.DockerEngine;
-import dev.habitat.core.engine.EngineLocator;
+import dev.habitat.core.engine.docker.DockerEngine;
+import dev.habitat.core.engine.docker.EngineLocator;
 import dev.habitat.core.registry.DockerConfigCredentials;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryAuth;
+import dev.habitat.core.secrets.Secrets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.Settings;
 import org.apache.maven.settings.crypto.SettingsDecrypter;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /** Goals that talk to a Docker engine. */
 abstract class AbstractEngineMojo extends AbstractHabitatMojo {

@@ -2,7 +2,7 @@ package dev.habitat.maven;
 
 import dev.habitat.core.Phase;
 import dev.habitat.core.Spelling;
-import dev.habitat.core.builder.BuildMethods;
+import dev.habitat.core.build.BuildMethods;
 import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.registry.ImageReference;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.habitat.maven;
 
 import dev.habitat.core.Phase;
-import dev.habitat.core.builder.BuildProgress;
-import dev.habitat.core.builder.PhaseResult;
 import dev.habitat.core.plan.RunnerTiming;
 import dev.habitat.core.plan.StepNotice;
+import dev.habitat.core.report.BuildProgress;
+import dev.habitat.core.report.PhaseResult;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.maven.plugin.logging.Log;

@@ -1,24 +1,24 @@
 package dev.habitat.maven;
 
-import dev.habitat.core.builder.BuildKitMethod;
-import dev.habitat.core.builder.BuildLock;
-import dev.habitat.core.builder.BuildOptions;
-import dev.habitat.core.builder.HabitatBuilder;
-import dev.habitat.core.builder.Secrets;
-import dev.habitat.core.builder.SharedSnapshots;
-import dev.habitat.core.builder.Sharing;
-import dev.habitat.core.builder.SnapshotMigration;
-import dev.habitat.core.engine.DockerEngine;
+import dev.habitat.core.build.BuildLock;
+import dev.habitat.core.build.BuildOptions;
+import dev.habitat.core.build.HabitatBuilder;
+import dev.habitat.core.build.SnapshotMigration;
+import dev.habitat.core.engine.docker.DockerEngine;
+import dev.habitat.core.method.buildkit.BuildKitMethod;
 import dev.habitat.core.plan.PlannedHabitat;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryApi;
+import dev.habitat.core.secrets.Secrets;
+import dev.habitat.core.snapshot.SharedSnapshots;
+import dev.habitat.core.snapshot.Sharing;
+import java.io.File;
+import java.time.Duration;
+import java.util.Set;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import java.io.File;
-import java.time.Duration;
-import java.util.Set;
 
 /**
  * Moves a habitat's existing snapshots to the BuildKit method: {@code report} them (who made them, whether

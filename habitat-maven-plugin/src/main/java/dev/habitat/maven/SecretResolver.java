@@ -1,7 +1,7 @@
 package dev.habitat.maven;
 
-import dev.habitat.core.builder.Secrets;
 import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.secrets.Secrets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

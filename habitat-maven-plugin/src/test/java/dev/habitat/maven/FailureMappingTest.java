@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
-import dev.habitat.core.builder.BuildFailedException;
-import dev.habitat.core.builder.SharedSnapshots;
 import dev.habitat.core.engine.EngineUnavailableException;
+import dev.habitat.core.method.BuildFailedException;
+import dev.habitat.core.snapshot.SharedSnapshots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

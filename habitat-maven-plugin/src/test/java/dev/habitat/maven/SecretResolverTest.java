@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.habitat.core.builder.Secrets;
 import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.secrets.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.habitat.core.engine;
 
+import dev.habitat.core.engine.trace.BuildKitStatus;
+
 /** Receives what a BuildKit build reports while it runs. */
 public interface BuildEvents {
     void status(BuildKitStatus status);

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param contextTar the build context as a tar file (Dockerfile at its root), or null when the session serves it
  * @param buildId    lets the build be cancelled through {@code /build/cancel}
  * @param network    the network mode of RUN steps, or null for the engine's default
- * @param sessionId  the {@link BuildSession} that serves the build's context and secrets, or null
+ * @param sessionId  the {@code BuildSession} that serves the build's context and secrets, or null
  */
 public record BuildRequest(Path contextTar, String target, List<String> tags, Map<String, String> buildArgs,
                            Map<String, String> labels, String network, boolean noCache, String buildId,

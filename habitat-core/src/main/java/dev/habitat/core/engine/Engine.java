@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * A container engine as the builds use it, through its API: what a habitat build, snapshot bookkeeping and
- * migration ask of Docker or Podman. {@link DockerEngine} talks to a real engine; the orchestration's unit tests
+ * migration ask of Docker or Podman. {@code DockerEngine} talks to a real engine; the orchestration's unit tests
  * put a fake behind it.
  */
 public interface Engine extends ImageTransfer, AutoCloseable {

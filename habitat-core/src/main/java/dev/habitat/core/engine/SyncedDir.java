@@ -50,7 +50,7 @@ public record SyncedDir(String name, List<Entry> entries) {
     public record Entry(String path, Kind kind, int mode, long size, long modTimeNanos, String linkTarget, Path hostFile,
                         byte[] content) {
         /** The mode as fsutil sends it: Go's file mode, type bits included. */
-        long goMode() {
+        public long goMode() {
             long m = mode & 0777;
             return switch (kind) {
                 case DIRECTORY -> m | GO_MODE_DIR;
@@ -59,7 +59,7 @@ public record SyncedDir(String name, List<Entry> entries) {
             };
         }
 
-        InputStream open() throws IOException {
+        public InputStream open() throws IOException {
             return hostFile != null ? Files.newInputStream(hostFile) : new ByteArrayInputStream(content);
         }
     }
@@ -188,7 +188,7 @@ public record SyncedDir(String name, List<Entry> entries) {
         return v >>> (64 - MTIME_BITS);
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.habitat.core.builder.ExternalInputResolver;
-import dev.habitat.core.builder.Secrets;
+import dev.habitat.core.build.ExternalInputResolver;
 import dev.habitat.core.config.RepoSpec;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.StepNotice;
+import dev.habitat.core.secrets.Secrets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,0 +1,155 @@
+package dev.habitat.core.build;
+
+import dev.habitat.core.Completions;
+import dev.habitat.core.HabitatException;
+import dev.habitat.core.config.HabitatConfig;
+import dev.habitat.core.config.RepoSpec;
+import dev.habitat.core.engine.Engine;
+import dev.habitat.core.plan.ExternalInputs;
+import dev.habitat.core.plan.MachineFacts;
+import dev.habitat.core.report.BuildProgress;
+import dev.habitat.core.secrets.Secrets;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
+import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+/**
+ * Finds what the config cannot say: the base image's id, each repo's remote head commit (with JGit, no
+ * git binary: an upstream change rebuilds repos and nothing else), and the machine's facts (the docker socket's
+ * group id), which no hash covers.
+ */
+public final class ExternalInputResolver {
+    /** The machine's facts for an engine address (the docker socket's group); tests give their own. */
+    private final Function<String, MachineFacts> machine;
+
+    public ExternalInputResolver() {
+        this(ExternalInputResolver::machineFacts);
+    }
+
+    ExternalInputResolver(Function<String, MachineFacts> machine) {
+        this.machine = machine;
+    }
+
+    public ExternalInputs resolve(HabitatConfig config, Engine engine, BuildProgress progress, Secrets secrets) {
+        // remotes are asked a few at a time, beside the engine: a no-op build waits for the slowest, not for their
+        // sum, and one server is never handed more connections at once than an ssh daemon accepts by default
+        List<CompletableFuture<String>> heads = new ArrayList<>();
+        ExecutorService askers = config.repos().isEmpty() ? null
+                : Executors.newFixedThreadPool(Math.min(config.repos().size(), REMOTES_AT_ONCE), r -> {
+                    Thread t = new Thread(r, "habitat-remote-head");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            for (RepoSpec r : config.repos()) {
+                heads.add(CompletableFuture.supplyAsync(() -> remoteHead(r, secrets), askers));
+            }
+            Optional<String> baseId = baseIdentity(config, engine, progress);
+            List<Optional<String>> revisions = new ArrayList<>();
+            for (var head : heads) {
+                revisions.add(Optional.of(Completions.join(head)));
+            }
+            return new ExternalInputs(baseId, revisions, machine.apply(engine.host()));
+        } finally {
+            if (askers != null) {
+                askers.shutdownNow();
+            }
+        }
+    }
+
+    private static final int REMOTES_AT_ONCE = 4;
+
+    private static Optional<String> baseIdentity(HabitatConfig config, Engine engine, BuildProgress progress) {
+        Optional<String> baseId = Optional.empty();
+        if (config.base().image() != null) {
+            // by content, not the engine's id: the same base gives the same hashes in every image store (shared snapshots)
+            baseId = engine.contentIdentity(config.base().image());
+            if (baseId.isEmpty()) {
+                progress.warn("base image " + config.base().image() + " is not present in the engine; the build will try to pull it");
+            }
+        }
+        return baseId;
+    }
+
+    /**
+     * The commit the repo's branch (or default branch) points to on the remote, asked with the repo's credentials.
+     * The listing runs in an empty in-memory repository: JGit's dumb-HTTP transport (a static git server) needs a
+     * local repository even to list refs, and nothing is fetched into it.
+     */
+    public static String remoteHead(RepoSpec repo, Secrets secrets) {
+        Collection<Ref> refs;
+        InMemoryRepository scratch = new InMemoryRepository(new DfsRepositoryDescription("habitat-ls-remote"));
+        var lsRemote = Git.wrap(scratch).lsRemote().setRemote(repo.url()).setHeads(false).setTags(false).setTimeout(60);
+        Secrets.Secret secret = repo.auth() == null ? null : secrets.get(repo.auth()).orElseThrow(() ->
+                new Secrets.MissingSecretException("secret '" + repo.auth() + "' (used by repo " + repo.url() + ") was not given"));
+        if (secret != null) {
+            lsRemote.setCredentialsProvider(new UsernamePasswordCredentialsProvider(
+                    secret.username() != null ? secret.username() : "git",
+                    new String(secret.value(), StandardCharsets.UTF_8).strip().toCharArray()));
+        }
+        try (scratch) {
+            refs = lsRemote.call();
+        } catch (GitAPIException | RuntimeException e) {
+            String why = secrets.mask(e.getMessage());
+            if (secret != null) {
+                throw HabitatException.ofEnvironment("cannot read the branches of " + repo.url() + " (" + repo.origin()
+                        + ") with the credentials of secret '" + repo.auth() + "' (" + secret.source() + "): " + why
+                        + ". Check the secret's value and that the server is reachable from this machine.", e);
+            }
+            throw HabitatException.ofEnvironment("cannot read the branches of " + repo.url() + " (" + repo.origin() + "): "
+                    + why + ". Check the URL and that the server is reachable from this machine"
+                    + " (a private repository needs auth: <secret id>).", e);
+        }
+        String wanted = repo.branch() == null ? "HEAD" : "refs/heads/" + repo.branch();
+        for (Ref ref : refs) {
+            if (ref.getName().equals(wanted) && ref.getObjectId() != null) {
+                return ref.getObjectId().name();
+            }
+        }
+        throw HabitatException.ofHabitat("repository " + repo.url() + " has no "
+                + (repo.branch() == null ? "default branch (HEAD)" : "branch '" + repo.branch() + "'")
+                + " (" + repo.origin() + "). Fix the branch name or push it.");
+    }
+
+    /** The facts of this machine that enter the image, for the engine at {@code host}. */
+    static MachineFacts machineFacts(String host) {
+        return new MachineFacts(dockerSocketGid(host));
+    }
+
+    /**
+     * The group id of the engine's unix socket when it is on this machine, for the docker group in the image.
+     * None for a socket of group root (Podman's rootful socket is root:root): that would put the user in root's group.
+     */
+    static Optional<String> dockerSocketGid(String host) {
+        try {
+            URI uri = URI.create(host);
+            if (!"unix".equals(uri.getScheme())) {
+                return Optional.empty();
+            }
+            Path sock = Path.of(uri.getPath());
+            if (!Files.exists(sock)) {
+                return Optional.empty();
+            }
+            int gid = (Integer) Files.getAttribute(sock, "unix:gid");
+            return gid == 0 ? Optional.empty() : Optional.of(String.valueOf(gid));
+        } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+}

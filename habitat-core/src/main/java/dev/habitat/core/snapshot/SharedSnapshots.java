@@ -1,0 +1,224 @@
+package dev.habitat.core.snapshot;
+
+import dev.habitat.core.HabitatException;
+import dev.habitat.core.Phase;
+import dev.habitat.core.engine.ImageInfo;
+import dev.habitat.core.engine.ImageTransfer.TransferResult;
+import dev.habitat.core.engine.ImageTransfer;
+import dev.habitat.core.plan.PhaseHash;
+import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryApi;
+import dev.habitat.core.registry.RegistryAuth;
+import dev.habitat.core.report.BuildProgress;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * A habitat's snapshots in a registry. Each snapshot is pushed under a content-addressed tag,
+ * {@code <registry>/habitat-<name>:<id>-<phase>-<hash>} (the phase hash, which covers every earlier phase), so
+ * a tag names exactly one state of the habitat and is never moved; the local tags stay
+ * {@code habitat-<name>:<id>-<phase>}. A pulled snapshot is used only when its labels carry the hashes its tag
+ * promises (schema, its phase and every earlier one): one pushed by hand under such a tag is refused.
+ */
+public final class SharedSnapshots {
+    private final ImageTransfer engine;
+    private final ImageReference repository;
+    private final Map<Phase, PhaseHash> hashes;
+    private final Function<String, RegistryAuth> credentials;
+    private final BuildProgress progress;
+
+    /**
+     * @param registry    the repository prefix ({@code 127.0.0.1:5000/team})
+     * @param credentials the credentials for a registry host (anonymous when there are none)
+     */
+    public SharedSnapshots(ImageTransfer engine, ImageReference registry, String localRepository, Map<Phase, PhaseHash> hashes,
+                           Function<String, RegistryAuth> credentials, BuildProgress progress) {
+        this.engine = engine;
+        this.repository = registry.child(localRepository);
+        this.hashes = hashes;
+        this.credentials = credentials;
+        this.progress = progress;
+    }
+
+    /** The registry tag of a phase's snapshot for the current hashes. */
+    public String remoteTag(Phase p) {
+        return repository.withTag(p.tagSuffix() + "-" + hashes.get(p).hash()).name();
+    }
+
+    public String host() {
+        return repository.host();
+    }
+
+    /** What a pull brought: the newest phase pulled, and every phase it holds that was not valid locally before. */
+    public record Pulled(Set<Phase> phases, Optional<Phase> newest) {
+        static Pulled nothing() {
+            return new Pulled(Set.of(), Optional.empty());
+        }
+    }
+
+    /**
+     * Pulls the newest snapshot at or before {@code limit} and after {@code localNewest} that the registry has for
+     * the current hashes. Only that one: it holds every earlier phase's layers, and an earlier snapshot a later build
+     * needs (after a change) is pulled then, its layers already here. With {@code buildOnPulled} false only the
+     * snapshot of {@code limit} itself is asked for (one nothing will be built on). An unreachable registry is warned
+     * about once and nothing is pulled; a registry refusing the credentials fails, naming them.
+     */
+    public Pulled pullNewer(Phase limit, Optional<Phase> localNewest, Snapshots local, boolean buildOnPulled) {
+        int localFloor = localNewest.map(Phase::id).orElse(0);
+        int floor = buildOnPulled ? localFloor : Math.max(localFloor, limit.id() - 1);
+        RegistryAuth auth = credentials.apply(host());
+        Instant t0 = Instant.now();
+        long bytes = 0;
+        Phase newest = null;
+        for (int i = limit.ordinal(); i >= 0 && Phase.values()[i].id() > floor && newest == null; i--) {
+            Phase p = Phase.values()[i];
+            if (!p.snapshotted()) {
+                continue;
+            }
+            TransferResult r = engine.pull(remoteTag(p), auth);
+            switch (r.kind()) {
+                case DONE -> {
+                    bytes += r.bytes();
+                    if (adopt(p, local)) {
+                        newest = p;
+                    }
+                }
+                case NOT_FOUND -> progress.debug("habitat: the registry has no " + remoteTag(p));
+                case UNAUTHORIZED -> throw refused(auth, r);
+                case UNREACHABLE -> {
+                    progress.warn("habitat: the registry " + host() + " cannot be reached (" + r.message() + "); building locally");
+                    return Pulled.nothing();
+                }
+                default -> {
+                    progress.warn("habitat: pulling " + remoteTag(p) + " failed (" + r.message() + "); building locally");
+                    return Pulled.nothing();
+                }
+            }
+        }
+        if (newest == null) {
+            return Pulled.nothing();
+        }
+        Set<Phase> pulled = EnumSet.noneOf(Phase.class);
+        for (Phase p : Phase.values()) {
+            if (p.id() > localFloor && p.id() <= newest.id()) {
+                pulled.add(p);
+            }
+        }
+        progress.info(String.format(Locale.ROOT, "habitat: pulled %s from %s (%.1f MB downloaded, %.1fs)", newest.tagSuffix(),
+                remoteTag(newest), bytes / 1e6, Duration.between(t0, Instant.now()).toMillis() / 1000.0));
+        return new Pulled(pulled, Optional.of(newest));
+    }
+
+    /** Tags a pulled snapshot locally when its labels hold the current hashes; the registry's name is removed either way. */
+    private boolean adopt(Phase p, Snapshots local) {
+        String remote = remoteTag(p);
+        try {
+            Optional<ImageInfo> image = engine.inspectImage(remote);
+            if (image.isEmpty() || !local.validLabels(image.get().labels(), p)) {
+                progress.warn("habitat: " + remote + " does not carry the hashes its tag names (its labels differ); not used");
+                return false;
+            }
+            engine.tag(remote, local.tag(p));
+            local.forget(p);
+            return true;
+        } finally {
+            engine.removeTag(remote);
+        }
+    }
+
+    /**
+     * Pushes the local snapshots of {@code phases} under their registry tags, in phase order. Fails at the first
+     * that does not go, naming the registry; the local snapshots stay as they are, and what did go stays (a
+     * registry links a tag only once all of its image's blobs are there, so no tag names a partial image).
+     */
+    public void push(List<Phase> phases, Snapshots local) {
+        RegistryAuth auth = credentials.apply(host());
+        List<String> pushed = new ArrayList<>();
+        int there = 0;
+        for (Phase p : phases) {
+            if (local.image(p).isEmpty()) {
+                continue; // no snapshot of its own here: a later one holds its layers
+            }
+            String remote = remoteTag(p);
+            TransferResult has = engine.inRegistry(remote, auth);
+            if (has.kind() == TransferResult.Kind.UNAUTHORIZED) {
+                throw refused(auth, has);
+            }
+            if (has.ok()) {
+                there++; // a tag names one state and is put only once its image is whole: nothing to send
+                continue;
+            }
+            engine.tag(local.tag(p), remote);
+            TransferResult r;
+            try {
+                r = engine.push(remote, auth);
+            } finally {
+                engine.removeTag(remote);
+            }
+            if (!r.ok()) {
+                throw failedPush(auth, remote, r, (pushed.isEmpty() ? "" : " (pushed before it: " + String.join(", ", pushed) + ")")
+                        + ". The local snapshots stay valid: run the build again once the registry answers, and it pushes the rest.");
+            }
+            pushed.add(p.tagSuffix());
+            progress.info("habitat: pushed " + p.tagSuffix() + " -> " + remote);
+        }
+        if (there > 0) {
+            progress.info("habitat: " + there + " snapshot(s) were in the registry " + host() + " already");
+        }
+    }
+
+    /**
+     * The habitat's snapshots in the registry, each with its phase and whether it is the current state's; a registry
+     * that cannot be listed gives a listing that says why (the report still lists the local snapshots).
+     */
+    public RegistryListing list(RegistryApi api) {
+        try {
+            List<RegistryListing.Entry> entries = new ArrayList<>();
+            for (String tag : api.tags(repository, credentials.apply(host()))) {
+                Optional<Phase> phase = Phase.parse(tag.replaceFirst("-[0-9a-f]{16}$", ""))
+                        .filter(p -> tag.matches(Pattern.quote(p.tagSuffix()) + "-[0-9a-f]{16}"));
+                entries.add(new RegistryListing.Entry(tag, phase.orElse(null),
+                        phase.isPresent() && hashes.containsKey(phase.get()) && remoteTag(phase.get()).endsWith(":" + tag)));
+            }
+            entries.sort(Comparator.comparing((RegistryListing.Entry e) -> e.phase() == null ? 99 : e.phase().id())
+                    .thenComparing(RegistryListing.Entry::tag));
+            return new RegistryListing(repository.name(), entries, null);
+        } catch (IOException e) {
+            return new RegistryListing(repository.name(), List.of(), e.getMessage());
+        }
+    }
+
+    /** Why a push failed: refused credentials in their one line, else the registry, the image and the engine's words. */
+    public static RegistryException failedPush(RegistryAuth auth, String ref, TransferResult r, String afterwards) {
+        return r.kind() == TransferResult.Kind.UNAUTHORIZED ? refused(auth, r)
+                : new RegistryException("habitat: pushing " + ref + " to the registry " + auth.host() + " failed: " + r.message() + afterwards);
+    }
+
+    /** The one line for credentials a registry refused: which registry, which credentials, where to fix them. */
+    static RegistryException refused(RegistryAuth auth, TransferResult r) {
+        String host = auth.host();
+        String fix = auth.isAnonymous()
+                ? "no credentials were found for it: add a settings.xml <server> with <id>" + host + "</id>, or run docker login " + host
+                : "it refused the " + auth + ": fix the <username>/<password> of the settings.xml <server> with <id>" + host
+                + "</id> (it comes before ~/.docker/config.json)";
+        return new RegistryException("habitat: the registry " + host + " said " + r.message() + "; " + fix);
+    }
+
+    /** A registry refused or failed a transfer the build cannot do without. */
+    public static final class RegistryException extends HabitatException {
+        public RegistryException(String message) {
+            super(Kind.ENVIRONMENT, message);
+        }
+    }
+}
