@@ -1,9 +1,8 @@
 package dev.habitat.core.build;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.habitat.core.HabitatException;
+import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
@@ -112,7 +111,7 @@ public final class SnapshotMigration {
                 root.put("registry", reg);
             }
             try {
-                return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+                return Json.indented(root);
             } catch (JsonProcessingException ex) {
                 throw new IllegalStateException(ex);
             }

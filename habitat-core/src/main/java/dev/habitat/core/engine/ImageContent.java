@@ -2,9 +2,8 @@ package dev.habitat.core.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.habitat.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,7 +17,6 @@ import java.util.List;
  * same base image would make different phase hashes on two engines that should share snapshots.
  */
 public final class ImageContent {
-    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     /** What a container of the image gets from its config (build-time details such as Hostname are left out). */
     static final List<String> CONFIG_KEYS = List.of("Env", "Entrypoint", "Cmd", "User", "WorkingDir", "Labels", "ExposedPorts",
             "Volumes", "Shell", "StopSignal", "OnBuild");
@@ -28,7 +26,7 @@ public final class ImageContent {
 
     /** {@code sha256:<hex>} of the canonical content, from an image's inspect answer ({@code GET /images/{name}/json}). */
     public static String identity(JsonNode inspect) {
-        ObjectNode canonical = JSON.createObjectNode();
+        ObjectNode canonical = Json.object();
         canonical.set("layers", inspect.path("RootFS").path("Layers"));
         canonical.put("os", inspect.path("Os").asText(""));
         canonical.put("architecture", inspect.path("Architecture").asText(""));
@@ -42,7 +40,7 @@ public final class ImageContent {
             }
         }
         try {
-            byte[] text = JSON.writeValueAsString(JSON.treeToValue(canonical, Object.class)).getBytes(StandardCharsets.UTF_8);
+            byte[] text = Json.sorted(canonical).getBytes(StandardCharsets.UTF_8);
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
         } catch (NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException(e);

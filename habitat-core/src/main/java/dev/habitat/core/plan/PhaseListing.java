@@ -1,8 +1,7 @@
 package dev.habitat.core.plan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +62,7 @@ public final class PhaseListing {
                 .map(PhaseListing::summary).toList());
         root.put("warnings", h.graph().warnings());
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+            return Json.indented(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

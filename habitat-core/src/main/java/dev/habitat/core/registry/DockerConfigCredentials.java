@@ -1,7 +1,7 @@
 package dev.habitat.core.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.habitat.core.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -30,7 +30,6 @@ import java.util.function.Consumer;
  * its {@code auths} entry ({@code auth} = base64 of user:password, or {@code identitytoken}).
  */
 public final class DockerConfigCredentials {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The key {@code docker login} uses for Docker Hub. */
     private static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
     /** The most of a helper's stdout or stderr kept. */
@@ -72,7 +71,7 @@ public final class DockerConfigCredentials {
         }
         JsonNode config;
         try {
-            config = JSON.readTree(file.toFile());
+            config = Json.tree(file);
         } catch (IOException e) {
             debug.accept("cannot read " + file + ": " + e.getMessage());
             return Optional.empty();
@@ -192,7 +191,7 @@ public final class DockerConfigCredentials {
                 debug.accept(program.get() + " has no credentials for " + serverUrl + (err.isEmpty() ? "" : ": " + err));
                 return Optional.empty();
             }
-            JsonNode answer = JSON.readTree(out);
+            JsonNode answer = Json.tree(out);
             String user = answer.path("Username").asText(null);
             String secret = answer.path("Secret").asText(null);
             if (secret == null || secret.isEmpty()) {

@@ -1,7 +1,7 @@
 package dev.habitat.core.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.habitat.core.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -30,7 +30,6 @@ import java.util.stream.IntStream;
  * (engines treat them as insecure registries), every other host in HTTPS.
  */
 public final class RegistryApi {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Pattern IPV4_LITERAL = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     /** Hex groups, colons, and an embedded IPv4 tail; no zone id (a loopback address has none). */
@@ -57,7 +56,7 @@ public final class RegistryApi {
             throw new IOException("the registry " + repository.host() + " answered HTTP " + r.statusCode() + " to " + uri.getPath());
         }
         List<String> tags = new ArrayList<>();
-        JSON.readTree(r.body()).path("tags").forEach(t -> tags.add(t.asText()));
+        Json.tree(r.body()).path("tags").forEach(t -> tags.add(t.asText()));
         return tags;
     }
 
@@ -126,7 +125,7 @@ public final class RegistryApi {
         if (t.statusCode() != 200) {
             throw new IOException("the token service of " + repository.host() + " refused the " + auth + " (HTTP " + t.statusCode() + ")");
         }
-        JsonNode token = JSON.readTree(t.body());
+        JsonNode token = Json.tree(t.body());
         String value = token.hasNonNull("token") ? token.get("token").asText() : token.path("access_token").asText(null);
         return value == null ? null : "Bearer " + value;
     }

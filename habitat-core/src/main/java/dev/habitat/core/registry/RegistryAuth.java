@@ -1,7 +1,7 @@
 package dev.habitat.core.registry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.habitat.core.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -13,7 +13,6 @@ import java.util.Base64;
  *                      a credential helper's {@code <token>} user), used instead of username and password
  */
 public record RegistryAuth(String host, String username, String password, String identityToken, String source) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** No credentials: the engine tries the registry anonymously. */
     public static RegistryAuth anonymous(String host) {
@@ -26,7 +25,7 @@ public record RegistryAuth(String host, String username, String password, String
 
     /** The {@code X-Registry-Auth} header: base64url of the engine's AuthConfig JSON ({@code {}} when anonymous). */
     public String header() {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Json.object();
         if (identityToken != null) {
             n.put("identitytoken", identityToken);
         } else if (username != null) {

@@ -1,7 +1,6 @@
 package dev.habitat.core.render;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
@@ -45,7 +44,6 @@ public final class DockerfileRenderer {
     public static final String LABEL_INPUTS_PREFIX = "habitat.inputs.";
     public static final String SCHEMA_VERSION = "1";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public String render(StageGraph graph, Map<Phase, PhaseHash> hashes) {
         return render(graph, hashes, EnumSet.allOf(Phase.class), null);
@@ -505,7 +503,7 @@ public final class DockerfileRenderer {
 
     public static String inputsJson(PhaseHash hash) {
         try {
-            return JSON.writeValueAsString(hash.inputs());
+            return Json.text(hash.inputs());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

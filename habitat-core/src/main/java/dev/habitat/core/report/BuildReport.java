@@ -1,9 +1,8 @@
 package dev.habitat.core.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.ContextTransfer;
 import java.io.IOException;
@@ -38,7 +37,6 @@ public record BuildReport(String habitat, String method, Instant started, Instan
     /** The last build that ran something, kept when later runs find the habitat up to date. */
     public static final String LAST_BUILD_HTML = "last-build.html";
     public static final String LAST_BUILD_JSON = "last-build.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public BuildReport {
         phases = List.copyOf(phases);
@@ -56,12 +54,12 @@ public record BuildReport(String habitat, String method, Instant started, Instan
                 json.put("lastBuild", LAST_BUILD_JSON);
             }
             String page = html(lastBuildKept);
-            replace(directory.resolve(JSON_FILE), JSON.writeValueAsString(json));
+            replace(directory.resolve(JSON_FILE), Json.indented(json));
             Path html = directory.resolve(HTML_FILE);
             replace(html, page);
             if (!upToDate) {
                 // an up-to-date run replaces report.*, never the report of the last build that ran
-                replace(directory.resolve(LAST_BUILD_JSON), JSON.writeValueAsString(json));
+                replace(directory.resolve(LAST_BUILD_JSON), Json.indented(json));
                 replace(directory.resolve(LAST_BUILD_HTML), page);
             }
             return html;
@@ -77,7 +75,7 @@ public record BuildReport(String habitat, String method, Instant started, Instan
     }
 
     ObjectNode json() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("habitat", habitat).put("method", method).put("started", started.toString()).put("ended", ended.toString())
                 .put("seconds", seconds(Duration.between(started, ended))).put("upToDate", upToDate);
         if (failure != null) {

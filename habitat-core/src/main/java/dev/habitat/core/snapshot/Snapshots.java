@@ -1,7 +1,7 @@
 package dev.habitat.core.snapshot;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.plan.MachineFacts;
@@ -22,7 +22,6 @@ import java.util.function.Function;
  */
 public final class Snapshots {
     public static final String LABEL_METHOD = "habitat.method";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String repository;
     private final Map<Phase, PhaseHash> hashes;
@@ -129,7 +128,7 @@ public final class Snapshots {
                 continue;
             }
             try {
-                return diff(JSON.readValue(stored, new TypeReference<LinkedHashMap<String, String>>() {}), hashes.get(phase).inputs());
+                return diff(Json.readerFor(new TypeReference<LinkedHashMap<String, String>>() {}).<LinkedHashMap<String, String>>readValue(stored), hashes.get(phase).inputs());
             } catch (Exception e) {
                 return List.of("its stored inputs on " + tag(holder) + " cannot be read");
             }

@@ -3,6 +3,7 @@ package dev.habitat.core.engine.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.habitat.core.Json;
 import dev.habitat.core.engine.BuildEvents;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
@@ -76,7 +77,7 @@ final class BuildRequests {
                     return new BuildOutcome(null, "the engine refused the build (HTTP " + resp.getStatusCode() + "): "
                             + new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim());
                 }
-                try (MappingIterator<JsonNode> it = EngineHttp.JSON.readerFor(JsonNode.class).readValues(resp.getBody())) {
+                try (MappingIterator<JsonNode> it = Json.readerFor(JsonNode.class).readValues(resp.getBody())) {
                     while (it.hasNext()) {
                         JsonNode n = it.next();
                         String id = n.path("id").asText("");

@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.habitat.core.Json;
 import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.EngineRefusedException;
 import java.io.IOException;
@@ -74,7 +75,7 @@ final class DockerContainers {
 
     /** Podman's {@code POST /libpod/containers/create} (a SpecGenerator), with {@code unsetenvall}. */
     private String createIdleOnPodman(String image, String name, List<String> binds, List<String> tmpfs, String network) {
-        var spec = EngineHttp.JSON.createObjectNode().put("image", image).put("name", name).put("user", "0").put("unsetenvall", true);
+        var spec = Json.object().put("image", image).put("name", name).put("user", "0").put("unsetenvall", true);
         IDLE_ENTRYPOINT.forEach(spec.putArray("entrypoint")::add);
         spec.putArray("command").add(IDLE_COMMAND);
         var mounts = spec.putArray("mounts");
@@ -98,7 +99,7 @@ final class DockerContainers {
         }
         String body = http.post("/v4.0.0/libpod/containers/create", spec.toString(), "create the build container " + name);
         try {
-            return EngineHttp.JSON.readTree(body).path("Id").asText();
+            return Json.tree(body).path("Id").asText();
         } catch (IOException e) {
             throw new UncheckedIOException("unexpected answer to creating " + name + ": " + body, e);
         }
@@ -183,7 +184,7 @@ final class DockerContainers {
         changes.forEach(c -> q.add("changes=" + EngineHttp.enc(c)));
         String body = http.post(q.toString(), "{}", "commit " + container);
         try {
-            return imageIdOf(EngineHttp.JSON.readTree(body).path("Id").asText());
+            return imageIdOf(Json.tree(body).path("Id").asText());
         } catch (IOException e) {
             throw new UncheckedIOException("unexpected answer to the commit of " + container + ": " + body, e);
         }

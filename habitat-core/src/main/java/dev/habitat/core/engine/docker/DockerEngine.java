@@ -1,7 +1,6 @@
 package dev.habitat.core.engine.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
@@ -12,6 +11,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.habitat.core.HabitatException;
+import dev.habitat.core.Json;
 import dev.habitat.core.engine.BuildEvents;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
@@ -53,7 +53,6 @@ import javax.net.ssl.SSLException;
  * since docker-java has no BuildKit support; the response stream is decoded here.
  */
 public final class DockerEngine implements Engine {
-    private static final ObjectMapper JSON = EngineHttp.JSON;
 
     private final EngineAddress address;
     private final DockerClientConfig config;
@@ -204,7 +203,7 @@ public final class DockerEngine implements Engine {
                 if (a.status() != 200) {
                     throw unavailable(new IllegalStateException("GET /version answered HTTP " + a.status() + ": " + a.text()));
                 }
-                JsonNode v = JSON.readTree(a.body());
+                JsonNode v = Json.tree(a.body());
                 boolean podman = false;
                 for (JsonNode c : v.path("Components")) {
                     podman |= c.path("Name").asText().toLowerCase(Locale.ROOT).contains("podman");
@@ -227,7 +226,7 @@ public final class DockerEngine implements Engine {
     public synchronized boolean containerdImageStore() {
         if (containerdStore == null) {
             try {
-                JsonNode status = JSON.readTree(http.get("/info", Map.of()).body()).path("DriverStatus");
+                JsonNode status = Json.tree(http.get("/info", Map.of()).body()).path("DriverStatus");
                 containerdStore = status.toString().contains("io.containerd.snapshotter");
             } catch (IOException e) {
                 containerdStore = false;
@@ -286,7 +285,7 @@ public final class DockerEngine implements Engine {
             if (a.status() != 200) {
                 throw HabitatException.ofEnvironment("cannot inspect " + ref + " on " + host() + " (HTTP " + a.status() + "): " + a.text(), null);
             }
-            return Optional.of(JSON.readTree(a.body()));
+            return Optional.of(Json.tree(a.body()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot inspect " + ref + " on " + host() + ": " + e.getMessage(), e);
         }
@@ -473,7 +472,7 @@ public final class DockerEngine implements Engine {
     static String engineWords(String dockerJavaMessage) {
         String body = dockerJavaMessage == null ? "" : dockerJavaMessage.replaceFirst("^Status \\d+: ", "").trim();
         try {
-            JsonNode n = JSON.readTree(body);
+            JsonNode n = Json.tree(body);
             if (n != null && n.hasNonNull("message")) {
                 return n.get("message").asText();
             }

@@ -1,8 +1,8 @@
 package dev.habitat.core.engine.docker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.habitat.core.Json;
 import dev.habitat.core.engine.EngineRefusedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +16,6 @@ import java.util.TreeMap;
  * what every build asks (a raw request needs none of docker-java's command layer).
  */
 final class EngineHttp {
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private final DockerHttpClient http;
     private final String host;
@@ -79,7 +78,7 @@ final class EngineHttp {
 
     static String json(Map<String, String> m) {
         try {
-            return JSON.writeValueAsString(new TreeMap<>(m));
+            return Json.text(new TreeMap<>(m));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,7 @@
 package dev.habitat.core.engine.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.habitat.core.Json;
 import dev.habitat.core.engine.EngineAddress;
 import dev.habitat.core.engine.EngineUnavailableException;
 import java.io.IOException;
@@ -27,7 +27,6 @@ import java.util.Map;
  * @param root the file system root the system-wide sockets are under ({@code /}; a test gives a directory)
  */
 public record EngineLocator(Map<String, String> env, Path home, Path root, boolean windows) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A Linux or macOS host whose system sockets are under {@code /}. */
     public EngineLocator(Map<String, String> env, Path home) {
@@ -139,10 +138,10 @@ public record EngineLocator(Map<String, String> env, Path home, Path root, boole
 
     private static JsonNode readJson(Path file) {
         if (!Files.isRegularFile(file)) {
-            return JSON.missingNode();
+            return Json.missing();
         }
         try {
-            return JSON.readTree(file.toFile());
+            return Json.tree(file);
         } catch (IOException e) {
             throw new EngineUnavailableException("cannot read " + file + " to find the current Docker context: "
                     + e.getMessage() + ". Fix the file, or set DOCKER_HOST.", e);

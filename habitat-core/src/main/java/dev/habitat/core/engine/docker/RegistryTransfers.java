@@ -3,6 +3,7 @@ package dev.habitat.core.engine.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.habitat.core.Json;
 import dev.habitat.core.engine.ImageTransfer.TransferResult;
 import dev.habitat.core.registry.RegistryAuth;
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class RegistryTransfers {
                 return refusal(resp.getStatusCode(), new String(resp.getBody().readAllBytes(), StandardCharsets.UTF_8).trim());
             }
             Map<String, Long> layerBytes = new HashMap<>();
-            try (MappingIterator<JsonNode> it = EngineHttp.JSON.readerFor(JsonNode.class).readValues(resp.getBody())) {
+            try (MappingIterator<JsonNode> it = Json.readerFor(JsonNode.class).readValues(resp.getBody())) {
                 while (it.hasNext()) {
                     JsonNode n = it.next();
                     if (n.has("errorDetail") || n.has("error")) {
@@ -78,7 +79,7 @@ final class RegistryTransfers {
     private static TransferResult refusal(int status, String body) {
         String message = body;
         try {
-            message = EngineHttp.JSON.readTree(body).path("message").asText(body);
+            message = Json.tree(body).path("message").asText(body);
         } catch (IOException e) {
             // not JSON: keep the body as it is
         }
