@@ -12,12 +12,17 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * One typed step of a stage. Both build methods interpret these: the BuildKit renderer turns them into
  * Dockerfile instructions, the docker-exec method into exec, archive copy and commit changes.
  * {@link #canonical()} is what a phase hash covers: stable across runs and machines (no host paths).
+ *
+ * <p>Code that does something per kind of operation does it through a {@link Visitor}: a new operation adds its
+ * method there, so every method, renderer and listing that does not handle it yet stops compiling (Java 17 has no
+ * exhaustive pattern switch; an {@code instanceof} chain would fail only when a build meets the new operation).
  */
 public sealed interface Operation {
     /** Where a step's secrets are mounted (BuildKit) or written into a tmpfs (docker-exec). */
@@ -27,8 +32,50 @@ public sealed interface Operation {
 
     String canonical();
 
+    /** Calls the visitor's method for this kind of operation. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * What the build context holds for this operation, relative to the context's root: a copy's staged source, a
+     * script's runner directory; empty for operations that read nothing from the context.
+     */
+    default Optional<String> contextPath() {
+        return Optional.empty();
+    }
+
+    /** One method per kind of operation, for what a build method or a listing does with each. */
+    interface Visitor<R> {
+        R runCommand(RunCommand op);
+
+        R runScript(RunScript op);
+
+        R copy(Copy op);
+
+        R setEnv(SetEnv op);
+
+        R setWorkdir(SetWorkdir op);
+
+        R setUser(SetUser op);
+
+        R setEntrypoint(SetEntrypoint op);
+
+        R setCmd(SetCmd op);
+
+        R declareArg(DeclareArg op);
+
+        R labelFromArg(LabelFromArg op);
+
+        R copyFromStage(CopyFromStage op);
+
+        R cloneRepo(CloneRepo op);
+    }
+
     /** One line of POSIX shell run as {@code user}; for the plugin's own steps (values already quoted). */
     record RunCommand(String user, String command, String summary) implements Operation {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.runCommand(this);
+        }
+
         public String canonical() {
             return "run user=" + user + " cmd=" + command;
         }
@@ -101,6 +148,15 @@ public sealed interface Operation {
             return argv;
         }
 
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.runScript(this);
+        }
+
+        @Override
+        public Optional<String> contextPath() {
+            return Optional.of(contextDir);
+        }
+
         public String canonical() {
             // secret ids, never values: a new token does not rebuild, using another secret does; caches never
             // (what a script leaves in the image does not depend on them)
@@ -126,6 +182,15 @@ public sealed interface Operation {
             return homeUser == null ? null : dest.substring(HabitatConfig.homeOf(homeUser).length());
         }
 
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.copy(this);
+        }
+
+        @Override
+        public Optional<String> contextPath() {
+            return Optional.of(source.contextPath());
+        }
+
         public String canonical() {
             return "copy " + source.canonical() + " dest=" + dest + " owner=" + owner + (homeUser == null ? "" : " home=" + homeUser);
         }
@@ -136,6 +201,10 @@ public sealed interface Operation {
             vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
         }
 
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.setEnv(this);
+        }
+
         public String canonical() {
             return "env " + vars.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().length() + ":" + e.getValue())
                     .collect(Collectors.joining(" "));
@@ -143,12 +212,20 @@ public sealed interface Operation {
     }
 
     record SetWorkdir(String path) implements Operation {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.setWorkdir(this);
+        }
+
         public String canonical() {
             return "workdir " + path;
         }
     }
 
     record SetUser(String user) implements Operation {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.setUser(this);
+        }
+
         public String canonical() {
             return "user " + user;
         }
@@ -157,6 +234,10 @@ public sealed interface Operation {
     record SetEntrypoint(List<String> argv) implements Operation {
         public SetEntrypoint {
             argv = List.copyOf(argv);
+        }
+
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.setEntrypoint(this);
         }
 
         public String canonical() {
@@ -169,6 +250,10 @@ public sealed interface Operation {
             argv = List.copyOf(argv);
         }
 
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.setCmd(this);
+        }
+
         public String canonical() {
             return "cmd " + argv;
         }
@@ -176,6 +261,10 @@ public sealed interface Operation {
 
     /** A build argument the following steps may read (e.g. the host docker socket's group id). */
     record DeclareArg(String name) implements Operation {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.declareArg(this);
+        }
+
         public String canonical() {
             return "arg " + name;
         }
@@ -186,6 +275,10 @@ public sealed interface Operation {
      * (the machine step records the machine's facts so: {@code LABEL k="${ARG:-none}"}, or the exec commit's label).
      */
     record LabelFromArg(String label, String arg, String absent) implements Operation {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.labelFromArg(this);
+        }
+
         public String canonical() {
             return "label " + label + "=${" + arg + ":-" + absent + "}";
         }
@@ -196,6 +289,10 @@ public sealed interface Operation {
      * docker-exec method runs that stage's operations in place instead.
      */
     record CopyFromStage(String stage, String path) implements Operation {
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.copyFromStage(this);
+        }
+
         public String canonical() {
             return "copy-from stage=" + stage + " path=" + path;
         }
@@ -223,6 +320,10 @@ public sealed interface Operation {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is part of every JDK", e);
             }
+        }
+
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.cloneRepo(this);
         }
 
         public String canonical() {

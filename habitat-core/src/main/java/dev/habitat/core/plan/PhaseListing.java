@@ -86,32 +86,70 @@ public final class PhaseListing {
     }
 
     static String summary(Operation op) {
-        if (op instanceof Operation.RunCommand r) {
+        return op.accept(SUMMARY);
+    }
+
+    /** One line a person reads for an operation. */
+    private static final Operation.Visitor<String> SUMMARY = new Operation.Visitor<>() {
+        @Override
+        public String runCommand(Operation.RunCommand r) {
             return r.summary();
-        } else if (op instanceof Operation.RunScript r) {
+        }
+
+        @Override
+        public String runScript(Operation.RunScript r) {
             return r.summary();
-        } else if (op instanceof Operation.Copy c) {
+        }
+
+        @Override
+        public String copy(Operation.Copy c) {
             return c.summary() + (c.owner() == null ? "" : " (owner " + c.owner() + ")");
-        } else if (op instanceof Operation.SetEnv e) {
+        }
+
+        @Override
+        public String setEnv(Operation.SetEnv e) {
             return "env " + String.join(", ", e.vars().keySet());
-        } else if (op instanceof Operation.SetWorkdir w) {
+        }
+
+        @Override
+        public String setWorkdir(Operation.SetWorkdir w) {
             return "workdir " + w.path();
-        } else if (op instanceof Operation.SetUser u) {
+        }
+
+        @Override
+        public String setUser(Operation.SetUser u) {
             return "user " + u.user();
-        } else if (op instanceof Operation.SetEntrypoint e) {
+        }
+
+        @Override
+        public String setEntrypoint(Operation.SetEntrypoint e) {
             return "entrypoint " + e.argv();
-        } else if (op instanceof Operation.SetCmd c) {
+        }
+
+        @Override
+        public String setCmd(Operation.SetCmd c) {
             return "cmd " + c.argv();
-        } else if (op instanceof Operation.DeclareArg a) {
+        }
+
+        @Override
+        public String declareArg(Operation.DeclareArg a) {
             return "build argument " + a.name();
-        } else if (op instanceof Operation.LabelFromArg l) {
+        }
+
+        @Override
+        public String labelFromArg(Operation.LabelFromArg l) {
             return "label " + l.label() + " from build argument " + l.arg();
-        } else if (op instanceof Operation.CopyFromStage c) {
+        }
+
+        @Override
+        public String copyFromStage(Operation.CopyFromStage c) {
             return c.path() + " from " + c.stage();
-        } else if (op instanceof Operation.CloneRepo c) {
+        }
+
+        @Override
+        public String cloneRepo(Operation.CloneRepo c) {
             return "clone " + c.repo().url() + (c.repo().branch() == null ? "" : " (" + c.repo().branch() + ")")
                     + " into " + c.repo().path();
         }
-        return op.toString();
-    }
+    };
 }

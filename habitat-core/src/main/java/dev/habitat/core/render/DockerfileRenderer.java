@@ -225,12 +225,30 @@ public final class DockerfileRenderer {
     }
 
     private String render(Operation op, String user, StringBuilder out) {
-        if (op instanceof Operation.RunCommand r) {
-            user = switchUser(r.user(), user, out);
+        return op.accept(new Instructions(user, out));
+    }
+
+    /** Appends the Dockerfile lines of one operation; returns the USER in effect after them. */
+    private final class Instructions implements Operation.Visitor<String> {
+        private final String user;
+        private final StringBuilder out;
+
+        Instructions(String user, StringBuilder out) {
+            this.user = user;
+            this.out = out;
+        }
+
+        @Override
+        public String runCommand(Operation.RunCommand r) {
+            String now = switchUser(r.user(), user, out);
             out.append("# ").append(oneLine(r.summary())).append('\n');
             out.append("RUN ").append(singleLine(r.command())).append('\n');
-        } else if (op instanceof Operation.RunScript s) {
-            user = switchUser(s.user(), user, out);
+            return now;
+        }
+
+        @Override
+        public String runScript(Operation.RunScript s) {
+            String now = switchUser(s.user(), user, out);
             out.append("# ").append(oneLine(s.summary())).append('\n');
             // the script named in the RUN line and a short script's commands in it (docker history and the build
             // output tell the scripts apart); a longer script's commands in the comment
@@ -243,12 +261,18 @@ public final class DockerfileRenderer {
             out.append("RUN ").append(secretMounts(s.secrets(), "0444")).append(cacheMounts(s.caches()))
                     .append("--mount=type=bind,source=").append(s.contextDir()).append(",target=").append(SCRIPT_MOUNT)
                     .append(' ').append(scriptArgv(s)).append('\n');
-        } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
-            user = switchUser("root", user, out);
-            out.append("# ").append(oneLine(c.summary())).append(" (in the home of ").append(c.homeUser()).append(")\n");
-            out.append("RUN --mount=type=bind,source=").append(c.source().contextPath()).append(",target=").append(COPY_MOUNT)
-                    .append(' ').append(homeCopyScript(c)).append('\n');
-        } else if (op instanceof Operation.Copy c) {
+            return now;
+        }
+
+        @Override
+        public String copy(Operation.Copy c) {
+            if (c.homeUser() != null) {
+                String now = switchUser("root", user, out);
+                out.append("# ").append(oneLine(c.summary())).append(" (in the home of ").append(c.homeUser()).append(")\n");
+                out.append("RUN --mount=type=bind,source=").append(c.source().contextPath()).append(",target=").append(COPY_MOUNT)
+                        .append(' ').append(homeCopyScript(c)).append('\n');
+                return now;
+            }
             out.append("# ").append(oneLine(c.summary())).append('\n');
             out.append("COPY ");
             if (c.owner() != null) {
@@ -256,33 +280,68 @@ public final class DockerfileRenderer {
                 out.append("--chown=").append(owner).append(' ');
             }
             out.append(Json.array(List.of(c.source().contextPath(), copyPath(c.dest())))).append('\n');
-        } else if (op instanceof Operation.SetEnv e) {
+            return user;
+        }
+
+        @Override
+        public String setEnv(Operation.SetEnv e) {
             if (!e.vars().isEmpty()) {
                 out.append("ENV ");
                 List<String> pairs = new ArrayList<>();
                 e.vars().forEach((k, v) -> pairs.add(k + "=" + DockerfileSyntax.quotedEnvValue(v, k, Planner.defaultPath())));
                 out.append(String.join(" \\\n    ", pairs)).append('\n');
             }
-        } else if (op instanceof Operation.SetWorkdir w) {
+            return user;
+        }
+
+        @Override
+        public String setWorkdir(Operation.SetWorkdir w) {
             out.append("WORKDIR ").append(DockerfileSyntax.word(w.path())).append('\n');
-        } else if (op instanceof Operation.SetUser u) {
+            return user;
+        }
+
+        @Override
+        public String setUser(Operation.SetUser u) {
             out.append("USER ").append(DockerfileSyntax.word(u.user())).append('\n');
-            user = u.user();
-        } else if (op instanceof Operation.SetEntrypoint ep) {
+            return u.user();
+        }
+
+        @Override
+        public String setEntrypoint(Operation.SetEntrypoint ep) {
             out.append("ENTRYPOINT ").append(Json.array(ep.argv())).append('\n');
-        } else if (op instanceof Operation.SetCmd cmd) {
+            return user;
+        }
+
+        @Override
+        public String setCmd(Operation.SetCmd cmd) {
             out.append("CMD ").append(Json.array(cmd.argv())).append('\n');
-        } else if (op instanceof Operation.DeclareArg a) {
+            return user;
+        }
+
+        @Override
+        public String declareArg(Operation.DeclareArg a) {
             out.append("ARG ").append(a.name()).append('\n');
-        } else if (op instanceof Operation.LabelFromArg l) {
+            return user;
+        }
+
+        @Override
+        public String labelFromArg(Operation.LabelFromArg l) {
             out.append("LABEL ").append(l.label()).append("=\"${").append(l.arg()).append(":-").append(l.absent()).append("}\"\n");
-        } else if (op instanceof Operation.CopyFromStage c) {
-            user = switchUser("root", user, out);
+            return user;
+        }
+
+        @Override
+        public String copyFromStage(Operation.CopyFromStage c) {
+            String now = switchUser("root", user, out);
             out.append("# ").append(oneLine(c.path())).append(" from stage ").append(c.stage()).append('\n');
             out.append("RUN --mount=type=bind,from=").append(c.stage()).append(",target=").append(FROM_STAGE_MOUNT).append(' ')
                     .append(copyFromStageScript(c)).append('\n');
-        } else if (op instanceof Operation.CloneRepo clone) {
-            user = switchUser("root", user, out);
+            return now;
+        }
+
+        @Override
+        public String cloneRepo(Operation.CloneRepo clone) {
+            String now = switchUser("root", user, out);
             out.append("# clone ").append(oneLine(clone.repo().url())).append(" into ").append(oneLine(clone.repo().path())).append('\n');
             out.append("RUN ").append(secretMounts(clone.secrets(), "0400"));
             if (!clone.repo().shallow()) {
@@ -290,10 +349,8 @@ public final class DockerfileRenderer {
                         .append(clone.gitCache()).append(",sharing=locked ");
             }
             out.append(cloneScript(clone)).append('\n');
-        } else {
-            throw new IllegalStateException("no rendering for " + op);
+            return now;
         }
-        return user;
     }
 
     /** Names of the side chain's stages: the main line's names with this prefix. */

@@ -90,11 +90,7 @@ public final class BuildKitMethod implements BuildMethod {
         for (Stage s : job.graph().stages()) {
             if (job.phases().contains(s.phase()) || chain != null && s.phase().id() <= chain.id()) {
                 for (Operation op : s.operations()) {
-                    if (op instanceof Operation.Copy c) {
-                        roots.add(c.source().contextPath());
-                    } else if (op instanceof Operation.RunScript rs) {
-                        roots.add(rs.contextDir());
-                    }
+                    op.contextPath().ifPresent(roots::add);
                 }
             }
         }

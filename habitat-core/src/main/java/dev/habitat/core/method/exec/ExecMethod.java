@@ -299,17 +299,7 @@ public final class ExecMethod implements BuildMethod {
      */
     private void applyMachineOp(String container, ExecImageState s, Map<String, String> buildArgs, Stage stage, Operation op,
                                 BuildProgress progress) {
-        if (op instanceof Operation.DeclareArg a) {
-            declareArg(s, buildArgs, a);
-        } else if (op instanceof Operation.RunCommand r) {
-            run(container, s, stage, op, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
-        } else if (op instanceof Operation.SetUser u) {
-            s.user = u.user();
-        } else if (op instanceof Operation.LabelFromArg l) {
-            labelFromArg(s, l);
-        } else {
-            throw new IllegalStateException("the machine step has no " + op);
-        }
+        op.accept(new Steps(container, s, buildArgs, null, stage, progress));
     }
 
     private static void declareArg(ExecImageState s, Map<String, String> buildArgs, Operation.DeclareArg a) {
@@ -326,57 +316,138 @@ public final class ExecMethod implements BuildMethod {
     }
 
     private void apply(String container, ExecImageState s, SegmentJob job, Stage stage, Operation op, BuildProgress progress) {
-        if (op instanceof Operation.RunCommand r) {
-            run(container, s, stage, op, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
-        } else if (op instanceof Operation.RunScript rs) {
+        op.accept(new Steps(container, s, job.buildArgs(), job, stage, progress));
+    }
+
+    /**
+     * What docker-exec does for each operation, in one container: exec, archive copies, or a change to the state the
+     * commit applies. Without a job (the machine step alone) only the operations that need nothing staged can run.
+     */
+    private final class Steps implements Operation.Visitor<Void> {
+        private final String container;
+        private final ExecImageState s;
+        private final Map<String, String> buildArgs;
+        private final SegmentJob segment;
+        private final Stage stage;
+        private final BuildProgress progress;
+
+        Steps(String container, ExecImageState s, Map<String, String> buildArgs, SegmentJob segment, Stage stage, BuildProgress progress) {
+            this.container = container;
+            this.s = s;
+            this.buildArgs = buildArgs;
+            this.segment = segment;
+            this.stage = stage;
+            this.progress = progress;
+        }
+
+        private SegmentJob job(Operation op) {
+            if (segment == null) {
+                throw new IllegalStateException("the machine step has no " + op);
+            }
+            return segment;
+        }
+
+        @Override
+        public Void runCommand(Operation.RunCommand r) {
+            run(container, s, stage, r, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
+            return null;
+        }
+
+        @Override
+        public Void runScript(Operation.RunScript rs) {
+            SegmentJob job = job(rs);
             put(container, "/", scriptTar(job.context().directory().resolve(rs.contextDir())));
             writeSecrets(container, s, job.secrets(), rs.secrets(), rs.user());
             try {
-                run(container, s, stage, op, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
+                run(container, s, stage, rs, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
             } finally {
                 removeSecrets(container, s, rs.secrets());
             }
             rootShell(container, s, "rm -rf " + DockerfileRenderer.SCRIPT_MOUNT);
-        } else if (op instanceof Operation.Copy c && c.homeUser() != null) {
-            put(container, "/", sourceTar(job, c.source(), DockerfileRenderer.COPY_MOUNT, false));
-            String script = DockerfileRenderer.homeCopyScript(c);
-            run(container, s, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
-            rootShell(container, s, "rm -rf " + DockerfileRenderer.COPY_MOUNT);
-        } else if (op instanceof Operation.Copy c) {
-            copy(container, s, job, c);
-        } else if (op instanceof Operation.SetEnv e) {
+            return null;
+        }
+
+        @Override
+        public Void copy(Operation.Copy c) {
+            SegmentJob job = job(c);
+            if (c.homeUser() != null) {
+                put(container, "/", sourceTar(job, c.source(), DockerfileRenderer.COPY_MOUNT, false));
+                String script = DockerfileRenderer.homeCopyScript(c);
+                run(container, s, stage, c, "root", List.of("/bin/sh", "-c", script), script, progress);
+                rootShell(container, s, "rm -rf " + DockerfileRenderer.COPY_MOUNT);
+            } else {
+                ExecMethod.this.copy(container, s, job, c);
+            }
+            return null;
+        }
+
+        @Override
+        public Void setEnv(Operation.SetEnv e) {
             // One ENV instruction: every reference sees the env as it was before it.
             Map<String, String> before = new LinkedHashMap<>(s.env);
             e.vars().forEach((k, v) -> s.env.put(k, DockerfileSyntax.expandEnvValue(v, before, Planner.defaultPath())));
-        } else if (op instanceof Operation.SetWorkdir w) {
+            return null;
+        }
+
+        @Override
+        public Void setWorkdir(Operation.SetWorkdir w) {
             rootShell(container, s, "mkdir -p " + Shell.quote(w.path()));
             s.workdir = w.path();
-        } else if (op instanceof Operation.SetUser u) {
+            return null;
+        }
+
+        @Override
+        public Void setUser(Operation.SetUser u) {
             s.user = u.user();
-        } else if (op instanceof Operation.SetEntrypoint ep) {
+            return null;
+        }
+
+        @Override
+        public Void setEntrypoint(Operation.SetEntrypoint ep) {
             s.entrypoint = ep.argv();
             s.cmd = null; // as in a Dockerfile: ENTRYPOINT resets CMD
-        } else if (op instanceof Operation.SetCmd cmd) {
+            return null;
+        }
+
+        @Override
+        public Void setCmd(Operation.SetCmd cmd) {
             s.cmd = cmd.argv();
-        } else if (op instanceof Operation.DeclareArg a) {
-            declareArg(s, job.buildArgs(), a);
-        } else if (op instanceof Operation.LabelFromArg l) {
-            labelFromArg(s, l);
-        } else if (op instanceof Operation.CopyFromStage c) {
+            return null;
+        }
+
+        @Override
+        public Void declareArg(Operation.DeclareArg a) {
+            ExecMethod.declareArg(s, buildArgs, a);
+            return null;
+        }
+
+        @Override
+        public Void labelFromArg(Operation.LabelFromArg l) {
+            ExecMethod.labelFromArg(s, l);
+            return null;
+        }
+
+        @Override
+        public Void copyFromStage(Operation.CopyFromStage c) {
+            SegmentJob job = job(c);
             Stage side = job.graph().stageNamed(c.stage()).orElseThrow(() -> new IllegalStateException("no side stage " + c.stage()));
             for (Operation sideOp : side.operations()) {
                 apply(container, s, job, side, sideOp, progress);
             }
-        } else if (op instanceof Operation.CloneRepo clone) {
+            return null;
+        }
+
+        @Override
+        public Void cloneRepo(Operation.CloneRepo clone) {
+            SegmentJob job = job(clone);
             String script = DockerfileRenderer.cloneScript(clone);
             writeSecrets(container, s, job.secrets(), clone.secrets(), "root");
             try {
-                run(container, s, stage, op, "root", List.of("/bin/sh", "-c", script), script, progress);
+                run(container, s, stage, clone, "root", List.of("/bin/sh", "-c", script), script, progress);
             } finally {
                 removeSecrets(container, s, clone.secrets());
             }
-        } else {
-            throw new IllegalStateException("docker-exec cannot interpret " + op);
+            return null;
         }
     }
 
