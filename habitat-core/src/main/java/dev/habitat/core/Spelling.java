@@ -2,11 +2,18 @@ package dev.habitat.core;
 
 import java.util.Collection;
 import java.util.Locale;
+import java.util.List;
 import java.util.Optional;
 
 /** "Did you mean": the known word nearest to a misspelt one, for keys, phases and properties alike. */
 public final class Spelling {
     private Spelling() {
+    }
+
+    /** {@code a, b or c}: the choices a message offers. */
+    public static String choices(List<String> words) {
+        return words.size() < 2 ? String.join("", words)
+                : String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1);
     }
 
     /** The known word at most {@code maxDistance} edits from {@code word} (case ignored), the nearest first found. */

@@ -68,11 +68,8 @@ public class BuildMojo extends AbstractEngineMojo {
         BuildOptions options = new BuildOptions(Phase.require(target, "target"),
                 rebuildFrom == null || rebuildFrom.isBlank() ? null : Phase.require(rebuildFrom, "rebuildFrom"),
                 rebuild, networkOrNull(), outputDirectory.toPath(), secrets, sharing);
-        String methodName = buildMethod != null && !buildMethod.isBlank() ? buildMethod : habitat.config().buildMethod();
-        if (methodName != null && !BuildMethods.NAMES.contains(methodName.trim())) {
-            throw new MojoFailureException("habitat.buildMethod must be one of " + String.join(", ", BuildMethods.NAMES)
-                    + ", not '" + methodName + "'");
-        }
+        // checked before the engine is reached: a name set in the pom has not been checked yet
+        String methodName = BuildMethods.requireKnown(buildMethod != null && !buildMethod.isBlank() ? buildMethod : habitat.config().buildMethod());
         try (DockerEngine engine = engine()) {
             MavenBuildProgress progress = new MavenBuildProgress(getLog(), verbose);
             BuildMethod method = BuildMethods.choose(methodName, engine, progress);

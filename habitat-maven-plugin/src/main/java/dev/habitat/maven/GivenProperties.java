@@ -1,8 +1,10 @@
 package dev.habitat.maven;
 
+import dev.habitat.core.BuildMethodName;
 import dev.habitat.core.Phase;
 import dev.habitat.core.Spelling;
 import dev.habitat.core.build.BuildMethods;
+import dev.habitat.core.build.SnapshotMigration;
 import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.registry.ImageReference;
 import java.util.ArrayList;
@@ -56,13 +58,13 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
             }
         }
         String problem = switch (key) {
-            case "habitat.buildMethod" -> v.isEmpty() || BuildMethods.NAMES.contains(v) ? null
+            case "habitat.buildMethod" -> v.isEmpty() || BuildMethodName.of(v).isPresent() ? null
                     : "not a build method; use one of " + String.join(", ", BuildMethods.NAMES);
             case "habitat.format" -> v.equals("text") || v.equals("json") ? null : "use text or json";
             case "habitat.push" -> v.isEmpty() || v.equals("true") || v.equals("false") ? null : "use true or false";
             case "habitat.image", "habitat.registry" -> refProblem(v, key.equals("habitat.image"));
-            case "habitat.migrate.mode" -> Set.of("report", "adopt", "rebuild", "remove").contains(v) ? null
-                    : "use report, adopt, rebuild or remove";
+            case "habitat.migrate.mode" -> SnapshotMigration.Mode.of(v).isPresent() ? null
+                    : "use " + Spelling.choices(SnapshotMigration.Mode.ids());
             default -> null;
         };
         return problem == null ? null : "-D" + key + "=" + value + ": " + problem;

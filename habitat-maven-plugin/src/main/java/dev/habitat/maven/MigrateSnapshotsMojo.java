@@ -1,20 +1,22 @@
 package dev.habitat.maven;
 
-import dev.habitat.core.build.BuildLock;
+import dev.habitat.core.Phase;
+import dev.habitat.core.Spelling;
 import dev.habitat.core.build.BuildOptions;
-import dev.habitat.core.build.HabitatBuilder;
 import dev.habitat.core.build.SnapshotMigration;
 import dev.habitat.core.engine.docker.DockerEngine;
-import dev.habitat.core.method.buildkit.BuildKitMethod;
+import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.plan.PlannedHabitat;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryApi;
 import dev.habitat.core.secrets.Secrets;
+import dev.habitat.core.snapshot.RegistryListing;
 import dev.habitat.core.snapshot.SharedSnapshots;
 import dev.habitat.core.snapshot.Sharing;
 import java.io.File;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -42,49 +44,25 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
 
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException {
-        if (!Set.of("report", "adopt", "rebuild", "remove").contains(mode)) {
-            throw new MojoFailureException("habitat.migrate.mode must be report, adopt, rebuild or remove, not '" + mode + "'");
-        }
+        SnapshotMigration.Mode migrateMode = SnapshotMigration.Mode.of(mode).orElseThrow(() -> new MojoFailureException(
+                "habitat.migrate.mode must be " + Spelling.choices(SnapshotMigration.Mode.ids())
+                        + ", not '" + mode + "'"));
         if (!format.equals("text") && !format.equals("json")) {
             throw new MojoFailureException("habitat.format must be text or json, not '" + format + "'");
         }
         Secrets secretValues = resolveSecrets(habitat.config());
         MavenBuildProgress progress = new MavenBuildProgress(getLog(), verbose);
-        String name = habitat.config().name();
-        String repository = habitat.config().imageRepository();
         try (DockerEngine engine = engine()) {
             progress.info("habitat: engine " + engine.ping() + " at " + engine.address());
-            HabitatBuilder builder = new HabitatBuilder(engine, new BuildKitMethod(engine), progress);
-            SnapshotMigration migration = new SnapshotMigration(engine);
-            var hashes = builder.currentHashes(habitat.graph(), outputDirectory.toPath(), secretValues);
-            var report = migration.report(name, repository, hashes);
-            switch (mode) {
-                case "adopt" -> {
-                    try (var lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, Duration.ofHours(2), progress)) {
-                        var adopted = migration.adopt(report, outputDirectory.toPath(), progress);
-                        progress.info("habitat: adopted " + adopted.size() + " docker-exec snapshot(s); original-tool snapshots are never adopted");
-                    }
-                }
-                case "remove" -> {
-                    try (var lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, Duration.ofHours(2), progress)) {
-                        migration.remove(report, e -> true, progress);
-                    }
-                }
-                case "rebuild" -> {
-                    builder.build(habitat.graph(), new BuildOptions(null, null, true, networkOrNull(), outputDirectory.toPath(),
-                            secretValues, Sharing.none()));
-                    var after = migration.report(name, repository, hashes);
-                    migration.remove(after, e -> e.maker() == SnapshotMigration.Maker.ORIGINAL || e.phase() == null, progress);
-                }
-                default -> { }
-            }
-            var result = mode.equals("report") ? report : migration.report(name, repository, hashes);
             ImageReference registryRef = registryOf(habitat.config().registry());
+            Function<Map<Phase, PhaseHash>, RegistryListing> registry = null;
             if (registryRef != null) {
                 var auths = registryCredentials(Set.of(registryRef.host()));
-                var shared = new SharedSnapshots(engine, registryRef, repository, hashes, auths::get, progress);
-                result = result.withRegistry(shared.list(new RegistryApi()));
+                registry = hashes -> new SharedSnapshots(engine, registryRef, habitat.config().imageRepository(), hashes, auths::get, progress)
+                        .list(new RegistryApi());
             }
+            var result = new SnapshotMigration(engine).migrate(migrateMode, habitat.graph(), new BuildOptions(null, null, true,
+                    networkOrNull(), outputDirectory.toPath(), secretValues, Sharing.none()), registry, progress);
             String text = format.equals("json") ? result.json() : result.text();
             emit(text, output, "json".equals(format));
         }

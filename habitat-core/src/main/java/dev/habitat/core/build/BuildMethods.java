@@ -1,5 +1,6 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.BuildMethodName;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineInfo;
@@ -11,15 +12,35 @@ import java.util.List;
 
 /** The one place that turns a requested build method ({@code auto} by default) into a method for an engine. */
 public final class BuildMethods {
-    public static final String AUTO = "auto";
+    public static final String AUTO = BuildMethodName.AUTO.id();
     /** Every accepted value of {@code build_method} and {@code habitat.buildMethod}. */
-    public static final List<String> NAMES = List.of(AUTO, BuildKitMethod.NAME, ExecMethod.NAME);
+    public static final List<String> NAMES = BuildMethodName.ids();
 
     private BuildMethods() {
     }
 
     /** The method picked and, for {@code auto}, why (null when the user named it). */
     record Choice(String method, String reason) {
+    }
+
+    /**
+     * {@code requested} when it names a build method (null or blank: {@code auto}); else fails with the names there are.
+     * Checked before an engine is reached, and again by {@link #choose}.
+     */
+    public static String requireKnown(String requested) {
+        String name = requested == null || requested.isBlank() ? AUTO : requested.trim();
+        if (BuildMethodName.of(name).isEmpty()) {
+            throw HabitatException.ofHabitat("unknown build method '" + name + "': use one of " + String.join(", ", NAMES));
+        }
+        return name;
+    }
+
+    /**
+     * The BuildKit method, without a choice: what the migration rebuilds with (an engine without BuildKit fails when a
+     * build starts, not when the migration only reports).
+     */
+    public static BuildMethod buildKit(Engine engine) {
+        return new BuildKitMethod(engine);
     }
 
     /** The method for {@code requested} on this engine: see {@link #resolve}. Logs the reason of an auto choice. */
@@ -39,10 +60,7 @@ public final class BuildMethods {
      * instead of building with something else.
      */
     static Choice resolve(String requested, EngineInfo info, String host) {
-        String name = requested == null || requested.isBlank() ? AUTO : requested.trim();
-        if (!NAMES.contains(name)) {
-            throw HabitatException.ofHabitat("unknown build method '" + name + "': use one of " + String.join(", ", NAMES));
-        }
+        String name = requireKnown(requested);
         if (name.equals(ExecMethod.NAME)) {
             return new Choice(name, null);
         }

@@ -8,21 +8,29 @@ import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.ImageInfo;
+import dev.habitat.core.method.BuildMethod;
 import dev.habitat.core.method.buildkit.BuildKitMethod;
 import dev.habitat.core.method.buildkit.DockerfileOnlyBuild;
+import dev.habitat.core.method.exec.ExecMethod;
 import dev.habitat.core.plan.PhaseHash;
+import dev.habitat.core.plan.StageGraph;
 import dev.habitat.core.render.DockerfileRenderer;
 import dev.habitat.core.render.DockerfileSyntax;
 import dev.habitat.core.report.BuildProgress;
 import dev.habitat.core.snapshot.RegistryListing;
+import dev.habitat.core.snapshot.Sharing;
 import dev.habitat.core.snapshot.Snapshots;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -35,6 +43,36 @@ public final class SnapshotMigration {
     static final String ORIGINAL_RESULT = "habitat.result";
     static final String ORIGINAL_BASE_HASH = "base.hash";
     public static final String LABEL_ADOPTED = "habitat.adopted-from";
+
+    /** What the migrate-snapshots goal is asked to do. */
+    public enum Mode {
+        /** Only tell who made each snapshot and what each other mode would do with it. */
+        REPORT,
+        /** Relabel valid docker-exec snapshots as BuildKit's. */
+        ADOPT,
+        /** Build every phase again with BuildKit, then remove the snapshots that build did not replace. */
+        REBUILD,
+        /** Remove every snapshot this plugin or the original tool made. */
+        REMOVE;
+
+        /** The mode as {@code -Dhabitat.migrate.mode} names it. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** Every mode's name: {@code report, adopt, rebuild, remove}. */
+        public static List<String> ids() {
+            return Arrays.stream(values()).map(Mode::id).toList();
+        }
+
+        /** The mode named {@code name} exactly; empty for any other text. */
+        public static Optional<Mode> of(String name) {
+            return Arrays.stream(values()).filter(m -> m.id().equals(name)).findFirst();
+        }
+    }
+
+    /** How long adopt and remove wait for a build of the same habitat to end, as a build waits for another. */
+    static final Duration LOCK_PATIENCE = Duration.ofHours(2);
 
     public enum Maker {
         BUILDKIT("this plugin, BuildKit method"), DOCKER_EXEC("this plugin, docker-exec method"),
@@ -119,9 +157,58 @@ public final class SnapshotMigration {
     }
 
     private final Engine engine;
+    private final BuildMethod rebuildWith;
 
+    /** The migration on {@code engine}; {@link Mode#REBUILD} builds with BuildKit. */
     public SnapshotMigration(Engine engine) {
+        this(engine, BuildMethods.buildKit(engine));
+    }
+
+    /** The migration on {@code engine}, {@link Mode#REBUILD} building with {@code rebuildWith}. */
+    public SnapshotMigration(Engine engine, BuildMethod rebuildWith) {
         this.engine = engine;
+        this.rebuildWith = rebuildWith;
+    }
+
+    /**
+     * The migrate-snapshots goal on one habitat, with its policy: {@code report} changes nothing; {@code adopt} and
+     * {@code remove} hold the habitat's build lock, as a build does, so they never touch snapshots a build is making;
+     * {@code rebuild} builds every phase with BuildKit (the build takes the lock) and only then removes what it did not
+     * replace: the original tool's snapshots and tags of the habitat that name no phase.
+     *
+     * @param options  the rebuild's network, output directory and secrets (its phases, sharing and rebuild flag are the
+     *                 policy's: every phase, nothing shared)
+     * @param registry the habitat's snapshots in its registry for the current hashes, or null when it has no registry
+     * @return the report of the snapshots as the mode left them
+     */
+    public Report migrate(Mode mode, StageGraph graph, BuildOptions options,
+                          Function<Map<Phase, PhaseHash>, RegistryListing> registry, BuildProgress progress) {
+        String name = graph.config().name();
+        String repository = graph.config().imageRepository();
+        HabitatBuilder builder = new HabitatBuilder(engine, rebuildWith, progress);
+        Map<Phase, PhaseHash> hashes = builder.currentHashes(graph, options.outputDirectory(), options.secrets());
+        Report report = report(name, repository, hashes);
+        switch (mode) {
+            case ADOPT -> {
+                try (BuildLock lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, LOCK_PATIENCE, progress)) {
+                    List<String> adopted = adopt(report, options.outputDirectory(), progress);
+                    progress.info("habitat: adopted " + adopted.size() + " docker-exec snapshot(s); original-tool snapshots are never adopted");
+                }
+            }
+            case REMOVE -> {
+                try (BuildLock lock = BuildLock.acquire(HabitatBuilder.lockDirectory(), name, LOCK_PATIENCE, progress)) {
+                    remove(report, e -> true, progress);
+                }
+            }
+            case REBUILD -> {
+                builder.build(graph, new BuildOptions(null, null, true, options.network(), options.outputDirectory(),
+                        options.secrets(), Sharing.none()));
+                remove(report(name, repository, hashes), e -> e.maker() == Maker.ORIGINAL || e.phase() == null, progress);
+            }
+            case REPORT -> { }
+        }
+        Report result = mode == Mode.REPORT ? report : report(name, repository, hashes);
+        return registry == null ? result : result.withRegistry(registry.apply(hashes));
     }
 
     public Report report(String habitat, String repository, Map<Phase, PhaseHash> hashes) {
@@ -159,7 +246,7 @@ public final class SnapshotMigration {
     static Maker makerOf(String suffix, Map<String, String> labels) {
         Maker byLabels;
         if (labels.containsKey(DockerfileRenderer.LABEL_SCHEMA)) {
-            byLabels = "docker-exec".equals(labels.get(Snapshots.LABEL_METHOD)) ? Maker.DOCKER_EXEC : Maker.BUILDKIT;
+            byLabels = ExecMethod.NAME.equals(labels.get(Snapshots.LABEL_METHOD)) ? Maker.DOCKER_EXEC : Maker.BUILDKIT;
         } else if (labels.containsKey(ORIGINAL_RESULT) || labels.containsKey(ORIGINAL_BASE_HASH)) {
             byLabels = Maker.ORIGINAL;
         } else {
@@ -196,7 +283,7 @@ public final class SnapshotMigration {
                 continue;
             }
             String dockerfile = "FROM " + e.tag() + "\nLABEL " + Snapshots.LABEL_METHOD + "=" + DockerfileSyntax.quotedLiteral(BuildKitMethod.NAME)
-                    + " " + LABEL_ADOPTED + "=" + DockerfileSyntax.quotedLiteral("docker-exec") + "\n";
+                    + " " + LABEL_ADOPTED + "=" + DockerfileSyntax.quotedLiteral(ExecMethod.NAME) + "\n";
             relabel(e.tag(), dockerfile.getBytes(StandardCharsets.UTF_8), workDir);
             progress.info("habitat: adopted " + e.tag() + " (docker-exec snapshot, valid) for BuildKit builds");
             adopted.add(e.tag());

@@ -3,6 +3,8 @@ package dev.habitat.core.config;
 import static dev.habitat.core.config.SectionContext.canonical;
 import static dev.habitat.core.config.SectionContext.isNull;
 
+import dev.habitat.core.BuildMethodName;
+import dev.habitat.core.Spelling;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.YamlNode.MapNode;
 import dev.habitat.core.config.YamlNode.Scalar;
@@ -74,8 +76,8 @@ final class ImageSections {
         Scalar bm = ctx.string(doc, "build_method", "build_method");
         if (bm != null) {
             buildMethod = ctx.expand(bm.text());
-            if (!Set.of("auto", "buildkit", "docker-exec").contains(buildMethod)) {
-                ctx.error(bm, "build_method", "unknown build method '" + buildMethod + "'", "use auto, buildkit or docker-exec");
+            if (BuildMethodName.of(buildMethod).isEmpty()) {
+                ctx.error(bm, "build_method", "unknown build method '" + buildMethod + "'", "use " + Spelling.choices(BuildMethodName.ids()));
             }
         }
         YamlNode t = doc.get("tools");

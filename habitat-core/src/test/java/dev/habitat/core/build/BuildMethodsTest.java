@@ -1,5 +1,6 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.BuildMethodName;
 import dev.habitat.core.HabitatException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.engine.EngineInfo;
+import dev.habitat.core.method.buildkit.BuildKitMethod;
+import dev.habitat.core.method.exec.ExecMethod;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BuildMethodsTest {
@@ -42,5 +46,17 @@ class BuildMethodsTest {
         HabitatException u = assertThrows(HabitatException.class, () -> BuildMethods.resolve("dockerexec", DOCKER_20, "h"));
         assertEquals("unknown build method 'dockerexec': use one of auto, buildkit, docker-exec", u.getMessage());
         assertEquals(HabitatException.Kind.HABITAT, u.kind());
+    }
+
+    @Test
+    void oneListOfNamesServesTheConfigTheCommandLineAndTheMethods() {
+        assertEquals(List.of("auto", "buildkit", "docker-exec"), BuildMethods.NAMES);
+        assertEquals(BuildMethodName.BUILDKIT.id(), new BuildKitMethod(null).name());
+        assertEquals(BuildMethodName.DOCKER_EXEC.id(), new ExecMethod(null, null).name());
+        // checked before an engine is reached, in the words resolve uses
+        assertEquals("docker-exec", BuildMethods.requireKnown(" docker-exec "));
+        assertEquals("auto", BuildMethods.requireKnown(null));
+        HabitatException u = assertThrows(HabitatException.class, () -> BuildMethods.requireKnown("exec"));
+        assertEquals("unknown build method 'exec': use one of auto, buildkit, docker-exec", u.getMessage());
     }
 }

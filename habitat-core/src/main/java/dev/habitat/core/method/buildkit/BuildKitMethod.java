@@ -1,5 +1,6 @@
 package dev.habitat.core.method.buildkit;
 
+import dev.habitat.core.BuildMethodName;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.BuildOutcome;
@@ -56,7 +57,7 @@ import java.util.regex.Pattern;
  * build's BuildKit session, and gets it as a tar body only when it has no sessions.
  */
 public final class BuildKitMethod implements BuildMethod {
-    public static final String NAME = "buildkit";
+    public static final String NAME = BuildMethodName.BUILDKIT.id();
     private static final Pattern EXIT = Pattern.compile("exit code: (\\d+)");
 
     /** The names the Dockerfile frontend asks a session for: the build context and the Dockerfile's directory. */

@@ -1,5 +1,6 @@
 package dev.habitat.core.method.exec;
 
+import dev.habitat.core.BuildMethodName;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
@@ -60,7 +61,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * container's labels into the snapshot.)
  */
 public final class ExecMethod implements BuildMethod {
-    public static final String NAME = "docker-exec";
+    public static final String NAME = BuildMethodName.DOCKER_EXEC.id();
     public static final String CONTAINER_PREFIX = "habitat-build-";
     private static final int KEEP_LINES = 20;
 
