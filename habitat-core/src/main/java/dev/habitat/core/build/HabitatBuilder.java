@@ -18,6 +18,7 @@ import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.plan.PhaseHasher;
 import dev.habitat.core.plan.Planner;
+import dev.habitat.core.plan.SnapshotLabels;
 import dev.habitat.core.plan.StageGraph;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryAuth;
@@ -178,9 +179,9 @@ public final class HabitatBuilder {
             }
         }
         resume.ifPresent(r -> progress.info("habitat: resuming from snapshot " + snapshots.tag(r)));
-        resume.filter(r -> !method.name().equals(snapshots.image(r).map(i -> i.labels().get(Snapshots.LABEL_METHOD)).orElse(method.name())))
+        resume.filter(r -> !method.name().equals(snapshots.image(r).map(i -> i.labels().get(SnapshotLabels.LABEL_METHOD)).orElse(method.name())))
                 .ifPresent(r -> progress.info("habitat: " + snapshots.tag(r) + " was made by the "
-                        + snapshots.image(r).get().labels().get(Snapshots.LABEL_METHOD) + " method; its hashes match, so this "
+                        + snapshots.image(r).get().labels().get(SnapshotLabels.LABEL_METHOD) + " method; its hashes match, so this "
                         + method.name() + " build starts from it instead of rebuilding the phases before it"));
         List<PhaseResult> results = new ArrayList<>(start == Phase.BASE ? List.of() : reused(snapshots, start.previous(), pulled));
 

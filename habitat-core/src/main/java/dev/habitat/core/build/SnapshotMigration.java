@@ -13,8 +13,8 @@ import dev.habitat.core.method.buildkit.BuildKitMethod;
 import dev.habitat.core.method.buildkit.DockerfileOnlyBuild;
 import dev.habitat.core.method.exec.ExecMethod;
 import dev.habitat.core.plan.PhaseHash;
+import dev.habitat.core.plan.SnapshotLabels;
 import dev.habitat.core.plan.StageGraph;
-import dev.habitat.core.render.DockerfileRenderer;
 import dev.habitat.core.render.DockerfileSyntax;
 import dev.habitat.core.report.BuildProgress;
 import dev.habitat.core.snapshot.RegistryListing;
@@ -245,8 +245,8 @@ public final class SnapshotMigration {
      */
     static Maker makerOf(String suffix, Map<String, String> labels) {
         Maker byLabels;
-        if (labels.containsKey(DockerfileRenderer.LABEL_SCHEMA)) {
-            byLabels = ExecMethod.NAME.equals(labels.get(Snapshots.LABEL_METHOD)) ? Maker.DOCKER_EXEC : Maker.BUILDKIT;
+        if (labels.containsKey(SnapshotLabels.LABEL_SCHEMA)) {
+            byLabels = ExecMethod.NAME.equals(labels.get(SnapshotLabels.LABEL_METHOD)) ? Maker.DOCKER_EXEC : Maker.BUILDKIT;
         } else if (labels.containsKey(ORIGINAL_RESULT) || labels.containsKey(ORIGINAL_BASE_HASH)) {
             byLabels = Maker.ORIGINAL;
         } else {
@@ -282,7 +282,7 @@ public final class SnapshotMigration {
             if (e.maker() != Maker.DOCKER_EXEC || !e.valid()) {
                 continue;
             }
-            String dockerfile = "FROM " + e.tag() + "\nLABEL " + Snapshots.LABEL_METHOD + "=" + DockerfileSyntax.quotedLiteral(BuildKitMethod.NAME)
+            String dockerfile = "FROM " + e.tag() + "\nLABEL " + SnapshotLabels.LABEL_METHOD + "=" + DockerfileSyntax.quotedLiteral(BuildKitMethod.NAME)
                     + " " + LABEL_ADOPTED + "=" + DockerfileSyntax.quotedLiteral(ExecMethod.NAME) + "\n";
             relabel(e.tag(), dockerfile.getBytes(StandardCharsets.UTF_8), workDir);
             progress.info("habitat: adopted " + e.tag() + " (docker-exec snapshot, valid) for BuildKit builds");

@@ -6,7 +6,7 @@ import dev.habitat.core.Phase;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.plan.PhaseHash;
-import dev.habitat.core.render.DockerfileRenderer;
+import dev.habitat.core.plan.SnapshotLabels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +21,6 @@ import java.util.function.Function;
  * hashes, so a snapshot built on a stale prefix is never taken as valid.
  */
 public final class Snapshots {
-    public static final String LABEL_METHOD = "habitat.method";
-
     private final String repository;
     private final Map<Phase, PhaseHash> hashes;
     private final Function<String, Optional<ImageInfo>> inspect;
@@ -51,14 +49,14 @@ public final class Snapshots {
     }
 
     boolean validLabels(Map<String, String> labels, Phase p) {
-        if (!DockerfileRenderer.SCHEMA_VERSION.equals(labels.get(DockerfileRenderer.LABEL_SCHEMA))) {
+        if (!SnapshotLabels.SCHEMA_VERSION.equals(labels.get(SnapshotLabels.LABEL_SCHEMA))) {
             return false;
         }
         for (Phase q : Phase.values()) {
             if (q.id() > p.id()) {
                 break;
             }
-            if (!Objects.equals(labels.get(DockerfileRenderer.LABEL_HASH_PREFIX + q.phaseName()), hashes.get(q).hash())) {
+            if (!Objects.equals(labels.get(SnapshotLabels.LABEL_HASH_PREFIX + q.phaseName()), hashes.get(q).hash())) {
                 return false;
             }
         }
@@ -120,10 +118,10 @@ public final class Snapshots {
                 continue;
             }
             Map<String, String> labels = img.get().labels();
-            if (!DockerfileRenderer.SCHEMA_VERSION.equals(labels.get(DockerfileRenderer.LABEL_SCHEMA))) {
+            if (!SnapshotLabels.SCHEMA_VERSION.equals(labels.get(SnapshotLabels.LABEL_SCHEMA))) {
                 return List.of("its snapshot " + tag(holder) + " was made with another label schema");
             }
-            String stored = labels.get(DockerfileRenderer.LABEL_INPUTS_PREFIX + phase.phaseName());
+            String stored = labels.get(SnapshotLabels.LABEL_INPUTS_PREFIX + phase.phaseName());
             if (stored == null) {
                 continue;
             }

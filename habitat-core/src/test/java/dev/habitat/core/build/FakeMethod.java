@@ -7,10 +7,9 @@ import dev.habitat.core.method.MachineStepJob;
 import dev.habitat.core.method.SegmentJob;
 import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.plan.Planner;
-import dev.habitat.core.render.DockerfileRenderer;
+import dev.habitat.core.plan.SnapshotLabels;
 import dev.habitat.core.report.BuildProgress;
 import dev.habitat.core.report.PhaseResult;
-import dev.habitat.core.snapshot.Snapshots;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +46,7 @@ final class FakeMethod implements BuildMethod {
         machineSteps.add(job);
         Map<String, String> labels = new HashMap<>(engine.images.get(job.image()).labels());
         labels.put(MachineFacts.LABEL_DOCKER_GID, job.buildArgs().getOrDefault(Planner.DOCKER_GID_ARG, MachineFacts.NONE));
-        labels.put(Snapshots.LABEL_METHOD, name());
+        labels.put(SnapshotLabels.LABEL_METHOD, name());
         String id = engine.put(job.tag(), labels);
         return new PhaseResult(Phase.FINAL, PhaseResult.Status.REGROUPED, Duration.ofMillis(5), id, job.tag());
     }
@@ -75,14 +74,14 @@ final class FakeMethod implements BuildMethod {
             Map<String, String> labels = new HashMap<>();
             for (Phase q : Phase.values()) {
                 if (q.id() <= job.last().id()) {
-                    labels.putAll(DockerfileRenderer.phaseLabels(job.graph(), job.hashes().get(q)));
+                    labels.putAll(SnapshotLabels.of(job.graph(), job.hashes().get(q)));
                 }
             }
             if (job.last() == Phase.FINAL) {
                 // the machine step ends 12-final's last stage
                 labels.put(MachineFacts.LABEL_DOCKER_GID, job.buildArgs().getOrDefault(Planner.DOCKER_GID_ARG, MachineFacts.NONE));
             }
-            labels.put(Snapshots.LABEL_METHOD, name());
+            labels.put(SnapshotLabels.LABEL_METHOD, name());
             String id = engine.put(job.tag(), labels);
             results.replaceAll(r -> r.phase() == job.last() ? new PhaseResult(r.phase(), r.status(), r.duration(), id, job.tag()) : r);
         }

@@ -9,9 +9,9 @@ import dev.habitat.core.Phase;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.engine.ImageTransfer;
 import dev.habitat.core.plan.PhaseHash;
+import dev.habitat.core.plan.SnapshotLabels;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryAuth;
-import dev.habitat.core.render.DockerfileRenderer;
 import dev.habitat.core.report.BuildProgress;
 import dev.habitat.core.report.PhaseResult;
 import dev.habitat.core.snapshot.SharedSnapshots;
@@ -123,10 +123,10 @@ class SharedSnapshotsTest {
 
     private static ImageInfo snapshot(Map<Phase, PhaseHash> h, Phase p) {
         Map<String, String> l = new HashMap<>();
-        l.put(DockerfileRenderer.LABEL_SCHEMA, DockerfileRenderer.SCHEMA_VERSION);
+        l.put(SnapshotLabels.LABEL_SCHEMA, SnapshotLabels.SCHEMA_VERSION);
         for (Phase q : Phase.values()) {
             if (q.id() <= p.id()) {
-                l.put(DockerfileRenderer.LABEL_HASH_PREFIX + q.phaseName(), h.get(q).hash());
+                l.put(SnapshotLabels.LABEL_HASH_PREFIX + q.phaseName(), h.get(q).hash());
             }
         }
         return new ImageInfo("sha256:" + p.id() + h.get(p).hash(), l, 1, "now");

@@ -9,6 +9,7 @@ import dev.habitat.core.plan.CacheMount;
 import dev.habitat.core.plan.GeneratedFiles;
 import dev.habitat.core.plan.PhaseHasher;
 import dev.habitat.core.plan.PlannedHabitat;
+import dev.habitat.core.plan.StepScripts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,7 +93,7 @@ class PackageCachesRenderTest {
         Files.writeString(root.resolve("home/dev/.cache/keep"), "k");
         List<CacheMount> caches = List.of(new CacheMount("pip", "x", root + "/home/dev/.cache/pip", "root", "shared"),
                 new CacheMount("go", "y", root + "/home/dev/go/pkg/mod", "root", "shared"));
-        Process p = new ProcessBuilder("sh", "-c", DockerfileRenderer.cacheMountPoints(caches)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("sh", "-c", StepScripts.cacheMountPoints(caches)).redirectErrorStream(true).start();
         assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         assertTrue(Files.isDirectory(root.resolve("home/dev/.cache/pip")) && Files.isDirectory(root.resolve("home/dev/go/pkg/mod")));
         assertEquals("k", Files.readString(root.resolve("home/dev/.cache/keep")));

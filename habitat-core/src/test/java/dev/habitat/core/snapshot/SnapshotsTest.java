@@ -9,7 +9,7 @@ import dev.habitat.core.build.HabitatBuilder;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.plan.PhaseHash;
-import dev.habitat.core.render.DockerfileRenderer;
+import dev.habitat.core.plan.SnapshotLabels;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -36,11 +36,11 @@ class SnapshotsTest {
     /** Labels as the rendered Dockerfile leaves them on the snapshot of phase {@code p}. */
     private static Map<String, String> labels(Map<Phase, PhaseHash> h, Phase p) {
         Map<String, String> l = new HashMap<>();
-        l.put(DockerfileRenderer.LABEL_SCHEMA, DockerfileRenderer.SCHEMA_VERSION);
+        l.put(SnapshotLabels.LABEL_SCHEMA, SnapshotLabels.SCHEMA_VERSION);
         for (Phase q : Phase.values()) {
             if (q.id() <= p.id()) {
-                l.put(DockerfileRenderer.LABEL_HASH_PREFIX + q.phaseName(), h.get(q).hash());
-                l.put(DockerfileRenderer.LABEL_INPUTS_PREFIX + q.phaseName(), DockerfileRenderer.inputsJson(h.get(q)));
+                l.put(SnapshotLabels.LABEL_HASH_PREFIX + q.phaseName(), h.get(q).hash());
+                l.put(SnapshotLabels.LABEL_INPUTS_PREFIX + q.phaseName(), SnapshotLabels.inputsJson(h.get(q)));
             }
         }
         return l;
@@ -125,7 +125,7 @@ class SnapshotsTest {
         Map<Phase, PhaseHash> h = hashes("");
         Snapshots s = new Snapshots("habitat-x", h, tag -> {
             Map<String, String> l = labels(h, Phase.FINAL);
-            l.put(DockerfileRenderer.LABEL_SCHEMA, "0");
+            l.put(SnapshotLabels.LABEL_SCHEMA, "0");
             return Optional.of(new ImageInfo("sha256:1", l, 1, "now"));
         });
         assertFalse(s.valid(Phase.BASE));

@@ -20,12 +20,12 @@ import dev.habitat.core.method.MachineStepJob;
 import dev.habitat.core.method.SegmentJob;
 import dev.habitat.core.method.exec.ExecMethod;
 import dev.habitat.core.plan.Operation;
+import dev.habitat.core.plan.SnapshotLabels;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.render.DockerfileRenderer;
 import dev.habitat.core.report.BuildProgress;
 import dev.habitat.core.report.PhaseResult;
 import dev.habitat.core.report.StageTiming;
-import dev.habitat.core.snapshot.Snapshots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,7 +118,7 @@ public final class BuildKitMethod implements BuildMethod {
             List<String> tags = job.tag() == null ? List.of() : List.of(job.tag());
             try {
                 outcome = engine.build(new BuildRequest(tar, job.graph().lastStageOf(last).name(), tags, job.buildArgs(),
-                        Map.of(Snapshots.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId, sessionId), tracker);
+                        Map.of(SnapshotLabels.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId, sessionId), tracker);
             } catch (RuntimeException e) {
                 tagger.finish(); // tags already requested land if the engine still answers
                 throw new EngineLostException(tracker.latestStarted(), tagger.newestTag(), e);
@@ -202,7 +202,7 @@ public final class BuildKitMethod implements BuildMethod {
         Instant start = Instant.now();
         progress.phaseStarted(Phase.FINAL);
         BuildOutcome outcome = DockerfileOnlyBuild.run(engine, workDir, job.graph().config().name() + "-machine-step", dockerfile,
-                (tar, sessionId) -> new BuildRequest(tar, stage, List.of(job.tag()), job.buildArgs(), Map.of(Snapshots.LABEL_METHOD, NAME),
+                (tar, sessionId) -> new BuildRequest(tar, stage, List.of(job.tag()), job.buildArgs(), Map.of(SnapshotLabels.LABEL_METHOD, NAME),
                         job.network(), false, null, sessionId), status -> status.logs().forEach(l -> {
                             for (String line : l.text().split("\n")) {
                                 if (!line.isBlank()) {
@@ -290,7 +290,7 @@ public final class BuildKitMethod implements BuildMethod {
             String tag = job.tagOf(phase);
             queue.submit(() -> {
                 BuildOutcome out = engine.build(new BuildRequest(tar, job.graph().lastStageOf(phase).name(), List.of(tag),
-                        job.buildArgs(), Map.of(Snapshots.LABEL_METHOD, NAME), job.network(), false, null, sessionId), status -> { });
+                        job.buildArgs(), Map.of(SnapshotLabels.LABEL_METHOD, NAME), job.network(), false, null, sessionId), status -> { });
                 if (out.failed()) {
                     problems.add("habitat: could not tag the snapshot " + tag + " (" + out.error() + "); the next build rebuilds it");
                 } else {

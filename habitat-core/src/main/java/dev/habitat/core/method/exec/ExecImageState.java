@@ -2,8 +2,8 @@ package dev.habitat.core.method.exec;
 
 import dev.habitat.core.Json;
 import dev.habitat.core.engine.ImageConfig;
+import dev.habitat.core.plan.SnapshotLabels;
 import dev.habitat.core.render.DockerfileSyntax;
-import dev.habitat.core.snapshot.Snapshots;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +65,7 @@ final class ExecImageState {
         List<String> out = new ArrayList<>();
         s.env.forEach((k, v) -> out.add("ENV " + k + "=" + quote.apply(v)));
         s.labels.forEach((k, v) -> out.add("LABEL " + k + "=" + quote.apply(v)));
-        out.add("LABEL " + Snapshots.LABEL_METHOD + "=" + quote.apply(ExecMethod.NAME));
+        out.add("LABEL " + SnapshotLabels.LABEL_METHOD + "=" + quote.apply(ExecMethod.NAME));
         out.add("USER " + (s.user == null ? "root" : s.user));
         out.add("WORKDIR " + (s.workdir == null ? "/" : s.workdir));
         out.add("ENTRYPOINT " + execForm(s.entrypoint));

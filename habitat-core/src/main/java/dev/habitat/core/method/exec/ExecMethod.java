@@ -18,9 +18,10 @@ import dev.habitat.core.plan.CopySource;
 import dev.habitat.core.plan.Operation;
 import dev.habitat.core.plan.Planner;
 import dev.habitat.core.plan.Shell;
+import dev.habitat.core.plan.SnapshotLabels;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.plan.StageGraph;
-import dev.habitat.core.render.DockerfileRenderer;
+import dev.habitat.core.plan.StepScripts;
 import dev.habitat.core.render.DockerfileSyntax;
 import dev.habitat.core.report.BuildProgress;
 import dev.habitat.core.report.PhaseResult;
@@ -263,7 +264,7 @@ public final class ExecMethod implements BuildMethod {
             }
             stages.add(new StageTiming(stage.name(), stageStart, Instant.now(), false));
             if (job.graph().lastStageOf(current) == stage) {
-                state.labels.putAll(DockerfileRenderer.phaseLabels(job.graph(), job.hashes().get(current)));
+                state.labels.putAll(SnapshotLabels.of(job.graph(), job.hashes().get(current)));
                 Phase p = current;
                 if (p != job.last()) {
                     Instant end = Instant.now();
@@ -360,11 +361,11 @@ public final class ExecMethod implements BuildMethod {
             put(container, "/", scriptTar(job.context().directory().resolve(rs.contextDir())));
             writeSecrets(container, s, job.secrets(), rs.secrets(), rs.user());
             try {
-                run(container, s, stage, rs, rs.user(), rs.runnerArgv(DockerfileRenderer.SCRIPT_MOUNT), rs.summary(), progress);
+                run(container, s, stage, rs, rs.user(), rs.runnerArgv(StepScripts.SCRIPT_MOUNT), rs.summary(), progress);
             } finally {
                 removeSecrets(container, s, rs.secrets());
             }
-            rootShell(container, s, "rm -rf " + DockerfileRenderer.SCRIPT_MOUNT);
+            rootShell(container, s, "rm -rf " + StepScripts.SCRIPT_MOUNT);
             return null;
         }
 
@@ -372,10 +373,10 @@ public final class ExecMethod implements BuildMethod {
         public Void copy(Operation.Copy c) {
             SegmentJob job = job(c);
             if (c.homeUser() != null) {
-                put(container, "/", sourceTar(job, c.source(), DockerfileRenderer.COPY_MOUNT, false));
-                String script = DockerfileRenderer.homeCopyScript(c);
+                put(container, "/", sourceTar(job, c.source(), StepScripts.COPY_MOUNT, false));
+                String script = StepScripts.homeCopyScript(c);
                 run(container, s, stage, c, "root", List.of("/bin/sh", "-c", script), script, progress);
-                rootShell(container, s, "rm -rf " + DockerfileRenderer.COPY_MOUNT);
+                rootShell(container, s, "rm -rf " + StepScripts.COPY_MOUNT);
             } else {
                 ExecMethod.this.copy(container, s, job, c);
             }
@@ -441,7 +442,7 @@ public final class ExecMethod implements BuildMethod {
         @Override
         public Void cloneRepo(Operation.CloneRepo clone) {
             SegmentJob job = job(clone);
-            String script = DockerfileRenderer.cloneScript(clone);
+            String script = StepScripts.cloneScript(clone);
             writeSecrets(container, s, job.secrets(), clone.secrets(), "root");
             try {
                 run(container, s, stage, clone, "root", List.of("/bin/sh", "-c", script), script, progress);
@@ -459,7 +460,7 @@ public final class ExecMethod implements BuildMethod {
      * mount points are what the image had, or empty directories, as with BuildKit.
      */
     private void mountCaches(BuildContainer c, ExecImageState s, List<CacheMount> caches) {
-        rootShell(c.id, s, DockerfileRenderer.cacheMountPoints(caches));
+        rootShell(c.id, s, StepScripts.cacheMountPoints(caches));
         List<String> missing = caches.stream().map(CacheMount::volumeBind).filter(b -> !c.cacheBinds.contains(b)).toList();
         if (!missing.isEmpty()) {
             String image = commit(c.id, null, s);
@@ -485,7 +486,7 @@ public final class ExecMethod implements BuildMethod {
                 .filter(op -> op instanceof Operation.CloneRepo c && !c.repo().shallow())
                 .map(op -> ((Operation.CloneRepo) op).gitCache())
                 .distinct()
-                .map(v -> v + ":" + DockerfileRenderer.GIT_CACHE + "/" + v)
+                .map(v -> v + ":" + StepScripts.GIT_CACHE + "/" + v)
                 .toList();
     }
 
@@ -657,7 +658,7 @@ public final class ExecMethod implements BuildMethod {
     /** The staged runner and commands of a script step, at the path BuildKit mounts them. */
     private static byte[] scriptTar(Path dir) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        String base = DockerfileRenderer.SCRIPT_MOUNT.substring(1);
+        String base = StepScripts.SCRIPT_MOUNT.substring(1);
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes); var walk = Files.walk(dir)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             for (Path f : walk.sorted().toList()) {

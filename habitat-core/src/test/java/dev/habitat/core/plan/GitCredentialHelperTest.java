@@ -1,4 +1,4 @@
-package dev.habitat.core.render;
+package dev.habitat.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +24,7 @@ class GitCredentialHelperTest {
         Files.writeString(secrets.resolve("git-token"), "tok-123456\n");
         Files.writeString(secrets.resolve("git-token.username"), "alice\n");
         RepoSpec repo = new RepoSpec(url, "/workspace/r", null, true, null, null, "git-token", null);
-        String helper = DockerfileRenderer.credentialHelper(repo, secrets.toString());
+        String helper = StepScripts.credentialHelper(repo, secrets.toString());
         assertTrue(helper.startsWith("!"), helper);
         Process p = new ProcessBuilder("sh", "-c", helper.substring(1) + " \"$@\"", "credential-helper", "get")
                 .redirectErrorStream(true).start();

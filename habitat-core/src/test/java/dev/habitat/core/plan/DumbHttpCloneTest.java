@@ -1,4 +1,4 @@
-package dev.habitat.core.render;
+package dev.habitat.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.habitat.core.build.ExternalInputResolver;
 import dev.habitat.core.config.RepoSpec;
-import dev.habitat.core.plan.Operation;
-import dev.habitat.core.plan.StepNotice;
 import dev.habitat.core.secrets.Secrets;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -144,7 +142,7 @@ class DumbHttpCloneTest {
         Files.writeString(secrets.resolve("git-token"), TOKEN + "\n");
         Files.writeString(secrets.resolve("git-token" + Operation.USERNAME_SUFFIX), USER + "\n");
         Operation.CloneRepo op = new Operation.CloneRepo(repo, "root", "HABITAT_REV_0", "demo");
-        String script = DockerfileRenderer.cloneScript(op).replace(Operation.SECRETS_DIR + "/", secrets + "/");
+        String script = StepScripts.cloneScript(op).replace(Operation.SECRETS_DIR + "/", secrets + "/");
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
         pb.environment().put("HABITAT_REV_0", revision);
         pb.environment().put("HOME", dir.toString()); // no user gitconfig of the machine running the test
