@@ -228,6 +228,40 @@ class HabitatBuilderOrchestrationTest {
                 "IllegalStateException: the engine refused the request: bad parameter", "the engine's log says why");
     }
 
+    /**
+     * Whether the engine answers after the failure decides, not how the failure looks: a broken connection (the lost
+     * engine's usual cause) while the engine still answers is an engine failure, not a lost engine ...
+     */
+    @Test
+    void aBrokenConnectionWhileTheEngineStillAnswersIsNotCalledALostEngine() {
+        assertFailureWhileTheEngineAnswers(new IllegalStateException("the build request broke", new java.io.IOException("Connection reset by peer")),
+                "IOException: Connection reset by peer", "the engine's log says why");
+    }
+
+    /** ... and an engine that stops answering is lost, whatever the failure said. */
+    @Test
+    void anEngineThatStopsAnsweringIsLostWhateverTheFailureSaid() {
+        BuildMethod failing = new BuildMethod() {
+            public String name() {
+                return "fake";
+            }
+
+            public List<PhaseResult> run(SegmentJob job, BuildProgress p) {
+                engine.answers = false;
+                throw new IllegalStateException("the engine refused the request: bad parameter");
+            }
+
+            public PhaseResult applyMachineStep(MachineStepJob job, BuildProgress p) {
+                throw new AssertionError("no machine step alone in a first build");
+            }
+        };
+        BuildOptions options = new BuildOptions(Phase.FINAL, null, false, null, dir.resolve("target"), null, null);
+        EngineUnavailableException e = assertThrows(EngineUnavailableException.class,
+                () -> new HabitatBuilder(engine, failing, progress).build(plan(CONFIG).graph(), options));
+        assertTrue(e.getMessage().contains("lost the Docker engine at tcp://127.0.0.1:1 while building 1-base"), e.getMessage());
+        assertTrue(e.getMessage().contains("No snapshot was kept"), e.getMessage());
+    }
+
     @Test
     void anEngineRefusalIsOneMessageNamingThePhaseTheEngineItsWordsAndTheWayOut() {
         // what Podman 5 answered to an exec as a user created in an earlier phase, as the engine layer words it
