@@ -3,12 +3,14 @@ package dev.habitat.core.build;
 import dev.habitat.core.engine.BuildEvents;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
+import dev.habitat.core.engine.ContextTransfer;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineAddress;
 import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.EngineSession;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.engine.ImageInfo;
+import dev.habitat.core.engine.SessionRefusedException;
 import dev.habitat.core.engine.SyncedDir;
 import dev.habitat.core.registry.RegistryAuth;
 import java.util.ArrayList;
@@ -16,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -48,10 +52,24 @@ final class FakeEngine implements Engine {
      */
     boolean runsContainers;
     final List<String> containerLog = new ArrayList<>();
+    /**
+     * Null: BuildKit builds are not for the orchestration. Set: answers each build request (a test of the BuildKit method
+     * plays the engine's trace with it); every request is recorded in {@link #buildRequests}.
+     */
+    BiFunction<BuildRequest, BuildEvents, BuildOutcome> builds;
+    final List<BuildRequest> buildRequests = new CopyOnWriteArrayList<>();
+    /** With {@link #builds}: whether the engine opens BuildKit sessions (else it refuses them, as an engine without one). */
+    boolean sessions;
+    /** A session the engine opened: what it serves. */
+    record OpenedSession(String id, String name, String sharedKey, Map<String, SyncedDir> dirs) {}
+
+    final List<OpenedSession> openedSessions = new CopyOnWriteArrayList<>();
+    final List<String> closedSessions = new CopyOnWriteArrayList<>();
+    final List<String> cancelledBuilds = new CopyOnWriteArrayList<>();
     private int nextId = 1;
 
     /** Tags a new image with {@code labels} as {@code ref}; returns its id. */
-    String put(String ref, Map<String, String> labels) {
+    synchronized String put(String ref, Map<String, String> labels) {
         String id = String.format("sha256:%064x", nextId++);
         images.put(ref, new ImageInfo(id, Map.copyOf(labels), 100_000_000L + nextId, "2026-12-04T12:00:00Z"));
         return id;
@@ -176,17 +194,44 @@ final class FakeEngine implements Engine {
 
     @Override
     public BuildOutcome build(BuildRequest request, BuildEvents events) {
-        throw notForTheOrchestration("build");
+        if (builds == null) {
+            throw notForTheOrchestration("build");
+        }
+        buildRequests.add(request);
+        return builds.apply(request, events);
     }
 
     @Override
     public EngineSession openSession(String name, String sharedKey, Function<String, byte[]> secrets, Map<String, SyncedDir> dirs) {
-        throw notForTheOrchestration("openSession");
+        if (builds == null) {
+            throw notForTheOrchestration("openSession");
+        }
+        if (!sessions) {
+            throw new SessionRefusedException("the engine at " + host() + " refused a BuildKit session: HTTP/1.1 404 Not Found");
+        }
+        String id = "fake-session-" + (openedSessions.size() + 1);
+        openedSessions.add(new OpenedSession(id, name, sharedKey, Map.copyOf(dirs)));
+        return new EngineSession() {
+            public String id() {
+                return id;
+            }
+
+            public ContextTransfer transferred() {
+                return new ContextTransfer(ContextTransfer.Route.SESSION, 10, 1, 5, 2);
+            }
+
+            public void close() {
+                closedSessions.add(id);
+            }
+        };
     }
 
     @Override
     public void cancelBuild(String buildId) {
-        throw notForTheOrchestration("cancelBuild");
+        if (builds == null) {
+            throw notForTheOrchestration("cancelBuild");
+        }
+        cancelledBuilds.add(buildId);
     }
 
     @Override
