@@ -52,6 +52,8 @@ final class FakeEngine implements Engine {
      */
     boolean runsContainers;
     final List<String> containerLog = new ArrayList<>();
+    /** With {@link #runsContainers}: an exec whose command contains this prints the runner's failure line and exits 3. */
+    String failingExec;
     /**
      * Null: BuildKit builds are not for the orchestration. Set: answers each build request (a test of the BuildKit method
      * plays the engine's trace with it); every request is recorded in {@link #buildRequests}.
@@ -143,7 +145,12 @@ final class FakeEngine implements Engine {
     @Override
     public int exec(String container, String user, String workdir, List<String> env, List<String> argv, Consumer<String> output) {
         if (runsContainers) {
-            containerLog.add("exec " + container + " as " + user + ": " + String.join(" ", argv));
+            String command = String.join(" ", argv);
+            containerLog.add("exec " + container + " as " + user + ": " + command);
+            if (failingExec != null && command.contains(failingExec)) {
+                output.accept("habitat: scripts[0] command 1 failed with exit code 3");
+                return 3;
+            }
             return 0;
         }
         throw notForTheOrchestration("exec");
