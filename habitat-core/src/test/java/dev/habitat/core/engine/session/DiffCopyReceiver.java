@@ -25,6 +25,42 @@ import java.util.concurrent.TimeUnit;
  * sends and lets the test send packets. Works over any channel (in process, or a real session's connection).
  */
 final class DiffCopyReceiver implements StreamObserver<byte[]> {
+    /*
+     * fsutil's Packet as the engine has it (types/wire.proto), written here from the protocol and not from
+     * FileSyncService's constants, so a wrong number there fails these tests: type = 1 (PacketType), stat = 2, ID = 3,
+     * data = 4; PacketType STAT 0, REQ 1, DATA 2, FIN 3, ERR 4.
+     */
+    static final int PACKET_REQ = 1;
+    static final int PACKET_DATA = 2;
+    static final int PACKET_FIN = 3;
+    static final int PACKET_ERR = 4;
+
+    /** A packet's type and ID as fsutil reads them (a field left out is zero). */
+    record Received(int type, long id, byte[] data) {
+        static Received of(byte[] packet) {
+            ProtoWire.Reader r = new ProtoWire.Reader(packet, 0, packet.length);
+            int type = 0;
+            long id = 0;
+            byte[] data = new byte[0];
+            while (r.more()) {
+                long key = r.varint();
+                switch ((int) (key >>> 3)) {
+                    case 1 -> type = (int) r.varint();
+                    case 3 -> id = r.varint();
+                    case 4 -> data = r.bytes();
+                    default -> r.skip((int) (key & 7));
+                }
+            }
+            return new Received(type, id, data);
+        }
+    }
+
+    /** A packet of the engine's side: REQ with the file's ID, or FIN. */
+    static byte[] packet(int type, Long id) {
+        ProtoWire.Writer w = new ProtoWire.Writer().varint(1, type);
+        return (id == null ? w : w.varint(3, id)).toBytes();
+    }
+
     static final MethodDescriptor<byte[], byte[]> DIFF_COPY = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName(FileSyncService.DIFF_COPY.substring(1))
             .setRequestMarshaller(SessionServices.RAW).setResponseMarshaller(SessionServices.RAW).build();
@@ -93,23 +129,13 @@ final class DiffCopyReceiver implements StreamObserver<byte[]> {
 
     /** Asks for the file listed as number {@code id} and collects its DATA packets up to the empty one. */
     byte[] request(int id) throws InterruptedException {
-        toSender.onNext(new ProtoWire.Writer().varint(1, FileSyncService.REQ).varint(3, id).toBytes());
+        toSender.onNext(packet(PACKET_REQ, (long) id));
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         while (true) {
-            byte[] p = (byte[]) next();
-            FileSyncService.Packet packet = FileSyncService.Packet.decode(p);
-            assertEquals(FileSyncService.DATA, packet.type());
+            Received packet = Received.of((byte[]) next());
+            assertEquals(PACKET_DATA, packet.type());
             assertEquals(id, packet.id());
-            ProtoWire.Reader r = new ProtoWire.Reader(p, 0, p.length);
-            byte[] data = new byte[0];
-            while (r.more()) {
-                long k = r.varint();
-                if (k >>> 3 == 4) {
-                    data = r.bytes();
-                } else {
-                    r.skip((int) (k & 7));
-                }
-            }
+            byte[] data = packet.data();
             if (data.length == 0) {
                 return content.toByteArray();
             }
@@ -119,8 +145,8 @@ final class DiffCopyReceiver implements StreamObserver<byte[]> {
 
     /** Ends the transfer as fsutil does: FIN, answered with FIN, then both sides end the stream. */
     void finish() throws InterruptedException {
-        toSender.onNext(new ProtoWire.Writer().varint(1, FileSyncService.FIN).toBytes());
-        assertEquals(FileSyncService.FIN, FileSyncService.Packet.decode((byte[]) next()).type(), "FIN is answered with FIN");
+        toSender.onNext(packet(PACKET_FIN, null));
+        assertEquals(PACKET_FIN, Received.of((byte[]) next()).type(), "FIN is answered with FIN");
         assertEquals("completed", next(), "then the sender ends its side");
         toSender.onCompleted();
     }

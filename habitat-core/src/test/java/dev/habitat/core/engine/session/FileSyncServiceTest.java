@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.engine.SyncedDir;
-import dev.habitat.core.engine.proto.ProtoWire;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -89,8 +88,8 @@ class FileSyncServiceTest {
 
         DiffCopyReceiver engine = new DiffCopyReceiver(channel, "context", Map.of());
         assertEquals(1, engine.listing().size());
-        engine.toSender.onNext(new ProtoWire.Writer().varint(1, FileSyncService.REQ).varint(3, 0).toBytes());
+        engine.toSender.onNext(DiffCopyReceiver.packet(DiffCopyReceiver.PACKET_REQ, 0L));
         byte[] err = (byte[]) engine.next();
-        assertEquals(FileSyncService.ERR, FileSyncService.Packet.decode(err).type(), "a directory has no content to send");
+        assertEquals(DiffCopyReceiver.PACKET_ERR, DiffCopyReceiver.Received.of(err).type(), "a directory has no content to send");
     }
 }
