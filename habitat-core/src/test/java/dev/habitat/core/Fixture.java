@@ -20,6 +20,19 @@ public record Fixture(Path root) {
               - WORKDIR=/workspace
             """;
 
+    /** A habitat named {@code name} (formatted in) with one script and an entry: a stage in every phase a build runs. */
+    public static final String SCRIPTED = """
+            name: %s
+            base_image: debian:bookworm
+            env:
+              - USER=dev
+              - WORKDIR=/workspace
+            scripts:
+              - commands: [echo one]
+            entry:
+              command: bash
+            """;
+
     public Fixture write(String relative, String content) {
         try {
             Path p = root.resolve(relative);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.Fixture;
 import dev.habitat.core.Phase;
+import dev.habitat.core.RecordingProgress;
 import dev.habitat.core.engine.BuildEvents;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
@@ -20,10 +21,7 @@ import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.plan.SnapshotLabels;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.plan.StageGraph;
-import dev.habitat.core.report.BuildProgress;
 import dev.habitat.core.report.BuildSummary;
-import dev.habitat.core.report.PhaseResult;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,41 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
  * per snapshot to tag), how it reads the trace the engine plays back, and what a failing step or a lost engine leaves.
  */
 class BuildKitMethodTest {
-    private static final String CONFIG = """
-            name: traced
-            base_image: debian:bookworm
-            env:
-              - USER=dev
-              - WORKDIR=/workspace
-            scripts:
-              - commands: [echo one]
-            entry:
-              command: bash
-            """;
     private static final Instant T0 = Instant.parse("2026-12-05T07:00:00Z");
 
     @TempDir
     Path dir;
     private final FakeEngine engine = new FakeEngine();
     private StageGraph graph;
-    private final List<String> log = new CopyOnWriteArrayList<>();
-    private final BuildProgress progress = new BuildProgress() {
-        public void info(String m) {
-            log.add(m);
-        }
-
-        public void warn(String m) {
-            log.add("WARN " + m);
-        }
-
-        public void phaseStarted(Phase p) {}
-
-        public void phaseFinished(PhaseResult r) {}
-
-        public void output(Phase p, String stage, String line) {
-            log.add("output " + stage + ": " + line);
-        }
-    };
+    private final RecordingProgress progress = new RecordingProgress();
     /** The phase whose script step fails with exit code 3, or null. */
     private Phase failIn;
     /** The phase at whose first step the connection breaks and the engine stops answering, or null. */
@@ -92,7 +61,7 @@ class BuildKitMethodTest {
     void setUp() {
         engine.put("debian:bookworm", Map.of());
         engine.builds = this::answer;
-        graph = new Fixture(dir).write("habitat/config.yaml", CONFIG).plan().graph();
+        graph = new Fixture(dir).write("habitat/config.yaml", Fixture.SCRIPTED.formatted("traced")).plan().graph();
     }
 
     private BuildSummary build() {
@@ -230,8 +199,8 @@ class BuildKitMethodTest {
         assertEquals(Phase.SCRIPTS, e.phase());
         assertEquals(Integer.valueOf(3), e.exitCode());
         assertTrue(e.lastLines().contains("habitat: scripts[0] command 1 failed with exit code 3"), e.lastLines().toString());
-        assertTrue(log.contains("output " + graph.lastStageOf(Phase.SCRIPTS).name() + ": habitat: scripts[0] command 1 failed with exit code 3"),
-                log.toString());
+        assertTrue(progress.lines.contains("output 9-scripts " + graph.lastStageOf(Phase.SCRIPTS).name()
+                + " habitat: scripts[0] command 1 failed with exit code 3"), progress.lines.toString());
         assertTrue(engine.images.containsKey("habitat-traced:8-tools"), "the phases before the failure keep their snapshots");
         assertFalse(engine.images.containsKey("habitat-traced:9-scripts"));
         assertFalse(engine.images.containsKey("habitat-traced:12-final"));

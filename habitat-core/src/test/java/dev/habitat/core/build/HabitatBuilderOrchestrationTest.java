@@ -43,17 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * which snapshot, what it reuses, what a failure or a lost engine leaves behind, and what it reports.
  */
 class HabitatBuilderOrchestrationTest {
-    private static final String CONFIG = """
-            name: orchestrated
-            base_image: debian:bookworm
-            env:
-              - USER=dev
-              - WORKDIR=/workspace
-            scripts:
-              - commands: [echo one]
-            entry:
-              command: bash
-            """;
+    private static final String CONFIG = Fixture.SCRIPTED.formatted("orchestrated");
 
     @TempDir
     Path dir;

@@ -79,21 +79,12 @@ class SnapshotMigrationTest {
         assertEquals(List.of("habitat-hello:mywork", "habitat-hello:old"), List.copyOf(engine.images.keySet()));
     }
 
-    private static final String CONFIG = """
-            name: %s
-            base_image: debian:bookworm
-            env:
-              - USER=dev
-              - WORKDIR=/workspace
-            entry:
-              command: bash
-            """;
 
     @TempDir
     Path dir;
 
     private StageGraph graph(String name) {
-        return new Fixture(dir).write("habitat/config.yaml", CONFIG.formatted(name)).plan().graph();
+        return new Fixture(dir).write("habitat/config.yaml", Fixture.SCRIPTED.formatted(name)).plan().graph();
     }
 
     private BuildOptions options() {

@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.Fixture;
 import dev.habitat.core.Phase;
+import dev.habitat.core.RecordingProgress;
 import dev.habitat.core.engine.trace.BuildKitStatus;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.plan.StageGraph;
-import dev.habitat.core.report.BuildProgress;
-import dev.habitat.core.report.PhaseResult;
 import dev.habitat.core.report.StageTiming;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,53 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
  * lines, and the failed step with its last lines.
  */
 class SegmentTrackerTest {
-    private static final String CONFIG = """
-            name: tracked
-            base_image: debian:bookworm
-            env:
-              - USER=dev
-              - WORKDIR=/workspace
-            scripts:
-              - commands: [echo one]
-            entry:
-              command: bash
-            """;
     private static final Instant T0 = Instant.parse("2026-12-05T07:00:00Z");
 
     @TempDir
     Path dir;
     private StageGraph graph;
-    private final List<String> events = new ArrayList<>();
+    private final RecordingProgress progress = new RecordingProgress();
+    private final List<String> events = progress.lines;
     private final List<Phase> done = new ArrayList<>();
-    private final BuildProgress progress = new BuildProgress() {
-        public void info(String m) {
-            events.add("info " + m);
-        }
-
-        public void warn(String m) {
-            events.add("warn " + m);
-        }
-
-        public void debug(String m) {
-            events.add("debug " + m);
-        }
-
-        public void phaseStarted(Phase p) {
-            events.add("started " + p.tagSuffix());
-        }
-
-        public void phaseFinished(PhaseResult r) {
-            events.add("finished " + r.phase().tagSuffix());
-        }
-
-        public void output(Phase p, String stage, String line) {
-            events.add("output " + p.tagSuffix() + " " + stage + " " + line);
-        }
-    };
 
     @BeforeEach
     void plan() {
-        graph = new Fixture(dir).write("habitat/config.yaml", CONFIG).plan().graph();
+        graph = new Fixture(dir).write("habitat/config.yaml", Fixture.SCRIPTED.formatted("tracked")).plan().graph();
     }
 
     private String stage(Phase p) {
