@@ -213,7 +213,8 @@ public final class HabitatBuilder {
                     }
                 }
                 if (e.phase() != null) {
-                    results.add(new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null));
+                    // the method's record of the failed phase (its real duration), else one of ours
+                    results.add(e.recorded().orElseGet(() -> new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null)));
                 }
                 BuildFailedException failure = EngineHints.forFailure(e.getMessage(), engine.info()).map(e::withWayOut).orElse(e);
                 report(outDir, config.name(), t0, false, results, commandTimes.timings(), options.secrets().mask(failure.getMessage()),
@@ -259,7 +260,7 @@ public final class HabitatBuilder {
         try {
             finalResult = method.applyMachineStep(job, progress);
         } catch (BuildFailedException e) {
-            results.add(new PhaseResult(Phase.FINAL, PhaseResult.Status.FAILED, Duration.ZERO, null, null));
+            results.add(e.recorded().orElseGet(() -> new PhaseResult(Phase.FINAL, PhaseResult.Status.FAILED, Duration.ZERO, null, null)));
             report(outDir, config.name(), t0, false, results, List.of(), options.secrets().mask(e.getMessage()), null, progress);
             throw e;
         } catch (RuntimeException e) {

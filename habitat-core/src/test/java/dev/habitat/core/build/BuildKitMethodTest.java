@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.habitat.core.Fixture;
+import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
 import dev.habitat.core.RecordingProgress;
 import dev.habitat.core.engine.BuildEvents;
@@ -192,7 +194,7 @@ class BuildKitMethodTest {
     }
 
     @Test
-    void aFailingStepFailsItsPhaseWithItsExitCodeAndOutputAndEarlierSnapshotsAreTagged() {
+    void aFailingStepFailsItsPhaseWithItsExitCodeAndOutputAndEarlierSnapshotsAreTagged() throws Exception {
         engine.sessions = true;
         failIn = Phase.SCRIPTS;
         BuildFailedException e = assertThrows(BuildFailedException.class, this::build);
@@ -205,6 +207,17 @@ class BuildKitMethodTest {
         assertFalse(engine.images.containsKey("habitat-traced:9-scripts"));
         assertFalse(engine.images.containsKey("habitat-traced:12-final"));
         assertFalse(tagRequests().contains(tagRequest(Phase.SCRIPTS)));
+
+        // the failed phase is recorded once, with the time its steps ran (one second each in the played trace),
+        // and the report shows that record
+        assertEquals(1, progress.lines.stream().filter(l -> l.equals("finished 9-scripts")).count(), progress.lines.toString());
+        long scriptStages = graph.stagesOf(Phase.SCRIPTS).stream().filter(s -> s.role() != Stage.Role.SIDE).count();
+        assertEquals(java.time.Duration.ofSeconds(scriptStages), e.recorded().orElseThrow().duration());
+        JsonNode phases = Json.tree(dir.resolve("target/traced/report.json")).get("phases");
+        JsonNode failed = phases.get(phases.size() - 1);
+        assertEquals("9-scripts", failed.get("phase").asText());
+        assertEquals("failed", failed.get("status").asText());
+        assertEquals((double) scriptStages, failed.get("seconds").asDouble(), 0.001, "the report's duration is the method's");
     }
 
     @Test

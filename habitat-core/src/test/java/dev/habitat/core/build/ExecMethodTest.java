@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.Fixture;
 import dev.habitat.core.Phase;
+import dev.habitat.core.RecordingProgress;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.method.BuildFailedException;
 import dev.habitat.core.method.ContextTally;
@@ -77,8 +78,9 @@ class ExecMethodTest {
     @Test
     void aFailingStepFailsItsPhaseWithItsExitCodeAndOutputCommitsNothingAndLeavesNoContainer() {
         engine.failingExec = "scripts[0] -- echo one";
+        RecordingProgress progress = new RecordingProgress();
         BuildFailedException e = assertThrows(BuildFailedException.class,
-                () -> new ExecMethod(engine, new FakeMethod(engine)).run(job, new SharedSnapshotsTest.Recorded()));
+                () -> new ExecMethod(engine, new FakeMethod(engine)).run(job, progress));
         assertEquals(Phase.SCRIPTS, e.phase());
         assertEquals(Integer.valueOf(3), e.exitCode());
         assertEquals(List.of("habitat: scripts[0] command 1 failed with exit code 3"), e.lastLines());
@@ -86,5 +88,10 @@ class ExecMethodTest {
         List<String> log = engine.containerLog;
         assertFalse(log.stream().anyMatch(l -> l.startsWith("commit ") && l.contains("habitat-demo:9-scripts")), log.toString());
         assertEveryContainerRemoved(log);
+        // the failed phase is recorded once, and the failure carries that record to the report
+        assertEquals(List.of("finished 9-scripts"), progress.lines.stream().filter(l -> l.startsWith("finished ")).toList());
+        PhaseResult recorded = e.recorded().orElseThrow();
+        assertEquals(Phase.SCRIPTS, recorded.phase());
+        assertEquals(PhaseResult.Status.FAILED, recorded.status());
     }
 }

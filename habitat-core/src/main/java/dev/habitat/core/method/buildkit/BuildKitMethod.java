@@ -212,12 +212,13 @@ public final class BuildKitMethod implements BuildMethod {
                             }
                         }));
         if (outcome.failed()) {
-            progress.phaseFinished(new PhaseResult(Phase.FINAL, PhaseResult.Status.FAILED, Duration.between(start, Instant.now()), null, null));
+            PhaseResult failed = new PhaseResult(Phase.FINAL, PhaseResult.Status.FAILED, Duration.between(start, Instant.now()), null, null);
+            progress.phaseFinished(failed);
             Matcher em = EXIT.matcher(outcome.error());
             Operation step = job.graph().machineStep().stream().filter(o -> o instanceof Operation.RunCommand).findFirst().orElse(null);
             throw Failures.report(Phase.FINAL, job.graph().lastStageOf(Phase.FINAL), step,
                     step instanceof Operation.RunCommand r ? r.command() : "machine step", em.find() ? Integer.parseInt(em.group(1)) : null,
-                    lines.subList(Math.max(0, lines.size() - 20), lines.size()), outcome.error());
+                    lines.subList(Math.max(0, lines.size() - 20), lines.size()), outcome.error()).recordedAs(failed);
         }
         Instant end = Instant.now();
         PhaseResult r = new PhaseResult(Phase.FINAL, PhaseResult.Status.REGROUPED, Duration.between(start, end), outcome.imageId(),
@@ -343,10 +344,11 @@ public final class BuildKitMethod implements BuildMethod {
                                          Map<Phase, SegmentTracker.PhaseTiming> timings, BuildProgress progress) {
         SegmentTracker.Step step = tracker.failedStep();
         Phase phase = step != null ? step.stage().phase() : job.phases().iterator().next();
-        progress.phaseFinished(new PhaseResult(phase, PhaseResult.Status.FAILED,
-                timings.getOrDefault(phase, new SegmentTracker.PhaseTiming(Duration.ZERO, false)).duration(), null, null));
+        PhaseResult failed = new PhaseResult(phase, PhaseResult.Status.FAILED,
+                timings.getOrDefault(phase, new SegmentTracker.PhaseTiming(Duration.ZERO, false)).duration(), null, null);
+        progress.phaseFinished(failed);
         if (step == null) {
-            return new BuildFailedException(phase, null, null, null, null, List.of(), error);
+            return new BuildFailedException(phase, null, null, null, null, List.of(), error).recordedAs(failed);
         }
         List<String> lastLines = tracker.lastLines(step);
         String stepError = tracker.error(step);
@@ -358,6 +360,7 @@ public final class BuildKitMethod implements BuildMethod {
         Operation op = step.stage().operations().stream()
                 .filter(o -> o instanceof Operation.RunScript rs && step.instruction().contains("source=" + rs.contextDir() + ","))
                 .findFirst().orElse(null);
-        return Failures.report(phase, step.stage(), op, step.instruction(), exit, lastLines, stepError != null ? stepError : error);
+        return Failures.report(phase, step.stage(), op, step.instruction(), exit, lastLines, stepError != null ? stepError : error)
+                .recordedAs(failed);
     }
 }

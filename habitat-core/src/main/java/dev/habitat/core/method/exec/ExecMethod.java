@@ -9,6 +9,7 @@ import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.ImageConfig;
+import dev.habitat.core.method.BuildFailedException;
 import dev.habitat.core.method.BuildMethod;
 import dev.habitat.core.method.Failures;
 import dev.habitat.core.method.MachineStepJob;
@@ -108,7 +109,7 @@ public final class ExecMethod implements BuildMethod {
         String imageId = inContainer(job.graph().config().name(), job.image(), List.of(), List.of(), job.network(), progress, container -> {
             ExecImageState state = new ExecImageState(parent);
             for (Operation op : job.graph().machineStep()) {
-                applyMachineOp(container.id, state, job.buildArgs(), stage, op, progress);
+                recordingFailure(start, progress, () -> applyMachineOp(container.id, state, job.buildArgs(), stage, op, progress));
             }
             return commit(container.id, job.tag(), state);
         });
@@ -254,12 +255,12 @@ public final class ExecMethod implements BuildMethod {
                 if (op instanceof Operation.RunScript rs && !rs.caches().isEmpty()) {
                     mountCaches(container, state, rs.caches());
                 }
-                apply(container.id, state, job, stage, op, progress);
+                recordingFailure(phaseStart, progress, () -> apply(container.id, state, job, stage, op, progress));
             }
             if (current == Phase.FINAL && job.graph().lastStageOf(current) == stage) {
                 // the machine step ends 12-final's last stage, as the rendered Dockerfile has it
                 for (Operation op : job.graph().machineStep()) {
-                    applyMachineOp(container.id, state, job.buildArgs(), stage, op, progress);
+                    recordingFailure(phaseStart, progress, () -> applyMachineOp(container.id, state, job.buildArgs(), stage, op, progress));
                 }
             }
             stages.add(new StageTiming(stage.name(), stageStart, Instant.now(), false));
@@ -285,6 +286,21 @@ public final class ExecMethod implements BuildMethod {
         results.add(r);
         progress.phaseFinished(r);
         return results;
+    }
+
+    /**
+     * Runs one step of a phase that started at {@code phaseStart}; when the step fails, the failed phase is recorded
+     * once, with the time it ran, told to the progress and carried by the failure to the report.
+     */
+    private static void recordingFailure(Instant phaseStart, BuildProgress progress, Runnable step) {
+        try {
+            step.run();
+        } catch (BuildFailedException e) {
+            Instant end = Instant.now();
+            PhaseResult failed = new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.between(phaseStart, end), null, null);
+            progress.phaseFinished(failed);
+            throw e.recordedAs(failed);
+        }
     }
 
     /** Commits the container as {@code tag} with the image config the operations left; returns the image id. */
@@ -502,7 +518,6 @@ public final class ExecMethod implements BuildMethod {
             progress.output(stage.phase(), stage.name(), line);
         });
         if (code != 0) {
-            progress.phaseFinished(new PhaseResult(stage.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null));
             throw Failures.report(stage.phase(), stage, op, command, code, new ArrayList<>(last), "exit code: " + code);
         }
     }
