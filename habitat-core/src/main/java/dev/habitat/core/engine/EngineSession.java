@@ -1,5 +1,9 @@
 package dev.habitat.core.engine;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HexFormat;
+
 /**
  * A BuildKit session open on an engine ({@link Engine#openSession}): name it in a build request with {@link #id()};
  * it serves that build's context and secrets until {@link #close()}.
@@ -14,4 +18,13 @@ public interface EngineSession extends AutoCloseable {
     /** Ends the session; never throws. */
     @Override
     void close();
+
+    /**
+     * The stable shared key of a habitat's sessions whose context is staged in {@code contextDirectory}: it names the
+     * engine's cache of earlier transfers, so the engine asks only for what changed since the habitat's last build.
+     */
+    static String sharedKey(String habitat, Path contextDirectory) {
+        byte[] digest = SyncedDir.sha256().digest((habitat + "\0" + contextDirectory.toAbsolutePath().normalize()).getBytes(StandardCharsets.UTF_8));
+        return "habitat-" + HexFormat.of().formatHex(digest, 0, 16);
+    }
 }

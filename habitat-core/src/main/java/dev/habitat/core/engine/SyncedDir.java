@@ -188,7 +188,7 @@ public record SyncedDir(String name, List<Entry> entries) {
         return v >>> (64 - MTIME_BITS);
     }
 
-    public static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

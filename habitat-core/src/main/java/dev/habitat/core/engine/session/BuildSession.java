@@ -24,9 +24,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -132,12 +130,6 @@ public final class BuildSession implements EngineSession {
             }
             throw (RuntimeException) e;
         }
-    }
-
-    /** The session's stable shared key for a habitat whose context is staged in {@code contextDirectory}. */
-    public static String sharedKey(String habitat, Path contextDirectory) {
-        byte[] digest = SyncedDir.sha256().digest((habitat + "\0" + contextDirectory.toAbsolutePath().normalize()).getBytes(StandardCharsets.UTF_8));
-        return "habitat-" + HexFormat.of().formatHex(digest, 0, 16);
     }
 
     @Override

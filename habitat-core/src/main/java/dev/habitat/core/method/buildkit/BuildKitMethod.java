@@ -11,7 +11,6 @@ import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineSession;
 import dev.habitat.core.engine.SessionRefusedException;
 import dev.habitat.core.engine.SyncedDir;
-import dev.habitat.core.engine.session.BuildSession;
 import dev.habitat.core.method.BuildFailedException;
 import dev.habitat.core.method.BuildMethod;
 import dev.habitat.core.method.EngineLostException;
@@ -244,7 +243,7 @@ public final class BuildKitMethod implements BuildMethod {
         Map<String, SyncedDir> dirs = sessionDirs(contextDir, roots, dockerfile);
         try {
             EngineSession session = engine.openSession(job.graph().config().name(),
-                    BuildSession.sharedKey(job.graph().config().name(), contextDir),
+                    EngineSession.sharedKey(job.graph().config().name(), contextDir),
                     job.secrets().declaredBy(job.graph().config())::lookup, dirs);
             progress.debug("habitat: the context goes through BuildKit session " + session.id() + " (FileSync)");
             return session;

@@ -7,7 +7,6 @@ import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.EngineSession;
 import dev.habitat.core.engine.SessionRefusedException;
-import dev.habitat.core.engine.session.BuildSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,7 +35,7 @@ public final class DockerfileOnlyBuild {
         try {
             Files.createDirectories(workDir);
             try {
-                session = engine.openSession(sessionName, BuildSession.sharedKey(sessionName, workDir), secret -> null,
+                session = engine.openSession(sessionName, EngineSession.sharedKey(sessionName, workDir), secret -> null,
                         BuildKitMethod.sessionDirs(workDir, List.of(), dockerfile));
             } catch (SessionRefusedException refused) {
                 tar = workDir.resolve("." + sessionName + "-" + UUID.randomUUID() + ".tar");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.habitat.core.engine.EngineSession;
 import dev.habitat.core.engine.SessionRefusedException;
 import dev.habitat.core.engine.SyncedDir;
 import java.net.StandardProtocolFamily;
@@ -67,8 +68,8 @@ class BuildSessionTest {
     @Test
     void theSharedKeyIsStablePerHabitatAndContextDirectory() {
         Path a = Path.of("/p/target/habitat/a");
-        assertEquals(BuildSession.sharedKey("a", a), BuildSession.sharedKey("a", Path.of("/p/target/habitat/../habitat/a")));
-        assertNotEquals(BuildSession.sharedKey("a", a), BuildSession.sharedKey("b", a));
-        assertNotEquals(BuildSession.sharedKey("a", a), BuildSession.sharedKey("a", Path.of("/q/target/habitat/a")));
+        assertEquals(EngineSession.sharedKey("a", a), EngineSession.sharedKey("a", Path.of("/p/target/habitat/../habitat/a")));
+        assertNotEquals(EngineSession.sharedKey("a", a), EngineSession.sharedKey("b", a));
+        assertNotEquals(EngineSession.sharedKey("a", a), EngineSession.sharedKey("a", Path.of("/q/target/habitat/a")));
     }
 }
