@@ -142,7 +142,7 @@ class BuildReportBrowserTest {
         List<String> labels = textsOf(layout, "bar-label");
         assertTrue(labels.containsAll(List.of("3-env", "7-repos \u00b7 repos-clone-2", "7-repos", "8-tools", "9-scripts \u00b7 scripts-core",
                 "11-test")), labels.toString());
-        String cut = BuildReport.fitted("9-scripts \u00b7 scripts-before-install-the-toolchain-and-caches");
+        String cut = Timeline.fitted("9-scripts \u00b7 scripts-before-install-the-toolchain-and-caches");
         assertTrue(cut.endsWith("\u2026") && labels.contains(cut), labels.toString());
         assertTrue(layout.get("bars").findValuesAsText("title").contains(
                 "9-scripts \u00b7 scripts-before-install-the-toolchain-and-caches: built, 1.50 s"), "the whole label in the tooltip");

@@ -127,24 +127,24 @@ class BuildReportTest {
         assertTrue(page.contains(">7-repos \u00b7 repos-clone-0</text>"), page);
         assertTrue(page.contains(">8-tools</text>"), "a phase without stage timings: the phase id too");
         String whole = "9-scripts \u00b7 " + longStage;
-        String cut = BuildReport.fitted(whole);
-        assertEquals(BuildReport.LABEL_MAX_CHARS, cut.length());
+        String cut = Timeline.fitted(whole);
+        assertEquals(Timeline.LABEL_MAX_CHARS, cut.length());
         assertTrue(cut.endsWith("\u2026") && whole.startsWith(cut.substring(0, cut.length() - 1)), cut);
         assertTrue(page.contains(">" + cut + "</text>") && page.contains("<title>" + whole + ": built, 1.00 s</title>"), page);
         // the label column is as wide as the longest label that is drawn (32 * 7.5 + 12 = 252), not the whole one
         assertTrue(page.contains("<line class=\"axis\" x1=\"252\""), page);
-        assertEquals("7-repos", BuildReport.barLabel(Phase.REPOS, "repos"));
-        assertEquals("9-scripts \u00b7 scripts-core", BuildReport.barLabel(Phase.SCRIPTS, "scripts-core"));
+        assertEquals("7-repos", Timeline.barLabel(Phase.REPOS, "repos"));
+        assertEquals("9-scripts \u00b7 scripts-core", Timeline.barLabel(Phase.SCRIPTS, "scripts-core"));
     }
 
     @Test
     void axisTicksAreRoundAndTheirLabelsAreAnchoredInsideAtBothEnds() {
-        assertEquals(List.of(0.0, 5.0, 10.0, 15.0, 20.0), BuildReport.ticks(23.7));
-        assertEquals(11, BuildReport.ticks(10).size(), "0 to 10 s by 1 s");
-        assertEquals(List.of(0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0), BuildReport.ticks(12.3));
-        assertEquals(6, BuildReport.ticks(0.5).size(), "0 to 0.5 s by 0.1 s");
-        assertEquals(11, BuildReport.ticks(100).size(), "0 to 100 s by 10 s");
-        assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0), BuildReport.ticks(101));
+        assertEquals(List.of(0.0, 5.0, 10.0, 15.0, 20.0), Timeline.ticks(23.7));
+        assertEquals(11, Timeline.ticks(10).size(), "0 to 10 s by 1 s");
+        assertEquals(List.of(0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0), Timeline.ticks(12.3));
+        assertEquals(6, Timeline.ticks(0.5).size(), "0 to 0.5 s by 0.1 s");
+        assertEquals(11, Timeline.ticks(100).size(), "0 to 100 s by 10 s");
+        assertEquals(List.of(0.0, 20.0, 40.0, 60.0, 80.0, 100.0), Timeline.ticks(101));
         PhaseResult files = new PhaseResult(Phase.FILES, PhaseResult.Status.BUILT, Duration.ofSeconds(10), "sha256:02", "habitat-x:6-files",
                 at(0), at(10), List.of());
         String page = new BuildReport("x", "buildkit", T0, at(10), false, List.of(files), List.of(), Map.of(), null, null).html();
