@@ -98,7 +98,7 @@ def checks = [
 
 try {
     def readme = new File(basedir, '../../../../README.md').text
-    def section = readme.substring(readme.indexOf('**What a change rebuilds.**'))
+    def section = readme.substring(readme.indexOf('### What a change rebuilds'))
     def rows = section.readLines().dropWhile { !it.startsWith('| change |') }.drop(2).takeWhile { it.startsWith('|') }
     assert rows.size() >= 10 : "the README's table was not found:\n${section.take(800)}"
     rows.each { row ->

@@ -74,7 +74,9 @@ public final class StepScripts {
                             + r.auth() + "' failed (check the secret's value and the server's access rules)"))
                     .append("; trap 'test $? = 0 || echo \"$fail\" >&2' EXIT; ");
         }
-        s.append("rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; ");
+        // from / : the path may be the step's working directory (a habitat that clones itself into WORKDIR), and git
+        // cannot run in a directory that was removed
+        s.append("cd /; rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; ");
         if (r.shallow()) {
             // A "dumb" HTTP server (static files) cannot serve a shallow clone, and git refuses before fetching
             // anything: clone in full then, and say so.

@@ -136,14 +136,39 @@ class DumbHttpCloneTest {
         assertTrue(r.out.contains("fatal:") && r.out.contains("habitat: cloning " + missing), r.out);
     }
 
-    /** The script as both methods run it, its secrets read from a temporary directory instead of /run/secrets. */
+    /**
+     * The original's bypass habitat clones its own repository into WORKDIR, the directory every build step runs in:
+     * the clone replaces the step's working directory (git cannot run in a directory that was removed).
+     */
+    @Test
+    void aCloneIntoTheStepsWorkingDirectoryReplacesIt() throws Exception {
+        Path workdir = Files.createDirectories(dir.resolve("out/workspace"));
+        Files.writeString(workdir.resolve("left-by-an-earlier-phase"), "x\n");
+        Run r = clone(new RepoSpec(url(), workdir.toString(), "main", true, null, null, "git-token", null), head, workdir);
+        assertEquals(0, r.code, r.out);
+        assertEquals("dumb content\n", Files.readString(workdir.resolve("README.md")));
+        assertEquals(head, git(workdir, "rev-parse", "HEAD").strip());
+        assertFalse(Files.exists(workdir.resolve("left-by-an-earlier-phase")), "the path is replaced by the clone");
+    }
+
     private Run clone(RepoSpec repo, String revision) throws Exception {
+        return clone(repo, revision, null);
+    }
+
+    /**
+     * The script as both methods run it, its secrets read from a temporary directory instead of /run/secrets, in
+     * {@code workdir} (the step's WORKDIR) when given.
+     */
+    private Run clone(RepoSpec repo, String revision, Path workdir) throws Exception {
         Path secrets = Files.createDirectories(dir.resolve("secrets"));
         Files.writeString(secrets.resolve("git-token"), TOKEN + "\n");
         Files.writeString(secrets.resolve("git-token" + Operation.USERNAME_SUFFIX), USER + "\n");
         Operation.CloneRepo op = new Operation.CloneRepo(repo, "root", "HABITAT_REV_0", "demo");
         String script = StepScripts.cloneScript(op).replace(Operation.SECRETS_DIR + "/", secrets + "/");
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true);
+        if (workdir != null) {
+            pb.directory(workdir.toFile());
+        }
         pb.environment().put("HABITAT_REV_0", revision);
         pb.environment().put("HOME", dir.toString()); // no user gitconfig of the machine running the test
         pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");

@@ -1,0 +1,4 @@
+#!/bin/bash
+# a bypass habitat never runs the system tests: this one fails if it does
+echo "SYSTEM TEST RAN: files"
+exit 1
