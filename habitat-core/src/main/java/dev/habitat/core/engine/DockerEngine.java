@@ -12,6 +12,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import dev.habitat.core.registry.RegistryApi;
 import dev.habitat.core.registry.RegistryAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +58,7 @@ public final class DockerEngine implements Engine {
         this.transport = transport;
         this.http = new EngineHttp(transport, config.getDockerHost().toString());
         this.containers = new DockerContainers(http, this::client, this::info);
-        this.registry = new RegistryTransfers(http);
+        this.registry = new RegistryTransfers(http, new RegistryApi());
         this.builds = new BuildRequests(http);
     }
 
@@ -359,7 +360,7 @@ public final class DockerEngine implements Engine {
 
     @Override
     public TransferResult inRegistry(String ref, RegistryAuth auth) {
-        return registry.inRegistry(ref, auth);
+        return registry.inRegistry(ref, auth, info().product() == EngineInfo.Product.PODMAN);
     }
 
     @Override
