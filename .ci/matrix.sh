@@ -62,7 +62,7 @@ run_engine() {
   esac
   its=${HABITAT_MATRIX_ITS:-$its}   # e.g. HABITAT_MATRIX_ITS=secrets,build-failures to rerun a few
   its=$(echo ",$its," | sed "s/,$REGISTRY_ITS,/,/; s/^,//; s/,$//")   # run once, by run_sharing
-  if [ -z "$its" ]; then echo "passed 0" > "$LOG_DIR/$e.result"; return; fi
+  if [ -z "$its" ]; then : > "$LOG_DIR/$e.log"; echo "passed 0" > "$LOG_DIR/$e.result"; return; fi
   echo "[matrix] $e at $host: $its (reference engine $reference)"
   local t0 result=FAILED; t0=$(date +%s)
   # HABITAT_IT_REFERENCE_NETNS: the network namespace of the reference engine (registry-sharing forwards its
