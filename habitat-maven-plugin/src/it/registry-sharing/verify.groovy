@@ -46,9 +46,12 @@ def regroupedFrom = { Map from, int gidFrom, Map to, int gidTo ->
     assert rest(t.labels) == rest(f.labels)
     true
 }
-// the file tree of the final image, but the group files: they hold the docker group, which follows the socket
+// the file tree of the final image, but the group files (they hold the docker group, which follows the socket) and
+// what belongs to the engine's runtime, as engine-equivalence leaves it out: "/" itself (Podman runs containers with a
+// 555 root) and /.dockerenv (Docker's marker file)
 def groupFiles = ['/etc/group', '/etc/group-', '/etc/gshadow', '/etc/gshadow-']
-def treeBesidesGroups = { Map env -> support.treeOn(env, fin).findAll { line -> !groupFiles.any { line.startsWith('digest ') && line.endsWith('  ' + it) } } }
+def treeBesidesGroups = { Map env -> support.treeOn(env, fin).findAll { line -> !groupFiles.any { line.startsWith('digest ') && line.endsWith('  ' + it) }
+        && !(line ==~ /^entry \/\|.*/) && !line.startsWith('entry /.dockerenv|') && !line.endsWith(' /.dockerenv') } }
 def dockerGroupOf = { Map env -> support.dockerWith(env, ['run', '--rm', '--entrypoint', '/bin/sh', fin, '-c', 'id -G dev']).tokenize() }
 def containerdStore = { Map env -> support.dockerWith(env, ['info', '--format', '{{json .DriverStatus}}']).contains('io.containerd.snapshotter') }
 boolean containerdStoreB = containerdStore([:])
