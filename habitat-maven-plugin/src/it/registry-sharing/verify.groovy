@@ -50,8 +50,8 @@ def regroupedFrom = { Map from, int gidFrom, Map to, int gidTo ->
 // what belongs to the engine's runtime, as engine-equivalence leaves it out: "/" itself (Podman runs containers with a
 // 555 root) and /.dockerenv (Docker's marker file)
 def groupFiles = ['/etc/group', '/etc/group-', '/etc/gshadow', '/etc/gshadow-']
-def treeBesidesGroups = { Map env -> support.treeOn(env, fin).findAll { line -> !groupFiles.any { line.startsWith('digest ') && line.endsWith('  ' + it) }
-        && !(line ==~ /^entry \/\|.*/) && !line.startsWith('entry /.dockerenv|') && !line.endsWith(' /.dockerenv') } }
+def treeBesidesGroups = { Map env -> support.treeOn(env, fin).findAll { line -> !groupFiles.any { line.startsWith('digest ') && line.endsWith('  ' + it) } &&
+        !(line ==~ /^entry \/\|.*/) && !line.startsWith('entry /.dockerenv|') && !line.endsWith(' /.dockerenv') } }
 def dockerGroupOf = { Map env -> support.dockerWith(env, ['run', '--rm', '--entrypoint', '/bin/sh', fin, '-c', 'id -G dev']).tokenize() }
 def containerdStore = { Map env -> support.dockerWith(env, ['info', '--format', '{{json .DriverStatus}}']).contains('io.containerd.snapshotter') }
 boolean containerdStoreB = containerdStore([:])
