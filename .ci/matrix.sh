@@ -25,8 +25,8 @@ DOCKER_ITS=build-lifecycle,exec-equivalence,secrets,build-failures,killed-builds
 CONTAINERD_ITS=build-lifecycle,exec-equivalence,build-failures,migrate-snapshots,engine-equivalence,build-args
 PODMAN_ITS=build-lifecycle,exec-equivalence,build-failures,engine-equivalence
 NOBRIDGE_ITS=engine-hints   # an engine without the default bridge network: the error's way out
-# two engines share a habitat through a registry: the host engine and Docker 26 (overlay2), Docker 26's overlay2
-# and containerd stores
+# engines that differ share a habitat through a registry: run once after the waves, across every engine started
+# (run_sharing below), not per engine
 REGISTRY_ITS=registry-sharing
 HOST_ENGINE=unix:///var/run/docker.sock
 LOG_DIR=$ROOT/habitat-maven-plugin/target/matrix
@@ -56,11 +56,13 @@ run_engine() {
   case "$e" in
     podman) its=$PODMAN_ITS; ns=(); reference=$HOST_ENGINE ;;
     d26-nobridge) its=$NOBRIDGE_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
-    d26-containerd) its=$CONTAINERD_ITS,$REGISTRY_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]}
+    d26-containerd) its=$CONTAINERD_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]}
       reference_netns=$(bash .ci/engines.sh netns d26-overlay2) ;;
-    *) its=$DOCKER_ITS,$REGISTRY_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
+    *) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
   esac
   its=${HABITAT_MATRIX_ITS:-$its}   # e.g. HABITAT_MATRIX_ITS=secrets,build-failures to rerun a few
+  its=$(echo ",$its," | sed "s/,$REGISTRY_ITS,/,/; s/^,//; s/,$//")   # run once, by run_sharing
+  if [ -z "$its" ]; then : > "$LOG_DIR/$e.log"; echo "passed 0" > "$LOG_DIR/$e.result"; return; fi
   echo "[matrix] $e at $host: $its (reference engine $reference)"
   local t0 result=FAILED; t0=$(date +%s)
   # HABITAT_IT_REFERENCE_NETNS: the network namespace of the reference engine (registry-sharing forwards its
@@ -98,6 +100,32 @@ for wave in "d26-overlay2 d26-nobridge" "d26-containerd podman"; do
   done
   for p in "${pids[@]}"; do wait "$p" || true; done
 done
+
+# registry-sharing, once, across engines that differ in engine, image store and socket group: A the host engine, B
+# Docker 26 with overlay2 (Maven in its network namespace), and the containerd store and Podman when they were started
+# (HABITAT_IT_SHARING_ENGINES: name|DOCKER_HOST|network namespace;...). After the waves: it uses every engine.
+run_sharing() {
+  local more="" e netns t0 result=FAILED
+  for e in d26-containerd podman; do
+    wanted "$e" || continue
+    if [ "$e" = podman ]; then netns=/proc/$$/ns/net; else netns=$(bash .ci/engines.sh netns "$e"); fi
+    more+="$e|${HOSTS[$e]}|$netns;"
+  done
+  echo "[matrix] sharing: $REGISTRY_ITS, A $HOST_ENGINE, B ${HOSTS[d26-overlay2]}, further engines: ${more:-none}"
+  t0=$(date +%s)
+  if (cd "$ROOT" && DOCKER_HOST="${HOSTS[d26-overlay2]}" HABITAT_IT_REFERENCE_HOST="$HOST_ENGINE" HABITAT_IT_REFERENCE_NETNS=/proc/$$/ns/net \
+      HABITAT_IT_SHARING_ENGINES="$more" nsenter --net="$(bash .ci/engines.sh netns d26-overlay2)" \
+      mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir=it-sharing -Dinvoker.test="$REGISTRY_ITS") \
+      > "$LOG_DIR/sharing.log" 2>&1; then
+    result=passed
+  fi
+  echo "$result $(( $(date +%s) - t0 ))" > "$LOG_DIR/sharing.result"
+  echo "[matrix] sharing: $result in $(( $(date +%s) - t0 )) s"
+}
+if [ -n "${HOSTS[d26-overlay2]:-}" ] && [[ ",${HABITAT_MATRIX_ITS:-$REGISTRY_ITS}," == *",$REGISTRY_ITS,"* ]]; then
+  run_sharing
+  ENGINES+=(sharing)
+fi
 
 status=0
 echo "[matrix] results:"

@@ -12,7 +12,7 @@ STATE_DIR="${HABITAT_PODMAN_DIR:-$CACHE_DIR/podman}"
 SOCK="$STATE_DIR/podman.sock"
 
 podman_cmd() {
-  CONTAINERS_CONF="$STATE_DIR/containers.conf" podman --root "$STATE_DIR/root" --runroot "$STATE_DIR/runroot" "$@"
+  CONTAINERS_CONF="$STATE_DIR/containers.conf" CONTAINERS_REGISTRIES_CONF="$STATE_DIR/registries.conf" podman --root "$STATE_DIR/root" --runroot "$STATE_DIR/runroot" "$@"
 }
 
 start() {
@@ -25,6 +25,10 @@ start() {
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]
 CONF
+  # the machine's registries.conf, and the tests' registries on 127.0.0.1 (any port) in plain HTTP: unlike Docker,
+  # Podman treats a loopback registry as insecure only when registries.conf says so (registry-sharing)
+  { cat /etc/containers/registries.conf 2>/dev/null || true
+    printf '\n[[registry]]\nlocation = "127.0.0.1"\ninsecure = true\n'; } > "$STATE_DIR/registries.conf"
   if [ -f "$STATE_DIR/service.pid" ] && kill -0 "$(cat "$STATE_DIR/service.pid")" 2>/dev/null; then
     log "already running (pid $(cat "$STATE_DIR/service.pid"))"
   else

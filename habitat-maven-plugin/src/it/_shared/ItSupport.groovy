@@ -607,8 +607,8 @@ class TlsForwarder implements Closeable {
  * <li>in this process's network namespace (the run's engine's), a gate on 127.0.0.1:port forwards to the
  * registry's own port; the test can stop it ({@link #down}: connections refused) or cut it after some bytes
  * sent to the registry ({@link #cutAfter}: a push broken mid-way);</li>
- * <li>when the reference engine lives in another network namespace (HABITAT_IT_REFERENCE_NETNS names it), socat
- * listens on its 127.0.0.1:port
+ * <li>in every other engine's network namespace (HABITAT_IT_REFERENCE_NETNS and HABITAT_IT_SHARING_ENGINES name them),
+ * socat listens on its 127.0.0.1:port
  * and forwards over a unix socket to the gate (engines treat 127.0.0.0/8 registries as insecure: plain HTTP).</li>
  * </ul>
  * Every process is stopped by its pid ({@link #close}).
@@ -619,7 +619,7 @@ class TestRegistry implements Closeable {
     int port
     int backendPort
     Process registry
-    Process hostForwarder
+    List<Process> hostForwarders = []
     java.nio.channels.ServerSocketChannel gate
     java.nio.channels.ServerSocketChannel unixListener
     final List<java.nio.channels.SocketChannel> open = Collections.synchronizedList([])
@@ -673,30 +673,37 @@ class TestRegistry implements Closeable {
     }
 
     private void openGate(File dir) {
-        // the reference engine's network namespace, as .ci/matrix.sh names it (the shell that started this Maven)
-        String referenceNetns = System.getenv('HABITAT_IT_REFERENCE_NETNS')
-        boolean ownNamespace = referenceNetns && java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of('/proc/self/ns/net')) !=
-                java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(referenceNetns))
+        // the other engines' network namespaces, as .ci/matrix.sh names them (HABITAT_IT_REFERENCE_NETNS: the reference
+        // engine's; HABITAT_IT_SHARING_ENGINES: the further engines of registry-sharing, name|host|netns;...), but ours
+        def self = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of('/proc/self/ns/net'))
+        List<String> namespaces = ([System.getenv('HABITAT_IT_REFERENCE_NETNS')]
+                + (System.getenv('HABITAT_IT_SHARING_ENGINES') ?: '').tokenize(';').collect { it.tokenize('|')[2] })
+                .findAll { it && java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(it)) != self }
+                .unique { java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(it)) }
         for (int attempt = 0; attempt < 5; attempt++) {
             gate = java.nio.channels.ServerSocketChannel.open()
             gate.bind(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), 0))
             port = ((InetSocketAddress) gate.localAddress).port
             serve(gate) { openBackend() }
-            if (!ownNamespace) return
+            if (namespaces.isEmpty()) return
             def socketPath = new File(dir, 'gate.sock')
             socketPath.delete()
             unixListener = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
             unixListener.bind(java.net.UnixDomainSocketAddress.of(socketPath.path))
             serve(unixListener) { java.nio.channels.SocketChannel.open(new InetSocketAddress(InetAddress.getByName('127.0.0.1'), port)) }
-            hostForwarder = new ProcessBuilder(['timeout', '3600', 'nsenter', "--net=${referenceNetns}".toString(), 'socat',
-                    "TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork".toString(), "UNIX-CONNECT:${socketPath.path}".toString()])
-                    .redirectErrorStream(true).redirectOutput(new File(dir, "socat-${port}.log")).start()
+            hostForwarders = namespaces.collect { netns ->
+                new ProcessBuilder(['timeout', '3600', 'nsenter', "--net=${netns}".toString(), 'socat',
+                        "TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork".toString(), "UNIX-CONNECT:${socketPath.path}".toString()])
+                        .redirectErrorStream(true).redirectOutput(new File(dir, "socat-${port}-${netns.replaceAll('[^a-z0-9]', '_')}.log")).start()
+            }
             Thread.sleep(500)
-            if (hostForwarder.alive) return
-            // the port is taken in the host's namespace: another one
+            if (hostForwarders.every { it.alive }) return
+            // the port is taken in one of the namespaces: another one
+            hostForwarders.each { it.destroy() }
+            hostForwarders = []
             [gate, unixListener].each { it.close() }
         }
-        assert false : 'no port was free in both network namespaces'
+        assert false : 'no port was free in every network namespace'
     }
 
     private java.nio.channels.SocketChannel openBackend() {
@@ -778,7 +785,7 @@ class TestRegistry implements Closeable {
     void close() {
         down()
         [gate, unixListener].each { try { it?.close() } catch (IOException ignored) {} }
-        [hostForwarder, registry].each { p ->
+        (hostForwarders + [registry]).each { p ->
             if (p != null) {
                 p.destroy()
                 if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly()

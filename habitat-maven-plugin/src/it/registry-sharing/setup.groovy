@@ -1,6 +1,8 @@
-// Two engines share one habitat through a registry: the run's engine (B, Docker 26 under the matrix) and the
-// reference engine (A, the host's Docker). The registry (htpasswd auth) runs here; both engines reach it at
-// 127.0.0.1:<port>. A's builds get their credentials from a settings.xml server, B's from a Docker config.json.
+// Engines that differ share one habitat through a registry: the reference engine (A, the host's Docker 20.10), the
+// run's engine (B, Docker 26 with overlay2 under the matrix) and the further engines .ci/matrix.sh names in
+// HABITAT_IT_SHARING_ENGINES (name|DOCKER_HOST|network namespace;...: Docker 26 with the containerd image store, and
+// Podman), each with its own socket group. The registry (htpasswd auth) runs here; every engine reaches it at
+// 127.0.0.1:<port>. A's builds get their credentials from a settings.xml server, the others' from a Docker config.json.
 def support = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(basedir, '../../../src/it/_shared/ItSupport.groovy')).newInstance()
         .init(basedir, localRepositoryPath, 'it-shared')
@@ -47,6 +49,17 @@ try {
     }
     int gidB = socketGid(hostB)
     assert gidA != 0 && gidB != 0 && gidA != gidB : "the engines' socket groups must differ: A ${reference} ${gidA}, B ${hostB} ${gidB}"
+    // the further engines: each empty of the habitat, its socket's group (a group of root, as Podman's socket may have,
+    // is no machine fact: the label says none) other than A's
+    def others = (System.getenv('HABITAT_IT_SHARING_ENGINES') ?: '').tokenize(';').collect { spec ->
+        def (String engineName, String engineHost) = spec.tokenize('|')
+        int gid = socketGid(engineHost)
+        assert gid != gidA : "${engineName}'s socket group must differ from A's (${gidA})"
+        support.removeSnapshotsOn([DOCKER_HOST: engineHost], 'it-shared')
+        [name: engineName, env: [DOCKER_HOST: engineHost, DOCKER_CONFIG: dockerConfig.path], gid: gid]
+    }
+    println "[registry-sharing] A ${reference} (group ${gidA}), B ${hostB} (group ${gidB})" + others.collect { ", ${it.name} ${it.env.DOCKER_HOST} (group ${it.gid})" }.join('')
+    context.put('others', others)
     context.put('hostB', hostB)
     context.put('gidA', gidA)
     context.put('gidB', gidB)

@@ -1,7 +1,8 @@
 // A builds and pushes; B, empty, whose docker socket has another group than A's, pulls everything and builds no
 // phase: it applies only its machine step (its socket's group) on A's 12-final, whose hashes depend on no machine; a
 // file change on B rebuilds from 6-files only and B pushes; A then pulls B's newer snapshots (and applies its own
-// machine step). Then the
+// machine step). The further engines (the containerd image store, Podman) do as B: pull everything and apply their
+// machine step, resume a change of their own from a pulled 5-habitat and push it, and A pulls what they pushed. Then the
 // faults: refused credentials (one line, nothing pushed), an unreachable registry (pull: a warning and a local
 // build; push: the goal fails, the local snapshots stay valid), a push cut mid-way (no tag names a partial image;
 // the next push completes it).
@@ -13,6 +14,7 @@ def onA = [DOCKER_HOST: reference]
 def onB = [DOCKER_HOST: context.get('hostB'), DOCKER_CONFIG: context.get('dockerConfig')]
 int gidA = context.get('gidA')
 int gidB = context.get('gidB')
+List<Map> others = context.get('others')
 def name = 'it-shared'
 def repo = "team/habitat-${name}".toString()
 def fin = "habitat-${name}:12-final".toString()
@@ -30,23 +32,29 @@ def content = { Map env, String image ->
             '{"layers":{{json .RootFS.Layers}},"labels":{{json .Config.Labels}},"env":{{json .Config.Env}}}', image]))
 }
 def machineLabel = 'habitat.machine.docker-gid'
+// the label's value for a socket group (a socket of group root is no machine fact)
+def gidLabel = { int gid -> gid == 0 ? 'none' : "${gid}".toString() }
 // the image `from` made, with the machine step of `to` on top: its layers and one more (the group files), the same
 // env, every label the same (the hashes too) but the machine's, which is `to`'s socket group
 def regroupedFrom = { Map from, int gidFrom, Map to, int gidTo ->
     def f = content(from, fin)
     def t = content(to, fin)
-    assert f.labels[machineLabel] == "${gidFrom}".toString() && t.labels[machineLabel] == "${gidTo}".toString() : "${f.labels} / ${t.labels}"
+    assert f.labels[machineLabel] == gidLabel(gidFrom) && t.labels[machineLabel] == gidLabel(gidTo) : "${f.labels} / ${t.labels}"
     assert t.layers.size() == f.layers.size() + 1 && t.layers.take(f.layers.size()) == f.layers : "one layer on top: ${f.layers} / ${t.layers}"
     assert t.env == f.env
     def rest = { Map l -> l.findAll { it.key != machineLabel && it.key != 'habitat.method' } }
     assert rest(t.labels) == rest(f.labels)
     true
 }
-// the file tree of the final image, but the group files: they hold the docker group, which follows the socket
+// the file tree of the final image, but the group files (they hold the docker group, which follows the socket) and
+// what belongs to the engine's runtime, as engine-equivalence leaves it out: "/" itself (Podman runs containers with a
+// 555 root) and /.dockerenv (Docker's marker file)
 def groupFiles = ['/etc/group', '/etc/group-', '/etc/gshadow', '/etc/gshadow-']
-def treeBesidesGroups = { Map env -> support.treeOn(env, fin).findAll { line -> !groupFiles.any { line.startsWith('digest ') && line.endsWith('  ' + it) } } }
+def treeBesidesGroups = { Map env -> support.treeOn(env, fin).findAll { line -> !groupFiles.any { line.startsWith('digest ') && line.endsWith('  ' + it) } &&
+        !(line ==~ /^entry \/\|.*/) && !line.startsWith('entry /.dockerenv|') && !line.endsWith(' /.dockerenv') } }
 def dockerGroupOf = { Map env -> support.dockerWith(env, ['run', '--rm', '--entrypoint', '/bin/sh', fin, '-c', 'id -G dev']).tokenize() }
-boolean containerdStoreB = support.docker(['info', '--format', '{{json .DriverStatus}}']).contains('io.containerd.snapshotter')
+def containerdStore = { Map env -> support.dockerWith(env, ['info', '--format', '{{json .DriverStatus}}']).contains('io.containerd.snapshotter') }
+boolean containerdStoreB = containerdStore([:])
 def build = { String log, Map env, List<String> extra = [] ->
     def r = support.mvn(['habitat:build', '-s', context.get('settingsGood')] + extra, log, env)
     assert !r.out.contains('shared-s3cret') : "${log}: the registry password is never printed"
@@ -89,6 +97,22 @@ try {
     assert treeBesidesGroups([:]) == treeA
     assert dockerGroupOf([:]).contains("${gidB}".toString()) && !dockerGroupOf([:]).contains("${gidA}".toString()) :
             "dev is in B's socket group only, not in A's as well: ${dockerGroupOf([:])}"
+    // The further engines (the containerd store, Podman), each empty and with another socket group than A's, do as B:
+    // A's 12-final is pulled whole and only the engine's machine step runs
+    others.each { o ->
+        def x0 = System.nanoTime()
+        def x1 = build("${o.name}-1-pull.log", o.env)
+        println "[registry-sharing] ${o.name}'s pull and machine step took ${(System.nanoTime() - x0).intdiv(1000000)} ms"
+        assert x1.rc == 0 : x1.out
+        assert x1.out.contains("habitat: pulled 12-final from ${host}/${repo}:12-final-") : x1.out
+        assert x1.out.contains("(${machineLabel} is ${gidA}, here ${gidLabel(o.gid)}): applying only the machine step") : x1.out
+        assert !(x1.out =~ /\[(?!12-final)[0-9]+-[a-z]+\] (started|built|cached)/) : "${o.name}: zero phases built"
+        assert statuses() == phases.collectEntries { [(it): it in ['10-verify', '11-test'] ? 'passed' : it == '12-final' ? 'regrouped' : 'pulled'] } : statuses()
+        assert regroupedFrom(onA, gidA, o.env, o.gid) : "the very image A built, with ${o.name}'s machine step on top"
+        assert treeBesidesGroups(o.env) == treeA
+        assert support.dockerWith(o.env, ['run', '--rm', fin]).contains('shared = 1')
+    }
+
     // B again: its 12-final is its machine's now, nothing to do
     def b1again = build('b1-again.log', onB)
     assert b1again.rc == 0 && b1again.out.contains('is up to date; nothing to build') : b1again.out
@@ -103,14 +127,13 @@ try {
     def b2 = build('b2-change-push.log', onB, ['-Dhabitat.push'])
     assert b2.rc == 0 : b2.out
     def s2 = statuses()
+    assert phases.take(5).every { s2[it] == 'pulled' } : s2
+    assert b2.out.contains("habitat: pulled 5-habitat from ${host}/${repo}:5-habitat-") && b2.out.contains('(0.0 MB downloaded') : b2.out
     if (containerdStoreB) {
-        // the containerd store leaves out of a pull the blobs of layers it has unpacked already (the base loaded
-        // here): nothing is built on a pulled snapshot there, so 1-5 are built locally (BuildKit's cache)
-        assert b2.out.contains('only the snapshot of the target is asked of the registry') : b2.out
-        assert phases.take(5).every { s2[it] == 'built' || s2[it] == 'cached' } : s2
-    } else {
-        assert phases.take(5).every { s2[it] == 'pulled' } : s2
-        assert b2.out.contains("habitat: pulled 5-habitat from ${host}/${repo}:5-habitat-") && b2.out.contains('(0.0 MB downloaded') : b2.out
+        // the containerd store leaves out of a pull the blobs of layers it has unpacked already (the base loaded here):
+        // the phases after a pulled snapshot are built in containers (docker-exec), which need only the unpacked layers
+        assert b2.out.contains("habitat: habitat-${name}:5-habitat stands on layers pulled into the containerd image store") : b2.out
+        assert b2.out.contains('habitat: build method docker-exec') : b2.out
     }
     assert phases.drop(5).every { s2[it] == 'built' || s2[it] == 'cached' } : s2
     assert s2['6-files'] == 'built'
@@ -135,6 +158,30 @@ try {
     assert reg.repository == "${host}/${repo}".toString() && reg.problem == null
     assert reg.snapshots*.tag.sort() == registry.tags(repo)
     assert reg.snapshots.count { it.current } == 10 && reg.snapshots.count { !it.current } == 5 : reg.snapshots
+
+    // The further engines, each with a change of its own: it resumes from a pulled 5-habitat and is pushed; A pulls it
+    others.each { o ->
+        change("changed on ${o.name}")
+        def x2 = build("${o.name}-2-change-push.log", o.env, ['-Dhabitat.push'])
+        assert x2.rc == 0 : x2.out
+        def sx = statuses()
+        assert phases.take(5).every { sx[it] == 'pulled' } && sx['6-files'] == 'built' : sx
+        assert phases.drop(5).every { sx[it] == 'built' || sx[it] == 'cached' } : sx
+        assert x2.out.contains("habitat: pulled 5-habitat from ${host}/${repo}:5-habitat-") && x2.out.contains('(0.0 MB downloaded') : x2.out
+        if (containerdStore(o.env)) {
+            assert x2.out.contains("habitat: habitat-${name}:5-habitat stands on layers pulled into the containerd image store") : x2.out
+            assert x2.out.contains('habitat: build method docker-exec') : x2.out
+        }
+        assert x2.out.contains("habitat: pushed 6-files -> ${host}/${repo}:6-files-") && x2.out.contains("habitat: pushed 12-final -> ") : x2.out
+        assert registry.incompleteTags(repo).isEmpty()
+
+        def ax = build("a-pulls-${o.name}.log", onA)
+        assert ax.rc == 0 && ax.out.contains('habitat: pulled 12-final') : ax.out
+        assert statuses()['12-final'] == 'regrouped' : statuses()
+        assert regroupedFrom(o.env, o.gid, onA, gidA) : "what ${o.name} built, with A's machine step on top"
+        assert treeBesidesGroups(onA) == treeBesidesGroups(o.env)
+        assert support.dockerWith(onA, ['run', '--rm', fin]).contains("changed on ${o.name}")
+    }
 
     // refused credentials: one line naming the registry and the settings.xml server; nothing is pushed
     change('3')
@@ -187,6 +234,7 @@ try {
 
     support.removeSnapshots(name)
     support.removeSnapshotsOn(onA, name)
+    others.each { support.removeSnapshotsOn(it.env, name) }
 } finally {
     support.stopServers()
 }

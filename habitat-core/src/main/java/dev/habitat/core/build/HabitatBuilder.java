@@ -131,20 +131,10 @@ public final class HabitatBuilder {
         SharedSnapshots shared = sharedSnapshots(config, hashes, options.sharing(), progress);
         Set<Phase> pulled = Set.of();
         if (shared != null && !options.rebuildAll() && resumeLimit != null && resume.orElse(null) != resumeLimit) {
-            // The containerd image store leaves out of a pull the blobs of layers it already has unpacked (a base
-            // loaded or built here): a build on such a snapshot fails exporting, fetching them from the FROM name's
-            // registry. There, only a snapshot nothing will be built on (the target) is pulled.
-            boolean buildOnPulled = !engine.containerdImageStore();
-            if (!buildOnPulled) {
-                progress.info("habitat: the engine keeps images in the containerd image store: only the snapshot of the target "
-                        + "is asked of the registry (nothing is built on a pulled snapshot there)");
-            }
-            if (buildOnPulled || resumeLimit == target) {
-                SharedSnapshots.Pulled fromRegistry = shared.pullNewer(resumeLimit, resume, snapshots, buildOnPulled);
-                if (fromRegistry.newest().isPresent()) {
-                    resume = fromRegistry.newest();
-                    pulled = fromRegistry.phases();
-                }
+            SharedSnapshots.Pulled fromRegistry = shared.pullNewer(resumeLimit, resume, snapshots);
+            if (fromRegistry.newest().isPresent()) {
+                resume = fromRegistry.newest();
+                pulled = fromRegistry.phases();
             }
         }
         if (resume.isPresent() && resume.get() == target) {
@@ -194,17 +184,18 @@ public final class HabitatBuilder {
         String network = options.network() != null ? options.network() : config.network();
         String from = resume.map(snapshots::tag).orElse(null);
         String finalImage = null;
-        progress.info("habitat: build method " + method.name());
+        BuildMethod runner = methodToResume(resume, pulled, snapshots, shared, progress);
+        progress.info("habitat: build method " + runner.name());
         ContextTally contextSent = new ContextTally();
         CommandTimes commandTimes = new CommandTimes(progress, Clock.systemUTC());
-        List<Set<Phase>> jobs = method.buildsSeveralSnapshotsPerJob() ? List.of(range(start, target)) : segments(start, target);
+        List<Set<Phase>> jobs = runner.buildsSeveralSnapshotsPerJob() ? List.of(range(start, target)) : segments(start, target);
         for (Set<Phase> segment : jobs) {
             Phase last = SegmentJob.lastOf(segment);
             boolean noCache = noCacheFrom != null && segment.stream().anyMatch(p -> p.id() >= noCacheFrom.id());
             SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
                     buildArgs, network, noCache, options.outputDirectory(), options.secrets(), contextSent);
             try {
-                results.addAll(method.run(job, commandTimes));
+                results.addAll(runner.run(job, commandTimes));
             } catch (BuildFailedException e) {
                 // No snapshot of the failed phase or a later one outlives a failure (a failed test leaves no 12-final).
                 for (Phase p : Phase.values()) {
@@ -238,6 +229,33 @@ public final class HabitatBuilder {
         report(outDir, config.name(), t0, false, results, commandTimes.timings(), null, contextSent.total(), progress);
         share(shared, snapshots, summary, options.sharing(), progress);
         return summary;
+    }
+
+    /**
+     * The method that builds on {@code resume}. On the containerd image store a snapshot pulled from a registry may lack
+     * the blobs of its lower layers: the store leaves out of a pull the layers it has unpacked already (the base loaded
+     * or built here), and a BuildKit build on such an image fetches them, when it exports, from the registry its FROM
+     * name points to (docker.io for a local tag), and fails. A build that resumes from a snapshot standing on pulled
+     * layers (pulled now or by an earlier build: its id is the registry's manifest digest; or made here by docker-exec,
+     * which is how such a build continues) therefore runs with the method's {@link BuildMethod#onPulledLayers() counterpart for pulled layers} (docker-exec: containers and commits need
+     * only the unpacked layers). The snapshots it makes have the same content and hashes.
+     */
+    private BuildMethod methodToResume(Optional<Phase> resume, Set<Phase> pulled, Snapshots snapshots, SharedSnapshots shared,
+                                       BuildProgress progress) {
+        if (resume.isEmpty() || !engine.containerdImageStore() || method.onPulledLayers() == method) {
+            return method;
+        }
+        Phase r = resume.get();
+        boolean onPulledLayers = pulled.contains(r)
+                || snapshots.image(r).map(i -> ExecMethod.NAME.equals(i.labels().get(Snapshots.LABEL_METHOD))).orElse(false)
+                || shared != null && shared.pulledFromRegistry(r, snapshots);
+        BuildMethod runner = onPulledLayers ? method.onPulledLayers() : method;
+        if (runner != method) {
+            progress.info("habitat: " + snapshots.tag(r) + " stands on layers pulled into the containerd image store, which keeps "
+                    + "no compressed copy of the layers it had already: the phases after it are built with the " + runner.name()
+                    + " method (a BuildKit build there would fetch those layers from the registry of the FROM name)");
+        }
+        return runner;
     }
 
     /**

@@ -10,8 +10,9 @@ public interface ImageTransfer {
     TransferResult pull(String ref, RegistryAuth auth);
 
     /**
-     * Whether the registry has {@code ref}, asked through the engine without pulling: DONE when it has, NOT_FOUND
-     * when it has not (or the engine cannot ask: the caller then pushes anyway).
+     * Whether the registry has {@code ref}, asked without pulling (through the engine's {@code /distribution} endpoint,
+     * or the registry's own API where the engine has no such endpoint: Podman): DONE with the manifest's digest when it
+     * has, NOT_FOUND when it has not.
      */
     TransferResult inRegistry(String ref, RegistryAuth auth);
 
@@ -29,9 +30,14 @@ public interface ImageTransfer {
     /**
      * How a pull or push ended, from the engine's status and stream.
      *
-     * @param bytes what the layers the engine downloaded or uploaded weigh (compressed), as its progress says
+     * @param bytes  what the layers the engine downloaded or uploaded weigh (compressed), as its progress says
+     * @param digest the manifest's digest a registry answered for a reference (DONE of {@link #inRegistry}), or null
      */
-    record TransferResult(Kind kind, String message, long bytes) {
+    record TransferResult(Kind kind, String message, long bytes, String digest) {
+        public TransferResult(Kind kind, String message, long bytes) {
+            this(kind, message, bytes, null);
+        }
+
         public enum Kind {
             /** Done. */
             DONE,
@@ -47,6 +53,11 @@ public interface ImageTransfer {
 
         public static TransferResult done(long bytes) {
             return new TransferResult(Kind.DONE, null, bytes);
+        }
+
+        /** The registry has the reference, under a manifest of this digest (null when the answer did not say). */
+        public static TransferResult found(String digest) {
+            return new TransferResult(Kind.DONE, null, 0, digest);
         }
 
         /** Sorts an engine error by its words (Docker and Podman word them alike, as the registry does). */

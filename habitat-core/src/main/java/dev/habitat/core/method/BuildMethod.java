@@ -31,4 +31,12 @@ public interface BuildMethod {
     default boolean buildsSeveralSnapshotsPerJob() {
         return false;
     }
+
+    /**
+     * The method that builds on a snapshot standing on layers pulled into the containerd image store, which may hold
+     * those layers unpacked but not their blobs (see {@code HabitatBuilder}): one that needs only the unpacked layers.
+     */
+    default BuildMethod onPulledLayers() {
+        return this;
+    }
 }

@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
- * The one registry call the engine API has no counterpart for: listing a repository's tags
- * ({@code GET /v2/<name>/tags/list}, the distribution API). It answers a registry's challenge as the docker CLI
+ * The registry calls the engine API has no counterpart for: listing a repository's tags
+ * ({@code GET /v2/<name>/tags/list}, the distribution API), and asking for a manifest's digest
+ * ({@code HEAD /v2/<name>/manifests/<tag>}) where the engine has no {@code /distribution} endpoint (Podman). It answers a registry's challenge as the docker CLI
  * does: {@code Basic} with the credentials, or {@code Bearer} with a token from the challenge's realm (asked with
  * the credentials). {@code localhost} and literal loopback addresses (127.0.0.0/8, ::1) are spoken to in plain HTTP
  * (engines treat them as insecure registries), every other host in HTTPS.
@@ -38,26 +39,50 @@ public final class RegistryApi {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
+    /** The manifest media types a digest is asked for: the ones engines push (a registry answers any of them). */
+    private static final String MANIFEST_TYPES = String.join(", ", "application/vnd.docker.distribution.manifest.v2+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.oci.image.index.v1+json");
+
     /** Every tag of {@code repository}; empty when the repository does not exist. */
     public List<String> tags(ImageReference repository, RegistryAuth auth) throws IOException {
         URI uri = URI.create(base(repository.host()) + "/v2/" + repository.repository() + "/tags/list?n=1000");
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri), null);
-        if (r.statusCode() == 401) {
-            String header = r.headers().firstValue("WWW-Authenticate").orElse("");
-            r = send(HttpRequest.newBuilder(uri), authorization(header, repository, auth));
-        }
+        HttpResponse<String> r = ask(uri, "GET", Map.of(), repository, auth);
         if (r.statusCode() == 404) {
             return List.of();
-        }
-        if (r.statusCode() == 401 || r.statusCode() == 403) {
-            throw new IOException("the registry " + repository.host() + " refused the " + auth + " (HTTP " + r.statusCode() + ")");
-        }
-        if (r.statusCode() != 200) {
-            throw new IOException("the registry " + repository.host() + " answered HTTP " + r.statusCode() + " to " + uri.getPath());
         }
         List<String> tags = new ArrayList<>();
         Json.tree(r.body()).path("tags").forEach(t -> tags.add(t.asText()));
         return tags;
+    }
+
+    /**
+     * The digest of the manifest {@code reference} names ({@code Docker-Content-Digest} of a {@code HEAD}); empty when
+     * the registry has no such tag (or repository). Refused credentials: an IOException whose message says
+     * {@code unauthorized}.
+     */
+    public Optional<String> manifestDigest(ImageReference reference, RegistryAuth auth) throws IOException {
+        URI uri = URI.create(base(reference.host()) + "/v2/" + reference.repository() + "/manifests/"
+                + (reference.tag() == null ? "latest" : reference.tag()));
+        HttpResponse<String> r = ask(uri, "HEAD", Map.of("Accept", MANIFEST_TYPES), reference, auth);
+        return r.statusCode() == 404 ? Optional.empty() : r.headers().firstValue("Docker-Content-Digest");
+    }
+
+    /** One request, answering a 401's challenge once; 200 or 404, else an IOException naming the registry. */
+    private HttpResponse<String> ask(URI uri, String method, Map<String, String> headers, ImageReference repository, RegistryAuth auth)
+            throws IOException {
+        HttpResponse<String> r = send(uri, method, headers, null);
+        if (r.statusCode() == 401) {
+            String header = r.headers().firstValue("WWW-Authenticate").orElse("");
+            r = send(uri, method, headers, authorization(header, repository, auth));
+        }
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+            throw new IOException("unauthorized: the registry " + repository.host() + " refused the " + auth + " (HTTP " + r.statusCode() + ")");
+        }
+        if (r.statusCode() != 200 && r.statusCode() != 404) {
+            throw new IOException("the registry " + repository.host() + " answered HTTP " + r.statusCode() + " to " + uri.getPath());
+        }
+        return r;
     }
 
     static String base(String host) {
@@ -121,21 +146,23 @@ public final class RegistryApi {
         String scope = params.getOrDefault("scope", "repository:" + repository.repository() + ":pull");
         StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?").append("scope=").append(enc(scope));
         Optional.ofNullable(params.get("service")).ifPresent(s -> q.append("&service=").append(enc(s)));
-        HttpResponse<String> t = send(HttpRequest.newBuilder(URI.create(q.toString())), basic);
+        HttpResponse<String> t = send(URI.create(q.toString()), "GET", Map.of(), basic);
         if (t.statusCode() != 200) {
-            throw new IOException("the token service of " + repository.host() + " refused the " + auth + " (HTTP " + t.statusCode() + ")");
+            throw new IOException("unauthorized: the token service of " + repository.host() + " refused the " + auth + " (HTTP " + t.statusCode() + ")");
         }
         JsonNode token = Json.tree(t.body());
         String value = token.hasNonNull("token") ? token.get("token").asText() : token.path("access_token").asText(null);
         return value == null ? null : "Bearer " + value;
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request, String authorization) throws IOException {
+    private HttpResponse<String> send(URI uri, String method, Map<String, String> headers, String authorization) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -70,18 +70,16 @@ public final class SharedSnapshots {
     /**
      * Pulls the newest snapshot at or before {@code limit} and after {@code localNewest} that the registry has for
      * the current hashes. Only that one: it holds every earlier phase's layers, and an earlier snapshot a later build
-     * needs (after a change) is pulled then, its layers already here. With {@code buildOnPulled} false only the
-     * snapshot of {@code limit} itself is asked for (one nothing will be built on). An unreachable registry is warned
+     * needs (after a change) is pulled then, its layers already here. An unreachable registry is warned
      * about once and nothing is pulled; a registry refusing the credentials fails, naming them.
      */
-    public Pulled pullNewer(Phase limit, Optional<Phase> localNewest, Snapshots local, boolean buildOnPulled) {
+    public Pulled pullNewer(Phase limit, Optional<Phase> localNewest, Snapshots local) {
         int localFloor = localNewest.map(Phase::id).orElse(0);
-        int floor = buildOnPulled ? localFloor : Math.max(localFloor, limit.id() - 1);
         RegistryAuth auth = credentials.apply(host());
         Instant t0 = Instant.now();
         long bytes = 0;
         Phase newest = null;
-        for (int i = limit.ordinal(); i >= 0 && Phase.values()[i].id() > floor && newest == null; i--) {
+        for (int i = limit.ordinal(); i >= 0 && Phase.values()[i].id() > localFloor && newest == null; i--) {
             Phase p = Phase.values()[i];
             if (!p.snapshotted()) {
                 continue;
@@ -118,6 +116,20 @@ public final class SharedSnapshots {
         progress.info(String.format(Locale.ROOT, "habitat: pulled %s from %s (%.1f MB downloaded, %.1fs)", newest.tagSuffix(),
                 remoteTag(newest), bytes / 1e6, Duration.between(t0, Instant.now()).toMillis() / 1000.0));
         return new Pulled(pulled, Optional.of(newest));
+    }
+
+    /**
+     * Whether the local snapshot of {@code p} is the one the registry has under its tag: its id is the digest of that
+     * manifest, as it is for an image the containerd image store pulled (an image built here has another). A registry
+     * that cannot say (unreachable, refusing) answers true: the caller then takes the way that works either way.
+     */
+    public boolean pulledFromRegistry(Phase p, Snapshots local) {
+        Optional<ImageInfo> image = local.image(p);
+        if (image.isEmpty()) {
+            return false;
+        }
+        TransferResult r = engine.inRegistry(remoteTag(p), credentials.apply(host()));
+        return r.kind() == TransferResult.Kind.NOT_FOUND ? false : !r.ok() || image.get().id().equals(r.digest());
     }
 
     /** Tags a pulled snapshot locally when its labels hold the current hashes; the registry's name is removed either way. */

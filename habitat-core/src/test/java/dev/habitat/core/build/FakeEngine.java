@@ -253,7 +253,7 @@ final class FakeEngine implements Engine {
 
     @Override
     public TransferResult inRegistry(String ref, RegistryAuth auth) {
-        return registry.containsKey(ref) ? TransferResult.done(0) : TransferResult.failed(404, "manifest unknown: manifest unknown");
+        return registry.containsKey(ref) ? TransferResult.found(registry.get(ref).id()) : TransferResult.failed(404, "manifest unknown: manifest unknown");
     }
 
     @Override

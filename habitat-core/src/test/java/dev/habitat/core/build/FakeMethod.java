@@ -28,13 +28,27 @@ final class FakeMethod implements BuildMethod {
     Phase failAt;
     Phase loseEngineAt;
 
+    private final String name;
+    /** What {@link #onPulledLayers()} answers: itself unless a test sets another (a docker-exec stand-in). */
+    BuildMethod forPulledLayers = this;
+
     FakeMethod(FakeEngine engine) {
+        this(engine, "fake");
+    }
+
+    FakeMethod(FakeEngine engine, String name) {
         this.engine = engine;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return "fake";
+        return name;
+    }
+
+    @Override
+    public BuildMethod onPulledLayers() {
+        return forPulledLayers;
     }
 
     /** The machine-step-only jobs the method was given. */

@@ -404,4 +404,54 @@ class HabitatBuilderOrchestrationTest {
         assertEquals(10, engine.registry.size());
         assertEquals("habitat-orchestrated:12-final", b.finalImage());
     }
+
+    /**
+     * On the containerd image store a pulled snapshot may lack its lower layers' blobs, so B (another socket group, no
+     * snapshot) resumes from A's pulled 8-tools after a script change with the method for pulled layers (docker-exec),
+     * not BuildKit; and so does its next change, which resumes from that same 8-tools, now local (its id is the
+     * registry's digest), and the one after a failure. A snapshot B built on its own base goes to BuildKit again.
+     */
+    @Test
+    void onTheContainerdStoreAChangeResumesFromAPulledSnapshotWithTheMethodForPulledLayers() throws Exception {
+        Sharing push = new Sharing(ImageReference.parse("127.0.0.1:5000/team", false), null, true, null);
+        machine = new MachineFacts(java.util.Optional.of("106"));
+        build(CONFIG, Phase.FINAL, null, push);
+        snapshotTags().forEach(engine.images::remove);
+        engine.containerdStore = true;
+        FakeMethod exec = new FakeMethod(engine, "docker-exec");
+        method.forPulledLayers = exec;
+        machine = new MachineFacts(java.util.Optional.of("101"));
+        int jobs = method.jobs.size();
+
+        build(CONFIG.replace("echo one", "echo two"), Phase.FINAL, null, push);
+        assertEquals(jobs, method.jobs.size(), "nothing went to the BuildKit stand-in");
+        assertEquals(List.of("9-scripts", "10-verify,11-test,12-final"),
+                exec.jobs.stream().map(j -> j.phases().stream().map(Phase::tagSuffix).collect(Collectors.joining(","))).toList());
+        assertEquals("habitat-orchestrated:8-tools", exec.jobs.get(0).fromImage());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("habitat: pulled 8-tools from 127.0.0.1:5000/team/habitat-orchestrated:8-tools-")),
+                log.toString());
+        assertTrue(log.contains("habitat: build method docker-exec"), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("habitat: habitat-orchestrated:8-tools stands on layers pulled into the containerd image store")),
+                log.toString());
+        Map<String, String> s = reportedStatuses();
+        assertEquals("pulled", s.get("8-tools"));
+        assertEquals("built", s.get("9-scripts"));
+
+        // the next change resumes from the same 8-tools, local now and pulled by the earlier build
+        exec.jobs.clear();
+        build(CONFIG.replace("echo one", "echo three"), Phase.FINAL, null, push);
+        assertEquals(jobs, method.jobs.size(), "nothing went to the BuildKit stand-in: " + log);
+        assertEquals("habitat-orchestrated:8-tools", exec.jobs.get(0).fromImage());
+        assertEquals("snapshot", reportedStatuses().get("8-tools"));
+
+        // a chain B built from its own base (its 8-tools is not the registry's): BuildKit
+        snapshotTags().forEach(engine.images::remove);
+        build(CONFIG.replace("echo one", "echo five"), Phase.FINAL, Phase.BASE, null);
+        exec.jobs.clear();
+        int buildKitJobs = method.jobs.size();
+        assertTrue(buildKitJobs > jobs, "B built its own chain with the BuildKit stand-in");
+        build(CONFIG.replace("echo one", "echo six"), Phase.FINAL, null, push);
+        assertTrue(exec.jobs.isEmpty(), "a chain of this engine's is BuildKit's: " + log);
+        assertEquals(List.of("9-scripts", "10-verify,11-test,12-final"), jobsSince(buildKitJobs));
+    }
 }

@@ -159,7 +159,7 @@ class SharedSnapshotsTest {
         pushedBefore(current, Phase.BASE, Phase.USERS, Phase.ENV, Phase.HABITAT, Phase.SCRIPTS);
         pushedBefore(hashes("-v0"), Phase.FINAL); // an older state: another tag, so never asked for
 
-        SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, local.newestValid(Phase.FINAL), local, true);
+        SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, local.newestValid(Phase.FINAL), local);
 
         assertEquals(Optional.of(Phase.SCRIPTS), pulled.newest());
         assertTrue(local.valid(Phase.SCRIPTS));
@@ -176,7 +176,7 @@ class SharedSnapshotsTest {
         // pushed by hand under the tag of the current final hash, but built from other inputs
         engine.registry.put(shared.remoteTag(Phase.FINAL), snapshot(hashes("-forged"), Phase.FINAL));
 
-        SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, Optional.empty(), local, true);
+        SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, Optional.empty(), local);
 
         assertEquals(Optional.of(Phase.FILES), pulled.newest());
         assertFalse(engine.local.containsKey("habitat-x:12-final"));
@@ -188,7 +188,7 @@ class SharedSnapshotsTest {
         pushedBefore(current, Phase.FINAL);
         engine.unreachable = true;
 
-        SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, Optional.empty(), local, true);
+        SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, Optional.empty(), local);
 
         assertTrue(pulled.newest().isEmpty());
         assertEquals(1, engine.pulls.size(), "no phase after the first is tried");
@@ -201,7 +201,7 @@ class SharedSnapshotsTest {
         pushedBefore(current, Phase.FINAL);
         engine.password = "another";
 
-        var e = assertThrows(SharedSnapshots.RegistryException.class, () -> shared.pullNewer(Phase.FINAL, Optional.empty(), local, true));
+        var e = assertThrows(SharedSnapshots.RegistryException.class, () -> shared.pullNewer(Phase.FINAL, Optional.empty(), local));
         assertFalse(e.getMessage().contains("\n"));
         assertTrue(e.getMessage().contains("registry 127.0.0.1:5000") && e.getMessage().contains("<id>127.0.0.1:5000</id>")
                 && e.getMessage().contains("unauthorized"), e.getMessage());
@@ -241,23 +241,11 @@ class SharedSnapshotsTest {
     }
 
     @Test
-    void whenNothingMayBeBuiltOnAPulledSnapshotOnlyTheLimitIsAskedFor() {
-        pushedBefore(current, Phase.FILES);
-        SharedSnapshots.Pulled none = shared.pullNewer(Phase.FINAL, Optional.empty(), local, false);
-        assertTrue(none.newest().isEmpty(), "6-files would be built on: not pulled");
-        assertEquals(List.of(shared.remoteTag(Phase.FINAL)), engine.pulls);
-        pushedBefore(current, Phase.FINAL);
-        SharedSnapshots.Pulled whole = shared.pullNewer(Phase.FINAL, Optional.empty(), local, false);
-        assertEquals(Optional.of(Phase.FINAL), whole.newest());
-        assertEquals(EnumSet.allOf(Phase.class), whole.phases(), "every phase came from the registry");
-    }
-
-    @Test
     void nothingNewerInTheRegistryPullsNothing() {
         engine.local.put("habitat-x:9-scripts", snapshot(current, Phase.SCRIPTS));
         pushedBefore(current, Phase.FILES);
 
-        SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, Optional.of(Phase.SCRIPTS), local, true);
+        SharedSnapshots.Pulled pulled = shared.pullNewer(Phase.FINAL, Optional.of(Phase.SCRIPTS), local);
 
         assertTrue(pulled.phases().isEmpty());
         assertEquals(List.of(shared.remoteTag(Phase.FINAL)), engine.pulls, "only phases after the local newest are asked for");

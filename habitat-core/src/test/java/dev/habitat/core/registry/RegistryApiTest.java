@@ -37,6 +37,11 @@ class RegistryApiTest {
                         ? "Bearer realm=\"http://" + host + "/token\",service=\"test\",scope=\"repository:team/habitat-x:pull\""
                         : "Basic realm=\"test\"");
                 reply(ex, 401, "{}");
+            } else if (ex.getRequestURI().getPath().equals("/v2/team/habitat-x/manifests/5-habitat-0123456789abcdef")) {
+                seen.add(ex.getRequestMethod() + " manifest, accepts " + ex.getRequestHeaders().getFirst("Accept"));
+                ex.getResponseHeaders().add("Docker-Content-Digest", "sha256:" + "ab".repeat(32));
+                ex.sendResponseHeaders(200, -1);
+                ex.close();
             } else if (ex.getRequestURI().getPath().equals("/v2/team/habitat-x/tags/list")) {
                 reply(ex, 200, "{\"name\":\"team/habitat-x\",\"tags\":[\"1-base-0123456789abcdef\",\"latest\"]}");
             } else {
@@ -48,8 +53,8 @@ class RegistryApiTest {
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(status, b.length);
+        byte[] b = ex.getRequestMethod().equals("HEAD") ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
         ex.getResponseBody().write(b);
         ex.close();
     }
@@ -71,6 +76,23 @@ class RegistryApiTest {
         var refused = assertThrows(IOException.class, () -> new RegistryApi().tags(repo, new RegistryAuth(host, "alice", "nope", null, "settings.xml server 'x'")));
         assertTrue(refused.getMessage().contains("refused the credentials for " + host + " from settings.xml server 'x'"), refused.getMessage());
         assertTrue(!refused.getMessage().contains("nope"));
+    }
+
+    /** Podman has no /distribution endpoint: whether the registry has a snapshot is asked of the registry itself. */
+    @Test
+    void aManifestsDigestIsAskedWithAHeadAndTheCredentials() throws IOException {
+        String host = start(true);
+        RegistryAuth alice = new RegistryAuth(host, "alice", "pw", null, "test");
+        assertEquals(java.util.Optional.of("sha256:" + "ab".repeat(32)),
+                new RegistryApi().manifestDigest(ImageReference.parse(host + "/team/habitat-x:5-habitat-0123456789abcdef", true), alice));
+        assertTrue(seen.stream().anyMatch(l -> l.startsWith("HEAD manifest, accepts ") && l.contains("application/vnd.oci.image.manifest.v1+json")
+                && l.contains("application/vnd.docker.distribution.manifest.v2+json")), seen.toString());
+        assertEquals(java.util.Optional.empty(),
+                new RegistryApi().manifestDigest(ImageReference.parse(host + "/team/habitat-x:6-files-0123456789abcdef", true), alice),
+                "a tag the registry does not have");
+        var refused = assertThrows(IOException.class, () -> new RegistryApi().manifestDigest(
+                ImageReference.parse(host + "/team/habitat-x:5-habitat-0123456789abcdef", true), new RegistryAuth(host, "alice", "nope", null, "x")));
+        assertTrue(refused.getMessage().startsWith("unauthorized: "), refused.getMessage());
     }
 
     @Test

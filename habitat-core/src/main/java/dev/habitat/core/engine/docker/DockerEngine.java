@@ -27,6 +27,7 @@ import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.engine.SyncedDir;
 import dev.habitat.core.engine.session.BuildSession;
 import dev.habitat.core.engine.session.SessionEndpoint;
+import dev.habitat.core.registry.RegistryApi;
 import dev.habitat.core.registry.RegistryAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +72,7 @@ public final class DockerEngine implements Engine {
         this.transport = transport;
         this.http = new EngineHttp(transport, config.getDockerHost().toString());
         this.containers = new DockerContainers(http, this::client, this::info);
-        this.registry = new RegistryTransfers(http);
+        this.registry = new RegistryTransfers(http, new RegistryApi());
         this.builds = new BuildRequests(http);
     }
 
@@ -373,7 +374,7 @@ public final class DockerEngine implements Engine {
 
     @Override
     public TransferResult inRegistry(String ref, RegistryAuth auth) {
-        return registry.inRegistry(ref, auth);
+        return registry.inRegistry(ref, auth, info().product() == EngineInfo.Product.PODMAN);
     }
 
     @Override

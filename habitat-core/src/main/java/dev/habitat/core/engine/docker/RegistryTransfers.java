@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.habitat.core.Json;
 import dev.habitat.core.engine.ImageTransfer.TransferResult;
+import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryApi;
 import dev.habitat.core.registry.RegistryAuth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +16,11 @@ import java.util.Map;
 /** Pulls, pushes and registry lookups of one engine, with the engine's progress stream read for errors and bytes. */
 final class RegistryTransfers {
     private final EngineHttp http;
+    private final RegistryApi registryApi;
 
-    RegistryTransfers(EngineHttp http) {
+    RegistryTransfers(EngineHttp http, RegistryApi registryApi) {
         this.http = http;
+        this.registryApi = registryApi;
     }
 
     /**
@@ -30,13 +34,26 @@ final class RegistryTransfers {
     }
 
     /**
-     * {@code GET /distribution/{name}/json}: the engine asks the registry for the manifest's descriptor. An engine
-     * without the endpoint (an old Podman) answers 404 like a missing tag: the caller then pushes, which is harmless.
+     * {@code GET /distribution/{name}/json}: the engine asks the registry for the manifest's descriptor (its digest in
+     * {@code Descriptor.digest}). Podman has no such endpoint (it answers 404 to every name): there the registry's own
+     * API is asked, from this JVM, with the same credentials.
      */
-    TransferResult inRegistry(String ref, RegistryAuth auth) {
+    TransferResult inRegistry(String ref, RegistryAuth auth, boolean podman) {
+        if (podman) {
+            try {
+                return registryApi.manifestDigest(ImageReference.parse(ref, false), auth)
+                        .map(TransferResult::found).orElseGet(() -> TransferResult.failed(404, "manifest unknown: " + ref));
+            } catch (IOException e) {
+                return TransferResult.failed(0, e.getMessage());
+            }
+        }
         try {
             EngineHttp.Answer a = http.get("/distribution/" + ref + "/json", Map.of("X-Registry-Auth", auth.header()));
-            return a.status() == 200 ? TransferResult.done(0) : refusal(a.status(), a.text());
+            if (a.status() != 200) {
+                return refusal(a.status(), a.text());
+            }
+            String digest = EngineHttp.JSON.readTree(a.text()).path("Descriptor").path("digest").asText(null);
+            return TransferResult.found(digest);
         } catch (IOException e) {
             return TransferResult.failed(0, "the engine's answer broke: " + e.getMessage());
         }

@@ -75,6 +75,12 @@ public final class BuildKitMethod implements BuildMethod {
         return NAME;
     }
 
+    /** docker-exec: a container from the pulled snapshot and commits need only its unpacked layers. */
+    @Override
+    public BuildMethod onPulledLayers() {
+        return new ExecMethod(engine, this);
+    }
+
     /** One request builds every phase to the target, so BuildKit sees the whole graph and runs what it can at once. */
     @Override
     public boolean buildsSeveralSnapshotsPerJob() {
