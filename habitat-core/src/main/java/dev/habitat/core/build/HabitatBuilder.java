@@ -1,5 +1,6 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.BuildMethodName;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
@@ -247,7 +248,7 @@ public final class HabitatBuilder {
         }
         Phase r = resume.get();
         boolean onPulledLayers = pulled.contains(r)
-                || snapshots.image(r).map(i -> ExecMethod.NAME.equals(i.labels().get(Snapshots.LABEL_METHOD))).orElse(false)
+                || snapshots.image(r).map(i -> BuildMethodName.DOCKER_EXEC.id().equals(i.labels().get(SnapshotLabels.LABEL_METHOD))).orElse(false)
                 || shared != null && shared.pulledFromRegistry(r, snapshots);
         BuildMethod runner = onPulledLayers ? method.onPulledLayers() : method;
         if (runner != method) {

@@ -52,7 +52,7 @@ final class RegistryTransfers {
             if (a.status() != 200) {
                 return refusal(a.status(), a.text());
             }
-            String digest = EngineHttp.JSON.readTree(a.text()).path("Descriptor").path("digest").asText(null);
+            String digest = Json.tree(a.text()).path("Descriptor").path("digest").asText(null);
             return TransferResult.found(digest);
         } catch (IOException e) {
             return TransferResult.failed(0, "the engine's answer broke: " + e.getMessage());
