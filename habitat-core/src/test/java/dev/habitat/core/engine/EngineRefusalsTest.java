@@ -60,6 +60,25 @@ class EngineRefusalsTest {
     }
 
     @Test
+    void onPodmanTheLibpodCreateAndTheExecNameTheEngineWhatWasAskedAndItsWords() throws Exception {
+        Path socket = dir.resolve("podman.sock");
+        try (FakeEngineSocket fake = FakeEngineSocket.refusingAsPodman(socket);
+             DockerEngine engine = DockerEngine.connect(new EngineAddress("unix://" + socket, null, "test"))) {
+            String name = "Podman 5.8.6 at unix://" + socket;
+            EngineRefusedException create = assertThrows(EngineRefusedException.class,
+                    () -> engine.startIdleContainer("base:1", "b1", List.of("cache:/root/.cache"), List.of("/tmp"), null));
+            assertEquals(name + " refused to create and start the build container b1 from base:1 "
+                    + "(HTTP 500: unable to find user dev: no matching entries in passwd file)", create.getMessage());
+            assertTrue(fake.requestLines().stream().anyMatch(l -> l.startsWith("POST /v4.0.0/libpod/containers/create ")),
+                    fake.requestLines().toString());
+            EngineRefusedException exec = assertThrows(EngineRefusedException.class,
+                    () -> engine.exec("c1", "dev", "/", List.of(), List.of("true"), l -> { }));
+            assertEquals(name + " refused to run a command as dev in the build container "
+                    + "(HTTP 500: unable to find user dev: no matching entries in passwd file)", exec.getMessage());
+        }
+    }
+
+    @Test
     void theEnginesWordsAreTakenFromDockerJavasMessage() {
         assertEquals("unable to find user dev: no matching entries in passwd file",
                 DockerEngine.engineWords("Status 500: " + FakeEngineSocket.REFUSAL));
