@@ -134,6 +134,7 @@ for e in "${ENGINES[@]}"; do
     status=1
     echo "[matrix]   $e's Maven output ($LOG_DIR/$e.log):"
     sed "s/^/[$e] /" "$LOG_DIR/$e.log"
+    echo   # the log may end without a line break
   fi
 done
 exit $status
