@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Second engines for the engine matrix: Debian trixie's docker.io (Docker 26) and unstable's (Docker 28) run from
-# cached root filesystems,
-# each in network and mount namespaces of its own (a dockerd in the host's network namespace takes the host
-# engine's docker0 away), with its own data root, exec root, pid file and socket. Nothing of the host engine
-# is touched: the engine reaches the world only through its unix socket.
-#   bash .ci/engines.sh start d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd
+# Second engines for the engine matrix: Debian trixie's docker.io (Docker 26), unstable's docker.io (Docker 28) and
+# podman (Podman 5) run from cached root filesystems, each in network and mount namespaces of its own (a dockerd in
+# the host's network namespace takes the host engine's docker0 away), with its own data root, run state, pid file
+# and socket. Nothing of the host engine is touched: the engine reaches the world only through its unix socket.
+#   bash .ci/engines.sh start d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd|podman5
 #                                                            -> prints the DOCKER_HOST to use
 #   bash .ci/engines.sh stop NAME
 #   bash .ci/engines.sh netns NAME                          -> prints the engine's network namespace path
@@ -31,9 +30,8 @@ ensure_rootfs() {
   touch "$partial/.habitat-complete"
   mv "$partial" "$dir"
 }
-# Docker 26.1 (trixie) and Docker 28.5 with Podman 5.8 (unstable: the engines users install today). Podman's
-# service runs from the unstable rootfs too (podman.sh); in this sandbox it needs runc (crun refuses the hybrid
-# cgroups) and nftables (netavark's firewall driver).
+# Docker 26.1 (trixie) and Docker 28.5 with Podman 5.8 (unstable: the engines users install today). Podman 5 needs
+# runc here (crun refuses this sandbox's hybrid cgroups) and nftables (netavark's firewall driver).
 TRIXIE_ROOTFS="$CACHE_DIR/trixie-docker"
 TRIXIE_PACKAGES=docker.io,ca-certificates,iptables,iproute2
 SID_ROOTFS="$CACHE_DIR/sid-engines"
@@ -41,7 +39,7 @@ SID_PACKAGES=docker.io,containerd,runc,podman,conmon,netavark,aardvark-dns,nftab
 ensure_trixie() { ensure_rootfs trixie "$TRIXIE_ROOTFS" "$TRIXIE_PACKAGES"; }
 ensure_sid() { ensure_rootfs sid "$SID_ROOTFS" "$SID_PACKAGES"; }
 
-# the cached root an engine runs from: Docker 26 from trixie, Docker 28 from unstable
+# the cached root an engine runs from: Docker 26 from trixie, Docker 28 and Podman 5 from unstable
 rootfs_of() {
   case "$1" in
     d26-*) echo "$TRIXIE_ROOTFS" ;;
