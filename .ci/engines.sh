@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Second engines for the engine matrix: Debian trixie's docker.io (Docker 26) chrooted into a cached rootfs,
-# each in network and mount namespaces of its own (a dockerd in the host's network namespace takes the host
-# engine's docker0 away), with its own data root, exec root, pid file and socket. Nothing of the host engine
-# is touched: the engine reaches the world only through its unix socket.
-#   bash .ci/engines.sh start d26-overlay2|d26-containerd|d26-nobridge   -> prints the DOCKER_HOST to use
+# Second engines for the engine matrix: Debian trixie's docker.io (Docker 26), unstable's docker.io (Docker 28) and
+# podman (Podman 5) run from cached root filesystems, each in network and mount namespaces of its own (a dockerd in
+# the host's network namespace takes the host engine's docker0 away), with its own data root, run state, pid file
+# and socket. Nothing of the host engine is touched: the engine reaches the world only through its unix socket.
+#   bash .ci/engines.sh start d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd|podman5
+#                                                            -> prints the DOCKER_HOST to use
 #   bash .ci/engines.sh stop NAME
 #   bash .ci/engines.sh netns NAME                          -> prints the engine's network namespace path
 # Tests that serve something to a build (git servers) run inside that namespace (nsenter --net=...), where
@@ -11,48 +12,94 @@
 set -euo pipefail
 log() { echo "[engines] $*" >&2; }
 . "$(dirname "$0")/engine-lib.sh"
-ROOTFS="$CACHE_DIR/trixie-docker"
 
+# ensure_rootfs SUITE DIR PACKAGES: a Debian SUITE debootstrapped (minbase + PACKAGES, comma-separated) into DIR,
+# once; later runs find it cached
 ensure_rootfs() {
-  [ -x "$ROOTFS/usr/sbin/dockerd" ] && return 0
-  local mirror="" partial="$ROOTFS.partial"
+  local suite=$1 dir=$2 packages=$3 mirror="" partial="$2.partial"
+  [ -f "$dir/.habitat-complete" ] && return 0
+  [ "$suite" = trixie ] && [ -x "$dir/usr/sbin/dockerd" ] && return 0   # built before the marker existed
   if [ -f /etc/apt/sources.list.d/debian.sources ]; then
     mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
   fi
   rm -rf "$partial"
-  log "debootstrap trixie with docker.io into $partial (once; cached)"
-  debootstrap --variant=minbase --include=docker.io,ca-certificates,iptables,iproute2 trixie "$partial" ${mirror:+"$mirror"} \
-    > "$CACHE_DIR/debootstrap-trixie.log" 2>&1 || { tail -30 "$CACHE_DIR/debootstrap-trixie.log" >&2; exit 1; }
+  log "debootstrap $suite with $packages into $partial (once; cached)"
+  debootstrap --variant=minbase --include="$packages" "$suite" "$partial" ${mirror:+"$mirror"} \
+    > "$CACHE_DIR/debootstrap-$suite.log" 2>&1 || { tail -30 "$CACHE_DIR/debootstrap-$suite.log" >&2; exit 1; }
   rm -rf "$partial"/var/cache/apt/archives/*.deb "$partial"/var/lib/apt/lists/*
-  mv "$partial" "$ROOTFS"
+  touch "$partial/.habitat-complete"
+  mv "$partial" "$dir"
 }
+# Docker 26.1 (trixie) and Docker 28.5 with Podman 5.8 (unstable: the engines users install today). Podman 5 needs
+# runc here (crun refuses this sandbox's hybrid cgroups) and nftables (netavark's firewall driver).
+TRIXIE_ROOTFS="$CACHE_DIR/trixie-docker"
+TRIXIE_PACKAGES=docker.io,ca-certificates,iptables,iproute2
+SID_ROOTFS="$CACHE_DIR/sid-engines"
+SID_PACKAGES=docker.io,containerd,runc,podman,conmon,netavark,aardvark-dns,nftables,iptables,iproute2,ca-certificates,uidmap
+ensure_trixie() { ensure_rootfs trixie "$TRIXIE_ROOTFS" "$TRIXIE_PACKAGES"; }
+ensure_sid() { ensure_rootfs sid "$SID_ROOTFS" "$SID_PACKAGES"; }
 
+# the cached root an engine runs from: Docker 26 from trixie, Docker 28 and Podman 5 from unstable
+rootfs_of() {
+  case "$1" in
+    d26-*) echo "$TRIXIE_ROOTFS" ;;
+    d28-*|podman5) echo "$SID_ROOTFS" ;;
+    *) log "unknown engine $1"; exit 2 ;;
+  esac
+}
 state() { echo "/run/habitat-$1"; }          # inside the rootfs
-socket_of() { echo "$ROOTFS$(state "$1")/docker.sock"; }
-pid_of() { cat "$ROOTFS$(state "$1")/dockerd.pid" 2>/dev/null; }
+socket_of() { echo "$(rootfs_of "$1")$(state "$1")/docker.sock"; }
+pid_of() { cat "$(rootfs_of "$1")$(state "$1")/engine.pid" 2>/dev/null; }
+
+# Podman 5's service (the engine podman5): in this sandbox crun refuses the hybrid cgroups, so runc with cgroupfs;
+# no journald, so events go to a file; netavark's firewall rules through nftables; explicit ulimits (containers
+# do not start without them here)
+PODMAN_CONF='[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=20000:20000"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+[network]
+firewall_driver = "nftables"'
 
 start() {
-  local name=$1 daemon_json
-  case "$name" in
-    d26-overlay2) daemon_json='{}' ;;
-    d26-containerd) daemon_json='{"features": {"containerd-snapshotter": true}}' ;;
-    d26-nobridge) daemon_json='{"bridge": "none"}' ;;   # no default bridge network, as rootless setups often have
-    *) log "unknown engine $name (d26-overlay2, d26-containerd, d26-nobridge)"; exit 2 ;;
-  esac
-  ensure_rootfs
+  local name=$1 command
+  local ROOTFS; ROOTFS=$(rootfs_of "$name")
   local st; st=$(state "$name")
   local sock; sock=$(socket_of "$name")
+  # the engine's command inside its root: its state (data root, run state, pid file, socket) of its own
+  case "$name" in
+    d26-overlay2|d28-overlay2|d26-containerd|d28-containerd|d26-nobridge)
+      command=(/usr/sbin/dockerd --config-file "/etc/habitat/$name.json" --data-root "/var/lib/habitat-$name"
+        --exec-root "$st/exec" --pidfile "$st/dockerd.pid" --host "unix://$st/docker.sock") ;;
+    podman5)
+      command=(env CONTAINERS_CONF="/etc/habitat/$name.conf" CONTAINERS_REGISTRIES_CONF="/etc/habitat/$name.registries.conf" podman --root "/var/lib/habitat-$name" --runroot "$st/runroot"
+        system service --time=0 "unix://$st/docker.sock") ;;
+    *) log "unknown engine $name (d26-overlay2, d26-containerd, d26-nobridge, d28-overlay2, d28-containerd, podman5)"; exit 2 ;;
+  esac
+  case "$name" in d26-*) ensure_trixie ;; *) ensure_sid ;; esac
   if [ -n "$(pid_of "$name")" ] && kill -0 "$(pid_of "$name")" 2>/dev/null; then
     log "$name already running (pid $(pid_of "$name"))"
   else
     mkdir -p "$ROOTFS$st" "$ROOTFS/etc/habitat"
-    rm -f "$sock" "$ROOTFS$st/dockerd.pid"
-    echo "$daemon_json" > "$ROOTFS/etc/habitat/$name.json"
+    rm -f "$sock" "$ROOTFS$st/engine.pid"
+    case "$name" in
+      *-overlay2) echo '{}' > "$ROOTFS/etc/habitat/$name.json" ;;
+      *-containerd) echo '{"features": {"containerd-snapshotter": true}}' > "$ROOTFS/etc/habitat/$name.json" ;;
+      # no default bridge network, as rootless setups often have
+      d26-nobridge) echo '{"bridge": "none"}' > "$ROOTFS/etc/habitat/$name.json" ;;
+      podman5) echo "$PODMAN_CONF" > "$ROOTFS/etc/habitat/$name.conf"
+        # the root's registries.conf, and the tests' registries on 127.0.0.1 (any port) in plain HTTP: unlike Docker,
+        # Podman treats a loopback registry as insecure only when registries.conf says so (registry-sharing)
+        { cat "$ROOTFS/etc/containers/registries.conf" 2>/dev/null || true
+          printf '\n[[registry]]\nlocation = "127.0.0.1"\ninsecure = true\n'; } > "$ROOTFS/etc/habitat/$name.registries.conf" ;;
+    esac
     # A private mount namespace: the rootfs bound onto itself (dockerd remounts / when loading images), and the
-    # kernel filesystems inside it. A network namespace of its own: dockerd's bridge and iptables rules live there.
+    # kernel filesystems inside it. A network namespace of its own: the engine's bridge and firewall rules live there.
     unshare --net --mount --fork --propagation private bash -c '
       set -e
-      R=$1; ST=$2; NAME=$3
+      R=$1; ST=$2; shift 2
       ip link set lo up
       mount --bind "$R" "$R"
       mount --rbind /proc "$R/proc"; mount --rbind /sys "$R/sys"; mount --rbind /dev "$R/dev"
@@ -66,14 +113,14 @@ start() {
       umount -l /.habitat-oldroot
       # shared inside this namespace only (it was made private first), as on a systemd host where / is shared
       mount --make-rshared /
-      exec /usr/sbin/dockerd --config-file "/etc/habitat/$NAME.json" \
-        --data-root "/var/lib/habitat-$NAME" --exec-root "$ST/exec" --pidfile "$ST/dockerd.pid" \
-        --host "unix://$ST/docker.sock"
-    ' habitat-engine "$ROOTFS" "$st" "$name" > "$CACHE_DIR/$name.log" 2>&1 &
+      # the pid the engine will have (exec keeps it)
+      echo $$ > "$ST/engine.pid"
+      exec "$@"
+    ' habitat-engine "$ROOTFS" "$st" "${command[@]}" > "$CACHE_DIR/$name.log" 2>&1 &
     wait_for_engine "$sock" "$CACHE_DIR/$name.log" "$name"
   fi
   load_base_image "$sock"
-  log "$name: Docker $(DOCKER_HOST="unix://$sock" "$DOCKER" version --format '{{.Server.Version}} (API {{.Server.APIVersion}})'),\
+  log "$name: $(DOCKER_HOST="unix://$sock" "$DOCKER" version --format 'version {{.Server.Version}} (API {{.Server.APIVersion}})'),\
  store $(DOCKER_HOST="unix://$sock" "$DOCKER" info --format '{{.Driver}}')"
   echo "unix://$sock"
 }
@@ -82,10 +129,26 @@ stop() {
   local name=$1 pid
   pid=$(pid_of "$name") || true
   [ -n "$pid" ] || return 0
+  if [ "$name" = podman5 ] && kill -0 "$pid" 2>/dev/null; then
+    # the containers a test left behind, by Podman itself inside the engine's namespaces (dockerd stops its own)
+    nsenter -t "$pid" -m -n env CONTAINERS_CONF="/etc/habitat/$name.conf" podman --root "/var/lib/habitat-$name" \
+      --runroot "$(state "$name")/runroot" rm -af -t 0 >/dev/null 2>&1 || true
+  fi
+  local mntns; mntns=$(readlink "/proc/$pid/ns/mnt" 2>/dev/null) || true
+  [ "$mntns" != "$(readlink /proc/self/ns/mnt)" ] || mntns=""   # a stale pid file: never this namespace's processes
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$ROOTFS$(state "$name")/dockerd.pid" "$(socket_of "$name")"
+  # what the engine left in its mount namespace (Podman's conmon monitors, a containerd dockerd started): TERM, KILL
+  if [ -n "$mntns" ]; then
+    for sig in TERM KILL; do
+      for p in /proc/[0-9]*; do
+        [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$mntns" ] && kill -"$sig" "${p#/proc/}" 2>/dev/null || true
+      done
+      sleep 1
+    done
+  fi
+  rm -f "$(rootfs_of "$name")$(state "$name")/engine.pid" "$(socket_of "$name")"
   log "$name stopped"
 }
 
@@ -96,8 +159,9 @@ netns() {
 }
 
 case "${1:-}" in
+  rootfs) case "$2" in trixie) ensure_trixie ;; sid) ensure_sid ;; *) exit 2 ;; esac ;;
   start) start "$2" ;;
   stop) stop "$2" ;;
   netns) netns "$2" ;;
-  *) echo "usage: $0 start|stop|netns d26-overlay2|d26-containerd|d26-nobridge" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|netns d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd; $0 rootfs trixie|sid" >&2; exit 2 ;;
 esac

@@ -1,73 +1,94 @@
 #!/usr/bin/env bash
 # The engine matrix: the ITs that matter, run against each second engine (after the main suite ran on the host
-# engine). Maven runs inside the engine's network namespace (nsenter --net), so the git servers the ITs start on
-# 127.0.0.1 are reachable from build steps with network host; the engine itself is reached through its unix
-# socket (DOCKER_HOST). engine-equivalence builds the same habitat on a reference engine too and compares the
-# final images. Each engine is stopped by its pid when the matrix ends, even on failure.
-#   bash .ci/matrix.sh [d26-overlay2] [d26-containerd] [podman] [d26-nobridge]     (default: all four)
+# engine, Docker 20.10). Maven runs inside the engine's network namespace (nsenter --net), so the git servers the
+# ITs start on 127.0.0.1 are reachable from build steps with network host; the engine itself is reached through
+# its unix socket (DOCKER_HOST). engine-equivalence (and registry-sharing) also build on a reference engine and
+# compare. Each engine is stopped by its pid when the matrix ends, even on failure.
+#   bash .ci/matrix.sh [ENGINE...]     (default: all; see ITS below; podman is podman4)
+#   HABITAT_MATRIX_ITS=secrets,build-failures bash .ci/matrix.sh d28-overlay2     reruns a few ITs
 #
-# Engines run in two waves; the engines of a wave run at once, each Maven in its own copy of the tree. No two
-# engines of a wave share an engine (as the engine under test or as the reference an IT also builds on), so
-# their ITs cannot meet: wave 1 is Docker 26 overlay2 (reference: the host engine) beside the bridge-less
-# Docker 26 (no reference); wave 2 is the containerd store (reference: overlay2) beside Podman (reference: the
-# host engine). Each IT's time is printed per engine at the end.
+# Docker 28.5 (what users install today) runs every Docker IT; the other engines run the ITs that test what is
+# specific to them (README, "Tested engines", says why each is where it is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-ENGINES=("$@")
-[ ${#ENGINES[@]} -gt 0 ] || ENGINES=(d26-overlay2 d26-containerd podman d26-nobridge)
-# every IT that tests something of the engine: Docker 26 overlay2 runs them all
-DOCKER_ITS=build-lifecycle,exec-equivalence,secrets,build-failures,killed-builds,migrate-snapshots,remote-tls,engine-equivalence,build-args
-# the containerd store: the ITs where the image store shows (tags, commits, image listing and removal, the image
-# compared with overlay2's, docker build of the generated Dockerfile, registry pull/push). The session
-# (secrets), a killed client (killed-builds) and the TLS transport (remote-tls) are the same dockerd and
-# BuildKit as overlay2's, which runs them.
-CONTAINERD_ITS=build-lifecycle,exec-equivalence,build-failures,migrate-snapshots,engine-equivalence,build-args
-PODMAN_ITS=build-lifecycle,exec-equivalence,build-failures,engine-equivalence
-NOBRIDGE_ITS=engine-hints   # an engine without the default bridge network: the error's way out
-# engines that differ share a habitat through a registry: run once after the waves, across every engine started
+HOST_ENGINE=unix:///var/run/docker.sock
+# engines that differ share a habitat through a registry: run once after the waves, across several engines
 # (run_sharing below), not per engine
 REGISTRY_ITS=registry-sharing
-HOST_ENGINE=unix:///var/run/docker.sock
+declare -A ITS REF
+# every IT that tests something of a Docker engine
+ITS[d28-overlay2]=build-lifecycle,exec-equivalence,secrets,build-failures,killed-builds,migrate-snapshots,remote-tls,engine-equivalence,build-args
+REF[d28-overlay2]=host
+# the containerd store: where the image store shows (tags, commits, image listing and removal, the image compared
+# with overlay2's of the same Docker, docker build of the generated Dockerfile, registry pull/push). The session
+# (secrets), a killed client (killed-builds) and the TLS transport (remote-tls) are the same dockerd and BuildKit
+# as overlay2's.
+ITS[d28-containerd]=build-lifecycle,exec-equivalence,build-failures,migrate-snapshots,engine-equivalence,build-args
+REF[d28-containerd]=d28-overlay2
+# Docker 26.1 (trixie): its BuildKit (0.13) through the session, with secrets, and its containerd store (the
+# reference: engine-equivalence builds the habitat there with BuildKit, where a tar body cannot carry the context)
+ITS[d26-overlay2]=build-lifecycle,secrets,engine-equivalence
+REF[d26-overlay2]=d26-containerd
+# Podman 5.8 (unstable): everything the docker-exec method does on Podman; the image compared with Docker 26's
+ITS[podman5]=build-lifecycle,exec-equivalence,build-failures,engine-equivalence
+REF[podman5]=d26-containerd
+# Podman 4.3 (bookworm, the host's): libpod create, exec, commit in its dialect, failures; the image compared with
+# Docker 20.10's
+ITS[podman4]=build-lifecycle,build-failures,engine-equivalence
+REF[podman4]=host
+# an engine without the default bridge network: the error's way out
+ITS[d26-nobridge]=engine-hints
+REF[d26-nobridge]=
+# Waves: the engines of a wave run at once, each Maven in its own copy of the tree. No engine is used twice in a
+# wave (as the engine under test or as a reference), so their ITs cannot meet.
+WAVES=("d28-overlay2 podman5 d26-nobridge" "d28-containerd podman4 d26-overlay2")
+
+ENGINES=()
+for e in "$@"; do [ "$e" = podman ] && e=podman4; ENGINES+=("$e"); done
+[ ${#ENGINES[@]} -gt 0 ] || ENGINES=(d28-overlay2 d28-containerd d26-overlay2 podman5 podman4 d26-nobridge)
+for e in "${ENGINES[@]}"; do [ -n "${ITS[$e]+x}" ] || { echo "[matrix] unknown engine $e (${!ITS[*]})" >&2; exit 2; }; done
 LOG_DIR=$ROOT/habitat-maven-plugin/target/matrix
 mkdir -p "$LOG_DIR"
+for e in "${ENGINES[@]}" sharing; do rm -f "$LOG_DIR/$e.result"; done
 STARTED=()
 COPIES=()
 stop_all() {
   for e in "${STARTED[@]}"; do
-    if [ "$e" = podman ]; then bash .ci/podman.sh stop || true; else bash .ci/engines.sh stop "$e" || true; fi
+    if [ "$e" = podman4 ]; then bash .ci/podman.sh stop || true; else bash .ci/engines.sh stop "$e" || true; fi
   done
   for c in "${COPIES[@]}"; do rm -rf "$c"; done
 }
 trap stop_all EXIT
 declare -A HOSTS
+HOSTS[host]=$HOST_ENGINE
 start() {   # records the engine's DOCKER_HOST (not in a subshell: STARTED must reach the EXIT trap)
+  [ -n "${HOSTS[$1]+x}" ] && return 0
   STARTED+=("$1")
-  if [ "$1" = podman ]; then HOSTS[$1]=$(bash .ci/podman.sh start); else HOSTS[$1]=$(bash .ci/engines.sh start "$1"); fi
+  local t0; t0=$(date +%s)
+  if [ "$1" = podman4 ]; then HOSTS[$1]=$(bash .ci/podman.sh start); else HOSTS[$1]=$(bash .ci/engines.sh start "$1"); fi
+  echo "[matrix] $1 ready in $(( $(date +%s) - t0 )) s"
 }
-wanted() { local x; for x in "${ENGINES[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
-for e in "${ENGINES[@]}"; do start "$e"; done
-# the containerd store is compared with overlay2 (same Docker), the others with the host engine
-if wanted d26-containerd && ! wanted d26-overlay2; then start d26-overlay2; fi
+# the engines under test and the references they compare with
+for e in "${ENGINES[@]}"; do start "$e"; [ -z "${REF[$e]}" ] || start "${REF[$e]}"; done
+
+netns_of() {   # the network namespace of an engine: the host engine's and Podman 4.3's are this shell's
+  case "$1" in host|podman4) echo "/proc/$$/ns/net" ;; *) bash .ci/engines.sh netns "$1" ;; esac
+}
 
 # run_engine ENGINE DIR: the engine's ITs with Maven in DIR; the outcome in $LOG_DIR/ENGINE.result
 run_engine() {
-  local e=$1 dir=$2 host=${HOSTS[$1]} its ns reference reference_netns=/proc/$$/ns/net   # the host engine's: this shell's
-  case "$e" in
-    podman) its=$PODMAN_ITS; ns=(); reference=$HOST_ENGINE ;;
-    d26-nobridge) its=$NOBRIDGE_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
-    d26-containerd) its=$CONTAINERD_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]}
-      reference_netns=$(bash .ci/engines.sh netns d26-overlay2) ;;
-    *) its=$DOCKER_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
-  esac
+  local e=$1 dir=$2 host=${HOSTS[$1]} its=${ITS[$1]} ref=${REF[$1]} reference="" reference_netns=""
+  if [ -n "$ref" ]; then reference=${HOSTS[$ref]}; reference_netns=$(netns_of "$ref"); fi
   its=${HABITAT_MATRIX_ITS:-$its}   # e.g. HABITAT_MATRIX_ITS=secrets,build-failures to rerun a few
   its=$(echo ",$its," | sed "s/,$REGISTRY_ITS,/,/; s/^,//; s/,$//")   # run once, by run_sharing
   if [ -z "$its" ]; then : > "$LOG_DIR/$e.log"; echo "passed 0" > "$LOG_DIR/$e.result"; return; fi
-  echo "[matrix] $e at $host: $its (reference engine $reference)"
+  echo "[matrix] $e at $host: $its (reference engine ${ref:-none} ${reference})"
   local t0 result=FAILED; t0=$(date +%s)
   # HABITAT_IT_REFERENCE_NETNS: the network namespace of the reference engine (registry-sharing forwards its
   # registry into it)
-  if (cd "$dir" && DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" HABITAT_IT_REFERENCE_NETNS="$reference_netns" "${ns[@]}" \
+  if (cd "$dir" && DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" HABITAT_IT_REFERENCE_NETNS="$reference_netns" \
+      nsenter --net="$(netns_of "$e")" \
       mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir="it-$e" -Dinvoker.test="$its") \
       > "$LOG_DIR/$e.log" 2>&1; then
     result=passed
@@ -84,7 +105,8 @@ copy_tree() {
   echo "$dir"
 }
 
-for wave in "d26-overlay2 d26-nobridge" "d26-containerd podman"; do
+wanted() { local x; for x in "${ENGINES[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
+for wave in "${WAVES[@]}"; do
   members=()
   dirs=()
   for e in $wave; do
@@ -93,28 +115,32 @@ for wave in "d26-overlay2 d26-nobridge" "d26-containerd podman"; do
     if [ ${#members[@]} = 0 ]; then dirs+=("$ROOT"); else dirs+=("$(copy_tree "$e")"); fi
     members+=("$e")
   done
+  [ ${#members[@]} -gt 0 ] || continue
+  w0=$(date +%s)
   pids=()
   for i in "${!members[@]}"; do
     run_engine "${members[$i]}" "${dirs[$i]}" &
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p" || true; done
+  echo "[matrix] wave ${members[*]}: $(( $(date +%s) - w0 )) s"
 done
 
-# registry-sharing, once, across engines that differ in engine, image store and socket group: A the host engine, B
-# Docker 26 with overlay2 (Maven in its network namespace), and the containerd store and Podman when they were started
-# (HABITAT_IT_SHARING_ENGINES: name|DOCKER_HOST|network namespace;...). After the waves: it uses every engine.
+# registry-sharing, once, across engines that differ in engine, image store and socket group: A the host engine
+# (Docker 20.10), B Docker 28.5 with overlay2 (Maven in its network namespace), and the containerd store of Docker
+# 28.5 and Podman 5.8 when they were started (HABITAT_IT_SHARING_ENGINES: name|DOCKER_HOST|network namespace;...).
+# After the waves: it uses several engines at once.
+SHARING_B=d28-overlay2
 run_sharing() {
-  local more="" e netns t0 result=FAILED
-  for e in d26-containerd podman; do
-    wanted "$e" || continue
-    if [ "$e" = podman ]; then netns=/proc/$$/ns/net; else netns=$(bash .ci/engines.sh netns "$e"); fi
-    more+="$e|${HOSTS[$e]}|$netns;"
+  local more="" e t0 result=FAILED
+  for e in d28-containerd podman5; do
+    [ -n "${HOSTS[$e]:-}" ] || continue
+    more+="$e|${HOSTS[$e]}|$(netns_of "$e");"
   done
-  echo "[matrix] sharing: $REGISTRY_ITS, A $HOST_ENGINE, B ${HOSTS[d26-overlay2]}, further engines: ${more:-none}"
+  echo "[matrix] sharing: $REGISTRY_ITS, A $HOST_ENGINE, B ${HOSTS[$SHARING_B]}, further engines: ${more:-none}"
   t0=$(date +%s)
-  if (cd "$ROOT" && DOCKER_HOST="${HOSTS[d26-overlay2]}" HABITAT_IT_REFERENCE_HOST="$HOST_ENGINE" HABITAT_IT_REFERENCE_NETNS=/proc/$$/ns/net \
-      HABITAT_IT_SHARING_ENGINES="$more" nsenter --net="$(bash .ci/engines.sh netns d26-overlay2)" \
+  if (cd "$ROOT" && DOCKER_HOST="${HOSTS[$SHARING_B]}" HABITAT_IT_REFERENCE_HOST="$HOST_ENGINE" HABITAT_IT_REFERENCE_NETNS="$(netns_of host)" \
+      HABITAT_IT_SHARING_ENGINES="$more" nsenter --net="$(netns_of "$SHARING_B")" \
       mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir=it-sharing -Dinvoker.test="$REGISTRY_ITS") \
       > "$LOG_DIR/sharing.log" 2>&1; then
     result=passed
@@ -122,7 +148,7 @@ run_sharing() {
   echo "$result $(( $(date +%s) - t0 ))" > "$LOG_DIR/sharing.result"
   echo "[matrix] sharing: $result in $(( $(date +%s) - t0 )) s"
 }
-if [ -n "${HOSTS[d26-overlay2]:-}" ] && [[ ",${HABITAT_MATRIX_ITS:-$REGISTRY_ITS}," == *",$REGISTRY_ITS,"* ]]; then
+if [ -n "${HOSTS[$SHARING_B]:-}" ] && [[ ",${HABITAT_MATRIX_ITS:-$REGISTRY_ITS}," == *",$REGISTRY_ITS,"* ]]; then
   run_sharing
   ENGINES+=(sharing)
 fi
@@ -138,6 +164,7 @@ for e in "${ENGINES[@]}"; do
     status=1
     echo "[matrix]   $e's Maven output ($LOG_DIR/$e.log):"
     sed "s/^/[$e] /" "$LOG_DIR/$e.log"
+    echo   # the log may end without a line break
   fi
 done
 exit $status

@@ -622,6 +622,7 @@ class TestRegistry implements Closeable {
     List<Process> hostForwarders = []
     java.nio.channels.ServerSocketChannel gate
     java.nio.channels.ServerSocketChannel unixListener
+    File socketDir
     final List<java.nio.channels.SocketChannel> open = Collections.synchronizedList([])
     final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong()
     volatile long cutAt = Long.MAX_VALUE
@@ -686,7 +687,10 @@ class TestRegistry implements Closeable {
             port = ((InetSocketAddress) gate.localAddress).port
             serve(gate) { openBackend() }
             if (namespaces.isEmpty()) return
-            def socketPath = new File(dir, 'gate.sock')
+            // in a directory of its own under /tmp: a unix socket's path has at most 107 bytes, and the IT's directory
+            // is as deep as the checkout (a clone in /tmp/ci-clone-engines made it 110)
+            socketDir = socketDir ?: java.nio.file.Files.createTempDirectory('habitat-gate').toFile()
+            def socketPath = new File(socketDir, 'gate.sock')
             socketPath.delete()
             unixListener = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)
             unixListener.bind(java.net.UnixDomainSocketAddress.of(socketPath.path))
@@ -791,5 +795,6 @@ class TestRegistry implements Closeable {
                 if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly()
             }
         }
+        socketDir?.deleteDir()
     }
 }

@@ -24,6 +24,23 @@ public record EngineInfo(Product product, String version, String apiVersion) {
         return product == Product.DOCKER && apiAtLeast(1, 39);
     }
 
+    /**
+     * Whether the engine's commit parses each change as a Dockerfile instruction (quotes, escapes, {@code $}
+     * expansion): Docker, and Podman from 5 (5.8 measured). Podman 4 (4.3 measured) only strips one pair of
+     * surrounding quotes and keeps the rest of the value as it is.
+     */
+    public boolean commitChangesAreDockerfile() {
+        if (product == Product.DOCKER) {
+            return true;
+        }
+        String major = version == null ? "" : version.replaceFirst("^v?(\\d+).*$", "$1");
+        try {
+            return Integer.parseInt(major) >= 5;
+        } catch (NumberFormatException e) {
+            return true; // an unknown Podman version: a current one
+        }
+    }
+
     boolean apiAtLeast(int major, int minor) {
         String[] parts = apiVersion == null ? new String[0] : apiVersion.split("\\.");
         try {

@@ -57,11 +57,12 @@ final class ExecImageState {
 
     /**
      * The commit's Dockerfile-style changes: the config as the Dockerfile of the same stages would leave it.
-     * Docker parses each change as a Dockerfile instruction (quotes and escapes); Podman only strips one pair of
-     * surrounding quotes and keeps the rest as it is, so there values go quoted but unescaped.
+     * Docker and Podman 5 parse each change as a Dockerfile instruction (quotes, escapes, {@code $} expansion);
+     * Podman 4 only strips one pair of surrounding quotes and keeps the rest as it is, so there values go quoted
+     * but unescaped ({@link dev.habitat.core.engine.EngineInfo#commitChangesAreDockerfile()}).
      */
-    static List<String> changes(ExecImageState s, boolean podman) {
-        UnaryOperator<String> quote = podman ? v -> "\"" + v + "\"" : DockerfileSyntax::quotedLiteral;
+    static List<String> changes(ExecImageState s, boolean dockerfileSyntax) {
+        UnaryOperator<String> quote = dockerfileSyntax ? DockerfileSyntax::quotedLiteral : v -> "\"" + v + "\"";
         List<String> out = new ArrayList<>();
         s.env.forEach((k, v) -> out.add("ENV " + k + "=" + quote.apply(v)));
         s.labels.forEach((k, v) -> out.add("LABEL " + k + "=" + quote.apply(v)));

@@ -7,7 +7,6 @@ import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.VolumeSpec;
 import dev.habitat.core.engine.ContextTar;
 import dev.habitat.core.engine.Engine;
-import dev.habitat.core.engine.EngineInfo;
 import dev.habitat.core.engine.ImageConfig;
 import dev.habitat.core.method.BuildFailedException;
 import dev.habitat.core.method.BuildMethod;
@@ -308,7 +307,7 @@ public final class ExecMethod implements BuildMethod {
     private String commit(String container, String tag, ExecImageState state) {
         int colon = tag == null ? -1 : tag.lastIndexOf(':');
         return engine.commit(container, tag == null ? null : tag.substring(0, colon), tag == null ? null : tag.substring(colon + 1),
-                ExecImageState.changes(state, engine.info().product() == EngineInfo.Product.PODMAN));
+                ExecImageState.changes(state, engine.info().commitChangesAreDockerfile()));
     }
 
     /**

@@ -43,12 +43,7 @@ class EngineRefusalsTest {
                     "remove the tag habitat-x:1-base", () -> engine.removeTag("habitat-x:1-base"),
                     "list the images of habitat-x", () -> engine.tagsOf("habitat-x"),
                     "list containers", () -> engine.containersNamed(Pattern.compile("habitat-build-x-.*")));
-            for (var path : paths.entrySet()) {
-                EngineRefusedException e = assertThrows(EngineRefusedException.class, path.getValue(), path.getKey());
-                assertEquals(name + " refused to " + path.getKey() + " (HTTP 500: unable to find user dev: no matching entries in passwd file)",
-                        e.getMessage());
-                assertEquals(500, e.status());
-            }
+            assertEachRefused(name, paths);
             // the transfers and the build answer with an outcome the caller words (also without docker-java's exceptions)
             ImageTransfer.TransferResult pull = engine.pull("127.0.0.1:5000/x:1-base", RegistryAuth.anonymous("127.0.0.1:5000"));
             assertFalse(pull.ok());
@@ -61,6 +56,31 @@ class EngineRefusalsTest {
             assertTrue(fake.requests() >= paths.size());
             // Docker 29.0-29.2 refuse API versions below 1.44: Docker requests go unversioned (the engine's own version)
             assertTrue(fake.requestLines().stream().noneMatch(l -> l.matches("\\S+ /v1\\.\\d+/.*")), fake.requestLines().toString());
+        }
+    }
+
+    @Test
+    void onPodmanTheLibpodCreateAndTheExecNameTheEngineWhatWasAskedAndItsWords() throws Exception {
+        Path podmanSocket = dir.resolve("podman.sock");
+        try (FakeEngineSocket podman = FakeEngineSocket.refusingAsPodman(podmanSocket);
+             DockerEngine engine = DockerEngine.connect(new EngineAddress("unix://" + podmanSocket, null, "test"))) {
+            assertEachRefused("Podman 5.8.6 at unix://" + podmanSocket, Map.of(
+                    "create and start the build container b1 from base:1",
+                    () -> engine.startIdleContainer("base:1", "b1", List.of("cache:/root/.cache"), List.of("/tmp"), null),
+                    "run a command as dev in the build container", () -> engine.exec("c1", "dev", "/", List.of(), List.of("true"), l -> { })));
+            // Podman's build containers are created through libpod (its own path, not docker-java's)
+            assertTrue(podman.requestLines().stream().anyMatch(l -> l.startsWith("POST /v4.0.0/libpod/containers/create ")),
+                    podman.requestLines().toString());
+        }
+    }
+
+    /** Each call fails as one refusal naming the engine, what was asked and the engine's words (HTTP 500). */
+    private static void assertEachRefused(String engineName, Map<String, Executable> paths) {
+        for (var path : paths.entrySet()) {
+            EngineRefusedException e = assertThrows(EngineRefusedException.class, path.getValue(), path.getKey());
+            assertEquals(engineName + " refused to " + path.getKey() + " (HTTP 500: unable to find user dev: no matching entries in passwd file)",
+                    e.getMessage());
+            assertEquals(500, e.status());
         }
     }
 

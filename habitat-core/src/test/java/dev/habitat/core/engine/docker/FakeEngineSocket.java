@@ -18,35 +18,44 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeEngineSocket implements AutoCloseable {
     private static final String VERSION = "{\"Version\":\"26.1.5\",\"ApiVersion\":\"1.45\",\"Components\":[{\"Name\":\"Engine\"}]}";
+    private static final String PODMAN_VERSION = "{\"Version\":\"5.8.6\",\"ApiVersion\":\"1.44\","
+            + "\"Components\":[{\"Name\":\"Podman Engine\"}]}";
 
     private final ServerSocketChannel server;
     private final Path path;
     private final AtomicInteger requests = new AtomicInteger();
     private final java.util.List<String> requestLines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final boolean refusing;
+    private final String version;
 
     static final String REFUSAL = "{\"cause\":\"no matching entries in passwd file\",\"message\":\"unable to find user dev: "
             + "no matching entries in passwd file\",\"response\":500}";
 
-    private FakeEngineSocket(ServerSocketChannel server, Path path, boolean refusing) {
+    private FakeEngineSocket(ServerSocketChannel server, Path path, boolean refusing, String version) {
         this.server = server;
         this.path = path;
         this.refusing = refusing;
+        this.version = version;
     }
 
     static FakeEngineSocket serve(Path path) throws IOException {
-        return start(path, false);
+        return start(path, false, VERSION);
     }
 
     /** An engine that answers every request but the version and ping with HTTP 500. */
     static FakeEngineSocket refusing(Path path) throws IOException {
-        return start(path, true);
+        return start(path, true, VERSION);
     }
 
-    private static FakeEngineSocket start(Path path, boolean refusing) throws IOException {
+    /** As {@link #refusing}, an engine that says it is Podman 5.8 (its build containers are created through libpod). */
+    static FakeEngineSocket refusingAsPodman(Path path) throws IOException {
+        return start(path, true, PODMAN_VERSION);
+    }
+
+    private static FakeEngineSocket start(Path path, boolean refusing, String version) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
-        FakeEngineSocket fake = new FakeEngineSocket(server, path, refusing);
+        FakeEngineSocket fake = new FakeEngineSocket(server, path, refusing, version);
         Thread t = new Thread(fake::acceptLoop, "fake-engine-socket");
         t.setDaemon(true);
         t.start();
@@ -90,7 +99,7 @@ final class FakeEngineSocket implements AutoCloseable {
                 boolean known = requestLine.contains(" /version ") || requestLine.matches("\\S+ (/v[0-9.]+)?/version .*")
                         || requestLine.contains("/_ping");
                 int status = refusing && !known ? 500 : 200;
-                byte[] body = (status == 500 ? REFUSAL : requestLine.contains("/_ping") ? "OK" : VERSION).getBytes(StandardCharsets.UTF_8);
+                byte[] body = (status == 500 ? REFUSAL : requestLine.contains("/_ping") ? "OK" : version).getBytes(StandardCharsets.UTF_8);
                 c.write(ByteBuffer.wrap(("HTTP/1.1 " + status + (status == 500 ? " Internal Server Error" : " OK")
                         + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                         + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
