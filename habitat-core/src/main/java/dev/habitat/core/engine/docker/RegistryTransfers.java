@@ -41,7 +41,7 @@ final class RegistryTransfers {
     TransferResult inRegistry(String ref, RegistryAuth auth, boolean podman) {
         if (podman) {
             try {
-                return registryApi.manifestDigest(ImageReference.parse(ref, false), auth)
+                return registryApi.manifestDigest(ImageReference.parse(ref, true), auth)
                         .map(TransferResult::found).orElseGet(() -> TransferResult.failed(404, "manifest unknown: " + ref));
             } catch (IOException e) {
                 return TransferResult.failed(0, e.getMessage());
