@@ -1,4 +1,4 @@
-package dev.habitat.core.engine;
+package dev.habitat.core.engine.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
