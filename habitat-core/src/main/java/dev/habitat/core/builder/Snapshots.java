@@ -3,6 +3,7 @@ package dev.habitat.core.builder;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.habitat.core.Phase;
+import dev.habitat.core.Platform;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.plan.PhaseHash;
@@ -25,18 +26,28 @@ public final class Snapshots {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String repository;
+    private final String platformPart;
     private final Map<Phase, PhaseHash> hashes;
     private final Function<String, Optional<ImageInfo>> inspect;
     private final Map<Phase, Optional<ImageInfo>> seen = new LinkedHashMap<>();
 
     public Snapshots(String repository, Map<Phase, PhaseHash> hashes, Function<String, Optional<ImageInfo>> inspect) {
+        this(repository, null, hashes, inspect);
+    }
+
+    /**
+     * The snapshots of one of a habitat's listed platforms, {@code habitat-<name>:<id>-<phase>-<os>-<arch>}
+     * ({@link dev.habitat.core.config.HabitatConfig#snapshotTag}); {@code platform} null: the unlisted engine's own.
+     */
+    public Snapshots(String repository, Platform platform, Map<Phase, PhaseHash> hashes, Function<String, Optional<ImageInfo>> inspect) {
         this.repository = repository;
+        this.platformPart = platform == null ? "" : "-" + platform.tagPart();
         this.hashes = hashes;
         this.inspect = inspect;
     }
 
     public String tag(Phase p) {
-        return repository + ":" + p.tagSuffix();
+        return repository + ":" + p.tagSuffix() + platformPart;
     }
 
     public Optional<ImageInfo> image(Phase p) {
