@@ -63,6 +63,33 @@ public record Platform(String os, String architecture, String variant) {
                 + suggestion(text)));
     }
 
+    /**
+     * A comma-separated list ({@code -Dhabitat.platforms=linux/amd64,linux/arm64}); fails naming {@code what} and each
+     * entry that is not a platform, with its nearest valid name, or one listed twice.
+     */
+    public static List<Platform> parseList(String text, String what) {
+        List<Platform> out = new java.util.ArrayList<>();
+        List<String> problems = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            String t = part.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            Optional<Platform> p = tryParse(t);
+            if (p.isEmpty()) {
+                problems.add("'" + t + "' is not a platform; " + suggestion(t));
+            } else if (out.contains(p.get())) {
+                problems.add("'" + t + "' is listed twice");
+            } else {
+                out.add(p.get());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(what + ": " + String.join("; ", problems));
+        }
+        return List.copyOf(out);
+    }
+
     /** "did you mean 'linux/arm64'?" for a misspelt platform, else the list of valid ones. */
     public static String suggestion(String text) {
         return nearest(text).map(p -> "did you mean '" + p + "'? ").orElse("")

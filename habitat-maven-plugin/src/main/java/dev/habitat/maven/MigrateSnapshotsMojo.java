@@ -82,7 +82,7 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
             ImageReference registryRef = registryOf(habitat.config().registry());
             if (registryRef != null) {
                 var auths = registryCredentials(Set.of(registryRef.host()));
-                var shared = new SharedSnapshots(engine, registryRef, repository, hashes, auths::get, progress);
+                var shared = new SharedSnapshots(engine, registryRef, repository, hashes, engine.platform(), auths::get, progress);
                 result = result.withRegistry(shared.list(new RegistryApi()));
             }
             String text = format.equals("json") ? result.json() : result.text();
