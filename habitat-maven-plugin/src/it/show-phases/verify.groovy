@@ -11,6 +11,18 @@ json.phases.each { p ->
     // the text listing printed the same id, name and hash
     assert log =~ /(?m)^\[INFO\]\s+${p.id}\s+${p.name}\s+${p.hash}\s+/ : "text listing lacks ${p.id} ${p.name} ${p.hash}"
 }
+assert json.platform ==~ /linux\/[a-z0-9]+/ : 'no platforms listed: this machine\'s'
+
+// -Dhabitat.platforms: one listing per platform, its snapshots named with it, every hash its own
+def perPlatform = new JsonSlurper().parse(new File(basedir, 'target/platforms.json'))
+assert perPlatform*.platform == ['linux/amd64', 'linux/arm64']
+assert perPlatform[1].phases.find { it.name == 'final' }.snapshot == 'habitat-it-phases:12-final-linux-arm64'
+(0..11).each { i -> assert perPlatform[0].phases[i].hash != perPlatform[1].phases[i].hash : "phase ${i + 1} differs by platform" }
+assert perPlatform[0].phases[0].inputs.platform == 'linux/amd64'
+if (json.platform == 'linux/amd64') {
+    assert perPlatform[0].phases*.hash == json.phases*.hash : 'this machine\'s platform, listed or not, hashes alike'
+}
+
 def repos = json.phases.find { it.name == 'repos' }
 assert repos.stages*.name == ['repos-before', 'repos']
 assert repos.stages[0].role == 'before-hooks'
