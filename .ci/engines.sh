@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Second engines for the engine matrix: Debian trixie's docker.io (Docker 26) chrooted into a cached rootfs,
+# Second engines for the engine matrix: Debian trixie's docker.io (Docker 26) and unstable's (Docker 28) run from
+# cached root filesystems,
 # each in network and mount namespaces of its own (a dockerd in the host's network namespace takes the host
 # engine's docker0 away), with its own data root, exec root, pid file and socket. Nothing of the host engine
 # is touched: the engine reaches the world only through its unix socket.
-#   bash .ci/engines.sh start d26-overlay2|d26-containerd|d26-nobridge   -> prints the DOCKER_HOST to use
+#   bash .ci/engines.sh start d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd
+#                                                            -> prints the DOCKER_HOST to use
 #   bash .ci/engines.sh stop NAME
 #   bash .ci/engines.sh netns NAME                          -> prints the engine's network namespace path
 # Tests that serve something to a build (git servers) run inside that namespace (nsenter --net=...), where
@@ -11,35 +13,56 @@
 set -euo pipefail
 log() { echo "[engines] $*" >&2; }
 . "$(dirname "$0")/engine-lib.sh"
-ROOTFS="$CACHE_DIR/trixie-docker"
 
+# ensure_rootfs SUITE DIR PACKAGES: a Debian SUITE debootstrapped (minbase + PACKAGES, comma-separated) into DIR,
+# once; later runs find it cached
 ensure_rootfs() {
-  [ -x "$ROOTFS/usr/sbin/dockerd" ] && return 0
-  local mirror="" partial="$ROOTFS.partial"
+  local suite=$1 dir=$2 packages=$3 mirror="" partial="$2.partial"
+  [ -f "$dir/.habitat-complete" ] && return 0
+  [ "$suite" = trixie ] && [ -x "$dir/usr/sbin/dockerd" ] && return 0   # built before the marker existed
   if [ -f /etc/apt/sources.list.d/debian.sources ]; then
     mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
   fi
   rm -rf "$partial"
-  log "debootstrap trixie with docker.io into $partial (once; cached)"
-  debootstrap --variant=minbase --include=docker.io,ca-certificates,iptables,iproute2 trixie "$partial" ${mirror:+"$mirror"} \
-    > "$CACHE_DIR/debootstrap-trixie.log" 2>&1 || { tail -30 "$CACHE_DIR/debootstrap-trixie.log" >&2; exit 1; }
+  log "debootstrap $suite with $packages into $partial (once; cached)"
+  debootstrap --variant=minbase --include="$packages" "$suite" "$partial" ${mirror:+"$mirror"} \
+    > "$CACHE_DIR/debootstrap-$suite.log" 2>&1 || { tail -30 "$CACHE_DIR/debootstrap-$suite.log" >&2; exit 1; }
   rm -rf "$partial"/var/cache/apt/archives/*.deb "$partial"/var/lib/apt/lists/*
-  mv "$partial" "$ROOTFS"
+  touch "$partial/.habitat-complete"
+  mv "$partial" "$dir"
 }
+# Docker 26.1 (trixie) and Docker 28.5 with Podman 5.8 (unstable: the engines users install today). Podman's
+# service runs from the unstable rootfs too (podman.sh); in this sandbox it needs runc (crun refuses the hybrid
+# cgroups) and nftables (netavark's firewall driver).
+TRIXIE_ROOTFS="$CACHE_DIR/trixie-docker"
+TRIXIE_PACKAGES=docker.io,ca-certificates,iptables,iproute2
+SID_ROOTFS="$CACHE_DIR/sid-engines"
+SID_PACKAGES=docker.io,containerd,runc,podman,conmon,netavark,aardvark-dns,nftables,iptables,iproute2,ca-certificates,uidmap
+ensure_trixie() { ensure_rootfs trixie "$TRIXIE_ROOTFS" "$TRIXIE_PACKAGES"; }
+ensure_sid() { ensure_rootfs sid "$SID_ROOTFS" "$SID_PACKAGES"; }
 
+# the cached root an engine runs from: Docker 26 from trixie, Docker 28 from unstable
+rootfs_of() {
+  case "$1" in
+    d26-*) echo "$TRIXIE_ROOTFS" ;;
+    d28-*) echo "$SID_ROOTFS" ;;
+    *) log "unknown engine $1"; exit 2 ;;
+  esac
+}
 state() { echo "/run/habitat-$1"; }          # inside the rootfs
-socket_of() { echo "$ROOTFS$(state "$1")/docker.sock"; }
-pid_of() { cat "$ROOTFS$(state "$1")/dockerd.pid" 2>/dev/null; }
+socket_of() { echo "$(rootfs_of "$1")$(state "$1")/docker.sock"; }
+pid_of() { cat "$(rootfs_of "$1")$(state "$1")/dockerd.pid" 2>/dev/null; }
 
 start() {
   local name=$1 daemon_json
   case "$name" in
-    d26-overlay2) daemon_json='{}' ;;
-    d26-containerd) daemon_json='{"features": {"containerd-snapshotter": true}}' ;;
+    d26-overlay2|d28-overlay2) daemon_json='{}' ;;
+    d26-containerd|d28-containerd) daemon_json='{"features": {"containerd-snapshotter": true}}' ;;
     d26-nobridge) daemon_json='{"bridge": "none"}' ;;   # no default bridge network, as rootless setups often have
-    *) log "unknown engine $name (d26-overlay2, d26-containerd, d26-nobridge)"; exit 2 ;;
+    *) log "unknown engine $name (d26-overlay2, d26-containerd, d26-nobridge, d28-overlay2, d28-containerd)"; exit 2 ;;
   esac
-  ensure_rootfs
+  local ROOTFS; ROOTFS=$(rootfs_of "$name")
+  case "$name" in d26-*) ensure_trixie ;; d28-*) ensure_sid ;; esac
   local st; st=$(state "$name")
   local sock; sock=$(socket_of "$name")
   if [ -n "$(pid_of "$name")" ] && kill -0 "$(pid_of "$name")" 2>/dev/null; then
@@ -85,7 +108,7 @@ stop() {
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$ROOTFS$(state "$name")/dockerd.pid" "$(socket_of "$name")"
+  rm -f "$(rootfs_of "$name")$(state "$name")/dockerd.pid" "$(socket_of "$name")"
   log "$name stopped"
 }
 
@@ -96,8 +119,9 @@ netns() {
 }
 
 case "${1:-}" in
+  rootfs) case "$2" in trixie) ensure_trixie ;; sid) ensure_sid ;; *) exit 2 ;; esac ;;
   start) start "$2" ;;
   stop) stop "$2" ;;
   netns) netns "$2" ;;
-  *) echo "usage: $0 start|stop|netns d26-overlay2|d26-containerd|d26-nobridge" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|netns d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd; $0 rootfs trixie|sid" >&2; exit 2 ;;
 esac
