@@ -28,6 +28,7 @@ NOBRIDGE_ITS=engine-hints   # an engine without the default bridge network: the 
 # two engines share a habitat through a registry: the host engine and Docker 26 (overlay2), Docker 26's overlay2
 # and containerd stores
 REGISTRY_ITS=registry-sharing
+MULTI_PLATFORM_ITS=multi-platform   # Docker 28's containerd store: linux/amd64 and linux/arm64 (qemu), one index
 HOST_ENGINE=unix:///var/run/docker.sock
 LOG_DIR=$ROOT/habitat-maven-plugin/target/matrix
 mkdir -p "$LOG_DIR"
@@ -58,6 +59,7 @@ run_engine() {
     d26-nobridge) its=$NOBRIDGE_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
     d26-containerd) its=$CONTAINERD_ITS,$REGISTRY_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=${HOSTS[d26-overlay2]}
       reference_netns=$(bash .ci/engines.sh netns d26-overlay2) ;;
+    d28-containerd) its=$MULTI_PLATFORM_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
     *) its=$DOCKER_ITS,$REGISTRY_ITS; ns=(nsenter --net="$(bash .ci/engines.sh netns "$e")"); reference=$HOST_ENGINE ;;
   esac
   its=${HABITAT_MATRIX_ITS:-$its}   # e.g. HABITAT_MATRIX_ITS=secrets,build-failures to rerun a few
@@ -82,7 +84,7 @@ copy_tree() {
   echo "$dir"
 }
 
-for wave in "d26-overlay2 d26-nobridge" "d26-containerd podman"; do
+for wave in "d26-overlay2 d26-nobridge" "d26-containerd podman" "d28-containerd"; do
   members=()
   dirs=()
   for e in $wave; do
