@@ -20,6 +20,23 @@ DOCKER=/usr/bin/docker   # docker.io's client; the machine's /usr/local/bin/dock
 
 log() { echo "[ensure-engine] $*"; }
 
+# bootstrap_tarball TARBALL LOG DEBOOTSTRAP-ARGS... SUITE: a minbase root file system as a tar (once; cached), from
+# the Debian mirror apt is configured with (no host is named here)
+bootstrap_tarball() {
+  local tarball=$1 logfile=$CACHE_DIR/$2 mirror="" rootfs=$1.rootfs.partial
+  shift 2
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  rm -rf "$rootfs"
+  log "debootstrap --variant=minbase $* into $rootfs"
+  debootstrap --variant=minbase "$@" "$rootfs" ${mirror:+"$mirror"} >"$logfile" 2>&1 || { tail -30 "$logfile"; exit 1; }
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -cf "$tarball.partial" .
+  mv "$tarball.partial" "$tarball"
+  rm -rf "$rootfs"
+}
+
 need_pkgs=()
 [ -x /usr/sbin/dockerd ] || need_pkgs+=(docker.io)
 command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)
@@ -57,22 +74,7 @@ log "engine: $("$DOCKER" version --format '{{.Server.Version}} (API {{.Server.AP
 if ! "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   mkdir -p "$CACHE_DIR"
   tarball="$CACHE_DIR/bookworm-minbase.tar"
-  if [ ! -s "$tarball" ]; then
-    # Use the same Debian mirror apt is configured with (no host is named here).
-    mirror=""
-    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-      mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-    fi
-    rootfs="$CACHE_DIR/rootfs.partial"
-    rm -rf "$rootfs"
-    log "debootstrap bookworm (minbase + git, ca-certificates) into $rootfs"
-    debootstrap --variant=minbase --include=git,ca-certificates,procps bookworm "$rootfs" ${mirror:+"$mirror"} >"$CACHE_DIR/debootstrap.log" 2>&1 \
-      || { tail -30 "$CACHE_DIR/debootstrap.log"; exit 1; }
-    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-    tar -C "$rootfs" -cf "$tarball.partial" .
-    mv "$tarball.partial" "$tarball"
-    rm -rf "$rootfs"
-  fi
+  [ -s "$tarball" ] || bootstrap_tarball "$tarball" debootstrap.log --include=git,ca-certificates,procps bookworm
   log "importing $BASE_IMAGE"
   "$DOCKER" import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'CMD ["/bin/bash"]' "$tarball" "$BASE_IMAGE" >/dev/null
 fi
@@ -82,7 +84,7 @@ log "base image: $BASE_IMAGE $("$DOCKER" image inspect -f '{{.Id}}' "$BASE_IMAGE
 if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
   [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
   if [ -e /proc/sys/fs/binfmt_misc/register ] && [ -r /usr/lib/binfmt.d/qemu-aarch64.conf ]; then
-    # the same line systemd-binfmt would write: interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P, flags POCF
+    # the line systemd-binfmt would write (interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P, F: fix-binary)
     cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register || log "could not register qemu-aarch64"
   fi
 fi
@@ -91,19 +93,7 @@ fi
 arm64_tarball="$CACHE_DIR/bookworm-minbase-arm64.tar"
 if [ ! -s "$arm64_tarball" ] && [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
   mkdir -p "$CACHE_DIR"
-  mirror=""
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-  fi
-  rootfs="$CACHE_DIR/rootfs-arm64.partial"
-  rm -rf "$rootfs"
-  log "debootstrap --arch=arm64 bookworm (minbase) into $rootfs (once; cached)"
-  debootstrap --arch=arm64 --variant=minbase --include=ca-certificates,procps bookworm "$rootfs" ${mirror:+"$mirror"} \
-    >"$CACHE_DIR/debootstrap-arm64.log" 2>&1 || { tail -30 "$CACHE_DIR/debootstrap-arm64.log"; exit 1; }
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-  tar -C "$rootfs" -cf "$arm64_tarball.partial" .
-  mv "$arm64_tarball.partial" "$arm64_tarball"
-  rm -rf "$rootfs"
+  bootstrap_tarball "$arm64_tarball" debootstrap-arm64.log --arch=arm64 --include=ca-certificates,procps bookworm
 fi
 [ -s "$arm64_tarball" ] && log "arm64 base tarball: $arm64_tarball"
 exit 0

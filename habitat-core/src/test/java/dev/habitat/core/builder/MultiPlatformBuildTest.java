@@ -14,7 +14,6 @@ import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.registry.ImageReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,22 +41,8 @@ class MultiPlatformBuildTest {
     Path dir;
     private final FakeEngine engine = new FakeEngine();
     private final FakeMethod method = new FakeMethod(engine);
-    private final List<String> log = new ArrayList<>();
-    private final BuildProgress progress = new BuildProgress() {
-        public void info(String m) {
-            log.add(m);
-        }
-
-        public void warn(String m) {
-            log.add("WARN " + m);
-        }
-
-        public void phaseStarted(Phase p) {}
-
-        public void phaseFinished(PhaseResult r) {}
-
-        public void output(Phase p, String stage, String line) {}
-    };
+    private final SharedSnapshotsTest.Recorded progress = new SharedSnapshotsTest.Recorded();
+    private final List<String> log = progress.infos;
 
     @BeforeEach
     void baseImage() {
