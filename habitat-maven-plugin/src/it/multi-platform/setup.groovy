@@ -62,10 +62,15 @@ try {
     put.setRequestProperty('Content-Type', 'application/vnd.oci.image.index.v1+json')
     put.outputStream.withStream { it << index.getBytes('UTF-8') }
     assert put.responseCode == 201 : "the base index: HTTP ${put.responseCode}"
-    // both variants here, under the index's name, as a team's base image is (its content enters each platform's hashes)
+    // both variants here, under one local name, as a team's base image is (each variant's content enters its
+    // platform's hashes); a local name, like the other ITs' base: builds find it here and ask no registry for it
     ['linux/amd64', 'linux/arm64'].each { p ->
         def pull = support.run(['/usr/bin/docker', 'pull', '--platform', p, "${host}/team/base:bookworm".toString()], null, withAuth)
         assert pull.rc == 0 : pull.out
+    }
+    support.docker(['tag', "${host}/team/base:bookworm".toString(), 'habitat-test-base:multi-platform'])
+    ['amd64', 'arm64'].each { a ->
+        assert support.docker(['image', 'inspect', '--platform', "linux/${a}".toString(), '-f', '{{.Architecture}}', 'habitat-test-base:multi-platform']) == a
     }
     context.put('support', support)
     context.put('registry', registry)

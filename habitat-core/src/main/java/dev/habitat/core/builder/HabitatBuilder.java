@@ -143,7 +143,7 @@ public final class HabitatBuilder {
         Phase resumeLimit = options.rebuildFrom() == null ? target : options.rebuildFrom().previous();
         Optional<Phase> resume = options.rebuildAll() || resumeLimit == null ? Optional.empty() : snapshots.newestValid(resumeLimit);
         Path outDir = outputOf(config, options);
-        SharedSnapshots shared = sharedSnapshots(config, hashes, platform, options.sharing(), progress);
+        SharedSnapshots shared = sharedSnapshots(config, hashes, platform, asked, options.sharing(), progress);
         Set<Phase> pulled = Set.of();
         if (shared != null && !options.rebuildAll() && resumeLimit != null && resume.orElse(null) != resumeLimit) {
             // The containerd image store leaves out of a pull the blobs of layers it already has unpacked (a base
@@ -325,12 +325,12 @@ public final class HabitatBuilder {
     }
 
     /** The registry side of a build, or null when no registry is set (the Mojo parameter wins over the config key). */
-    private SharedSnapshots sharedSnapshots(HabitatConfig config, Map<Phase, PhaseHash> hashes, Platform platform, Sharing sharing,
-                                            BuildProgress progress) {
+    private SharedSnapshots sharedSnapshots(HabitatConfig config, Map<Phase, PhaseHash> hashes, Platform platform, Platform asked,
+                                            Sharing sharing, BuildProgress progress) {
         ImageReference registry = sharing.registry() != null ? sharing.registry()
                 : config.registry() == null ? null : ImageReference.parse(config.registry(), false);
         return registry == null ? null
-                : new SharedSnapshots(engine, registry, config.imageRepository(), hashes, platform, sharing.credentials(), progress);
+                : new SharedSnapshots(engine, registry, config.imageRepository(), hashes, platform, asked, sharing.credentials(), progress);
     }
 
     /** {@code target/habitat/<name>}, and {@code target/habitat/<name>/<os>-<arch>} for each listed platform. */

@@ -40,6 +40,7 @@ public final class SharedSnapshots {
     private final ImageReference repository;
     private final Map<Phase, PhaseHash> hashes;
     private final Platform platform;
+    private final Platform asked;
     private final Function<String, RegistryAuth> credentials;
     private final BuildProgress progress;
 
@@ -50,6 +51,13 @@ public final class SharedSnapshots {
      */
     public SharedSnapshots(ImageTransfer engine, ImageReference registry, String localRepository, Map<Phase, PhaseHash> hashes,
                            Platform platform, Function<String, RegistryAuth> credentials, BuildProgress progress) {
+        this(engine, registry, localRepository, hashes, platform, null, credentials, progress);
+    }
+
+    /** With {@code asked}: the platform to pull for when it is not the engine's own (null: the engine's own). */
+    public SharedSnapshots(ImageTransfer engine, ImageReference registry, String localRepository, Map<Phase, PhaseHash> hashes,
+                           Platform platform, Platform asked, Function<String, RegistryAuth> credentials, BuildProgress progress) {
+        this.asked = asked;
         this.engine = engine;
         this.repository = registry.child(localRepository);
         this.hashes = hashes;
@@ -96,7 +104,7 @@ public final class SharedSnapshots {
             if (!p.snapshotted()) {
                 continue;
             }
-            TransferResult r = engine.pull(remoteTag(p), auth);
+            TransferResult r = engine.pull(remoteTag(p), auth, asked);
             switch (r.kind()) {
                 case DONE -> {
                     bytes += r.bytes();

@@ -391,7 +391,12 @@ public final class DockerEngine implements Engine {
 
     @Override
     public TransferResult pull(String ref, RegistryAuth auth) {
-        return registry.pull(ref, auth);
+        return registry.pull(ref, auth, null);
+    }
+
+    @Override
+    public TransferResult pull(String ref, RegistryAuth auth, Platform platform) {
+        return registry.pull(ref, auth, platform);
     }
 
     @Override

@@ -205,6 +205,15 @@ final class FakeEngine implements Engine {
     }
 
     @Override
+    public TransferResult pull(String ref, RegistryAuth auth, Platform asked) {
+        pullPlatforms.add(asked == null ? "own" : asked.toString());
+        return pull(ref, auth);
+    }
+
+    /** The platform each pull asked for ("own": none named). */
+    final List<String> pullPlatforms = new ArrayList<>();
+
+    @Override
     public TransferResult pull(String ref, RegistryAuth auth) {
         ImageInfo there = registry.get(ref);
         if (there == null) {

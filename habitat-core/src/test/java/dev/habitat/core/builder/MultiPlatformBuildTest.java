@@ -119,8 +119,16 @@ class MultiPlatformBuildTest {
         assertTrue(engine.registry.keySet().stream().allMatch(t -> t.matches(".*:\\d+-[a-z]+-linux-(amd|arm)64-[0-9a-f]{16}")),
                 engine.registry.keySet().toString());
 
+        // another amd64 machine asking for linux/arm64 alone pulls the arm64 variant by naming the platform
+        snapshotTags().forEach(engine.images::remove);
+        engine.pullPlatforms.clear();
+        build(CONFIG + "platforms: [linux/arm64]\n", push);
+        assertEquals(List.of("linux/arm64"), engine.pullPlatforms, "only the target is asked of a containerd store, for its platform");
+        assertTrue(engine.images.containsKey("habitat-orchestrated:12-final-linux-arm64"));
+
         // the laptop: arm64, the classic store, no snapshot, the habitat as it is in git without platforms
         snapshotTags().forEach(engine.images::remove);
+        engine.pullPlatforms.clear();
         engine.platform = ARM64;
         engine.containerdStore = false;
         int jobs = method.jobs.size();
@@ -130,5 +138,6 @@ class MultiPlatformBuildTest {
         assertTrue(log.stream().anyMatch(l -> l.startsWith("habitat: pulled 12-final from 127.0.0.1:5000/team/habitat-orchestrated:12-final-linux-arm64-")),
                 log.toString());
         assertEquals("habitat-orchestrated:12-final", laptop.get(0).finalImage());
+        assertTrue(engine.pullPlatforms.stream().allMatch("own"::equals), "its own platform is not named: " + engine.pullPlatforms);
     }
 }
