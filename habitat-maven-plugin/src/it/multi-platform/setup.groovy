@@ -69,8 +69,10 @@ try {
         assert pull.rc == 0 : pull.out
     }
     support.docker(['tag', "${host}/team/base:bookworm".toString(), 'habitat-test-base:multi-platform'])
-    ['amd64', 'arm64'].each { a ->
-        assert support.docker(['image', 'inspect', '--platform', "linux/${a}".toString(), '-f', '{{.Architecture}}', 'habitat-test-base:multi-platform']) == a
+    ['amd64', 'arm64'].each { a -> // the engine's API (Docker 28: ?platform=), which the docker CLI 20.10 here does not ask
+        def platform = URLEncoder.encode("{\"os\":\"linux\",\"architecture\":\"${a}\"}".toString(), 'UTF-8')
+        def r = support.run(['curl', '-sS', '--unix-socket', socket, "http://engine/images/habitat-test-base:multi-platform/json?platform=${platform}".toString()])
+        assert new groovy.json.JsonSlurper().parseText(r.out).Architecture == a : r.out
     }
     context.put('support', support)
     context.put('registry', registry)
