@@ -1,8 +1,7 @@
 // One engine with the containerd image store (Docker 28 under the matrix) builds a habitat for linux/amd64 and
-// linux/arm64 (arm64 under qemu-user-static's binfmt handlers, registered by .ci/ensure-engine.sh). The base is
-// one multi-platform index in the registry the IT starts: the amd64 and arm64 root file systems that
-// ensure-engine.sh caches, imported with their platform (POST /images/create?fromSrc=-&platform=), pushed, and an
-// index put over them through the registry API.
+// linux/arm64 (arm64 under qemu-user-static's binfmt handlers, registered by .ci/ensure-engine.sh). The base holds
+// both platforms: the amd64 and arm64 root file systems that ensure-engine.sh caches, loaded as one OCI index. The
+// registry the IT starts gets the snapshots and the multi-platform image.
 def support = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(basedir, '../../../src/it/_shared/ItSupport.groovy')).newInstance()
         .init(basedir, localRepositoryPath, 'it-multi')
@@ -23,56 +22,54 @@ try {
     def dockerConfig = new File(basedir, 'target/docker-config')
     dockerConfig.mkdirs()
     new File(dockerConfig, 'config.json').text = groovy.json.JsonOutput.toJson([auths: [(host): [auth: Base64.encoder.encodeToString('alice:multi-s3cret'.bytes)]]])
-    def withAuth = [DOCKER_CONFIG: dockerConfig.path]
 
-    // import each root file system with its platform (the engine API; Docker 20.10's import would ignore it), push it
+    // one local base image holding both platforms: an OCI image layout (one index, a manifest per platform, each
+    // root file system one uncompressed layer) loaded into the engine. Pulling the two variants of a registry index one
+    // after the other leaves only the second one in this store (the index's first child loses its reference).
     String socket = engine.substring('unix://'.length())
-    def changes = ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'CMD ["/bin/bash"]']
+    def layout = new File(basedir, 'target/base-layout')
+    def blobs = new File(layout, 'blobs/sha256')
+    blobs.mkdirs()
+    def sha256 = { File f ->
+        def md = java.security.MessageDigest.getInstance('SHA-256')
+        f.withInputStream { input -> byte[] buf = new byte[1 << 20]; int n; while ((n = input.read(buf)) > 0) md.update(buf, 0, n) }
+        md.digest().encodeHex().toString()
+    }
+    def blob = { String text -> // a JSON blob: its descriptor's digest and size
+        byte[] b = text.getBytes('UTF-8')
+        def hex = java.security.MessageDigest.getInstance('SHA-256').digest(b).encodeHex().toString()
+        new File(blobs, hex).bytes = b
+        [digest: "sha256:${hex}".toString(), size: b.length]
+    }
     def manifests = []
     tarballs.each { platform, tar ->
         String arch = platform.substring(6)
-        String tag = "${host}/team/base:${arch}".toString()
-        def query = "fromSrc=-&repo=${URLEncoder.encode("${host}/team/base", 'UTF-8')}&tag=${arch}&platform=${URLEncoder.encode(platform, 'UTF-8')}" +
-                changes.collect { '&changes=' + URLEncoder.encode(it, 'UTF-8') }.join('')
-        def r = support.run(['curl', '-sS', '--fail-with-body', '--unix-socket', socket, '-X', 'POST', '-H', 'Content-Type: application/x-tar',
-                             '--data-binary', "@${tar.path}".toString(), "http://engine/images/create?${query}".toString()])
-        assert r.rc == 0 && !r.out.contains('"error"') : "importing ${tar} for ${platform}: ${r.out}"
-        assert support.docker(['image', 'inspect', '-f', '{{.Architecture}}', tag]) == arch : "${tag} keeps its platform"
-        def push = support.run(['/usr/bin/docker', 'push', tag], null, withAuth)
-        assert push.rc == 0 : push.out
-        def m = registry.api('GET', "/v2/team/base/manifests/${arch}", 'application/vnd.oci.image.index.v1+json, ' +
-                'application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, ' +
-                'application/vnd.docker.distribution.manifest.v2+json')
-        def json = new groovy.json.JsonSlurper().parseText(m.text)
-        if (json.manifests) { // the engine pushed an index of its own: its manifest for the platform
-            def d = json.manifests.find { it.platform?.architecture == arch }
-            manifests << [mediaType: d.mediaType, digest: d.digest, size: d.size, platform: [architecture: arch, os: 'linux']]
-        } else {
-            byte[] body = m.text.getBytes('UTF-8')
-            manifests << [mediaType: json.mediaType, size: body.length, platform: [architecture: arch, os: 'linux'],
-                          digest: 'sha256:' + java.security.MessageDigest.getInstance('SHA-256').digest(body).encodeHex().toString()]
-        }
-        support.run(['/usr/bin/docker', 'rmi', tag])
+        def hex = sha256(tar)
+        java.nio.file.Files.deleteIfExists(new File(blobs, hex).toPath())
+        java.nio.file.Files.createSymbolicLink(new File(blobs, hex).toPath(), tar.toPath())
+        def config = blob(groovy.json.JsonOutput.toJson([architecture: arch, os: 'linux',
+                config: [Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], Cmd: ['/bin/bash']],
+                rootfs: [type: 'layers', diff_ids: ["sha256:${hex}".toString()]]]))
+        def manifest = blob(groovy.json.JsonOutput.toJson([schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+                config: [mediaType: 'application/vnd.oci.image.config.v1+json'] + config,
+                layers: [[mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: "sha256:${hex}".toString(), size: tar.length()]]]))
+        manifests << ([mediaType: 'application/vnd.oci.image.manifest.v1+json'] + manifest + [platform: [architecture: arch, os: 'linux']])
     }
-    def index = groovy.json.JsonOutput.toJson([schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: manifests])
-    def put = (HttpURLConnection) new URL("http://127.0.0.1:${registry.backendPort}/v2/team/base/manifests/bookworm").openConnection()
-    put.requestMethod = 'PUT'
-    put.doOutput = true
-    put.setRequestProperty('Authorization', 'Basic ' + Base64.encoder.encodeToString('alice:multi-s3cret'.bytes))
-    put.setRequestProperty('Content-Type', 'application/vnd.oci.image.index.v1+json')
-    put.outputStream.withStream { it << index.getBytes('UTF-8') }
-    assert put.responseCode == 201 : "the base index: HTTP ${put.responseCode}"
-    // both variants here, under one local name, as a team's base image is (each variant's content enters its
-    // platform's hashes); a local name, like the other ITs' base: builds find it here and ask no registry for it
-    ['linux/amd64', 'linux/arm64'].each { p ->
-        def pull = support.run(['/usr/bin/docker', 'pull', '--platform', p, "${host}/team/base:bookworm".toString()], null, withAuth)
-        assert pull.rc == 0 : pull.out
-    }
-    support.docker(['tag', "${host}/team/base:bookworm".toString(), 'habitat-test-base:multi-platform'])
+    new File(layout, 'oci-layout').text = '{"imageLayoutVersion":"1.0.0"}'
+    def index = blob(groovy.json.JsonOutput.toJson([schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: manifests]))
+    new File(layout, 'index.json').text = groovy.json.JsonOutput.toJson([schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+            manifests: [[mediaType: 'application/vnd.oci.image.index.v1+json'] + index + [annotations: [
+                    'io.containerd.image.name': 'docker.io/library/habitat-test-base:multi-platform', 'org.opencontainers.image.ref.name': 'multi-platform']]]])
+    def archive = new File(basedir, 'target/base-layout.tar')
+    def tarred = support.run(['tar', '-C', layout.path, '-chf', archive.path, '.'])
+    assert tarred.rc == 0 : tarred.out
+    def loaded = support.run(['/usr/bin/docker', 'load', '-i', archive.path])
+    assert loaded.rc == 0 : loaded.out
+    archive.delete()
     ['amd64', 'arm64'].each { a -> // the engine's API (Docker 28: ?platform=), which the docker CLI 20.10 here does not ask
         def platform = URLEncoder.encode("{\"os\":\"linux\",\"architecture\":\"${a}\"}".toString(), 'UTF-8')
         def r = support.run(['curl', '-sS', '--unix-socket', socket, "http://engine/images/habitat-test-base:multi-platform/json?platform=${platform}".toString()])
-        assert new groovy.json.JsonSlurper().parseText(r.out).Architecture == a : r.out
+        assert new groovy.json.JsonSlurper().parseText(r.out).Architecture == a : "the base's ${a} variant: ${r.out}"
     }
     context.put('support', support)
     context.put('registry', registry)

@@ -68,7 +68,7 @@ try {
     assert arch("habitat-${name}:12-final-linux-arm64", 'linux/arm64') == 'aarch64'
 } finally {
     removeLocal()
-    support.run(['/usr/bin/docker', 'rmi', '-f', image, "${host}/team/base:bookworm".toString(), 'habitat-test-base:multi-platform'])
+    support.run(['/usr/bin/docker', 'rmi', '-f', image, 'habitat-test-base:multi-platform'])
     support.stopServers()
 }
 true
