@@ -26,15 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MultiPlatformBuildTest {
     private static final Platform AMD64 = Platform.parse("linux/amd64", "t");
     private static final Platform ARM64 = Platform.parse("linux/arm64", "t");
-    private static final String CONFIG = """
-            name: orchestrated
-            base_image: debian:bookworm
-            env:
-              - USER=dev
-              - WORKDIR=/workspace
-            scripts:
-              - commands: [uname -m]
-            """;
+    private static final String CONFIG = Fixture.MINIMAL + "scripts:\n  - commands: [uname -m]\n";
     private static final String BOTH = CONFIG + "platforms: [linux/amd64, linux/arm64]\n";
 
     @TempDir
@@ -59,28 +51,28 @@ class MultiPlatformBuildTest {
     }
 
     private Set<String> snapshotTags() {
-        return engine.images.keySet().stream().filter(t -> t.startsWith("habitat-orchestrated:")).collect(Collectors.toCollection(java.util.TreeSet::new));
+        return engine.images.keySet().stream().filter(t -> t.startsWith("habitat-demo:")).collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
     @Test
     void eachPlatformGetsItsOwnSnapshotsHashesAndReportAndOnlyAnotherPlatformIsAskedOfTheEngine() throws Exception {
         List<BuildSummary> summaries = build(BOTH, null);
         assertEquals(List.of(AMD64, ARM64), summaries.stream().map(BuildSummary::platform).toList());
-        assertEquals("habitat-orchestrated:12-final-linux-amd64", summaries.get(0).finalImage());
-        assertEquals("habitat-orchestrated:12-final-linux-arm64", summaries.get(1).finalImage());
+        assertEquals("habitat-demo:12-final-linux-amd64", summaries.get(0).finalImage());
+        assertEquals("habitat-demo:12-final-linux-arm64", summaries.get(1).finalImage());
         assertEquals(20, snapshotTags().size(), "ten snapshots per platform: " + snapshotTags());
         assertTrue(method.jobs.stream().filter(j -> j.tag() != null && j.tag().endsWith("-linux-amd64")).allMatch(j -> j.platform() == null),
                 "the engine's own platform is built as before, no platform asked");
         assertTrue(method.jobs.stream().filter(j -> j.tag() != null && j.tag().endsWith("-linux-arm64")).allMatch(j -> ARM64.equals(j.platform())));
         assertTrue(method.jobs.stream().filter(j -> ARM64.equals(j.platform())).allMatch(j -> j.fromImage() == null || j.fromImage().endsWith("-linux-arm64")),
                 "a platform's build starts from its own snapshots");
-        String amdHash = engine.images.get("habitat-orchestrated:12-final-linux-amd64").labels().get("habitat.hash.final");
-        String armHash = engine.images.get("habitat-orchestrated:12-final-linux-arm64").labels().get("habitat.hash.final");
+        String amdHash = engine.images.get("habitat-demo:12-final-linux-amd64").labels().get("habitat.hash.final");
+        String armHash = engine.images.get("habitat-demo:12-final-linux-arm64").labels().get("habitat.hash.final");
         assertTrue(amdHash != null && !amdHash.equals(armHash), amdHash + " " + armHash);
         ObjectMapper json = new ObjectMapper();
-        assertEquals("orchestrated for linux/arm64",
-                json.readTree(dir.resolve("target/orchestrated/linux-arm64/report.json").toFile()).get("habitat").asText());
-        assertTrue(Files.exists(dir.resolve("target/orchestrated/linux-amd64/report.html")));
+        assertEquals("demo for linux/arm64",
+                json.readTree(dir.resolve("target/demo/linux-arm64/report.json").toFile()).get("habitat").asText());
+        assertTrue(Files.exists(dir.resolve("target/demo/linux-amd64/report.html")));
 
         int jobs = method.jobs.size();
         List<BuildSummary> again = build(BOTH, null);
@@ -90,7 +82,7 @@ class MultiPlatformBuildTest {
         // a change rebuilds each platform from its own snapshots
         build(BOTH.replace("uname -m", "uname -a"), null);
         List<SegmentJob> rebuilt = method.jobs.subList(jobs, method.jobs.size());
-        assertEquals(List.of("habitat-orchestrated:8-tools-linux-amd64", "habitat-orchestrated:8-tools-linux-arm64"),
+        assertEquals(List.of("habitat-demo:8-tools-linux-amd64", "habitat-demo:8-tools-linux-arm64"),
                 rebuilt.stream().filter(j -> j.phases().contains(Phase.SCRIPTS)).map(SegmentJob::fromImage).toList());
     }
 
@@ -102,7 +94,7 @@ class MultiPlatformBuildTest {
                 && e.getMessage().contains("containerd-snapshotter") && e.getMessage().contains("-Dhabitat.platforms=linux/amd64"), e.getMessage());
         assertEquals(List.of(), method.jobs, "nothing was built");
         build(CONFIG + "platforms: [linux/amd64]\n", null);
-        assertTrue(engine.images.containsKey("habitat-orchestrated:12-final-linux-amd64"), "the engine's own platform alone builds there");
+        assertTrue(engine.images.containsKey("habitat-demo:12-final-linux-amd64"), "the engine's own platform alone builds there");
     }
 
     /**
@@ -124,7 +116,7 @@ class MultiPlatformBuildTest {
         engine.pullPlatforms.clear();
         build(CONFIG + "platforms: [linux/arm64]\n", push);
         assertEquals(List.of("linux/arm64"), engine.pullPlatforms, "only the target is asked of a containerd store, for its platform");
-        assertTrue(engine.images.containsKey("habitat-orchestrated:12-final-linux-arm64"));
+        assertTrue(engine.images.containsKey("habitat-demo:12-final-linux-arm64"));
 
         // the laptop: arm64, the classic store, no snapshot, the habitat as it is in git without platforms
         snapshotTags().forEach(engine.images::remove);
@@ -135,9 +127,9 @@ class MultiPlatformBuildTest {
         List<BuildSummary> laptop = build(CONFIG, push);
         assertEquals(jobs, method.jobs.size(), "no phase was built");
         assertNull(laptop.get(0).platform());
-        assertTrue(log.stream().anyMatch(l -> l.startsWith("habitat: pulled 12-final from 127.0.0.1:5000/team/habitat-orchestrated:12-final-linux-arm64-")),
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("habitat: pulled 12-final from 127.0.0.1:5000/team/habitat-demo:12-final-linux-arm64-")),
                 log.toString());
-        assertEquals("habitat-orchestrated:12-final", laptop.get(0).finalImage());
+        assertEquals("habitat-demo:12-final", laptop.get(0).finalImage());
         assertTrue(engine.pullPlatforms.stream().allMatch("own"::equals), "its own platform is not named: " + engine.pullPlatforms);
     }
 }
