@@ -8,6 +8,10 @@
 #     a second engine's network namespace)
 #   - starts dockerd when `docker info` fails
 #   - builds habitat-test-base:bookworm with debootstrap + docker import when it is missing
+#   - installs Debian's qemu-user-static (its binfmt handlers, registered with the fix-binary flag, let an amd64
+#     engine run arm64 containers) and caches an arm64 root filesystem for the multi-platform IT,
+#     $CACHE_DIR/bookworm-minbase-arm64.tar (debootstrap --arch=arm64, ~6 min once); the IT imports it with
+#     platform linux/arm64 into a containerd-store engine (Docker 20.10's import ignores the platform)
 set -euo pipefail
 
 BASE_IMAGE="${HABITAT_TEST_BASE_IMAGE:-habitat-test-base:bookworm}"
@@ -15,6 +19,23 @@ CACHE_DIR="${HABITAT_CACHE_DIR:-/var/cache/habitat-test}"
 DOCKER=/usr/bin/docker   # docker.io's client; the machine's /usr/local/bin/docker has no BuildKit
 
 log() { echo "[ensure-engine] $*"; }
+
+# bootstrap_tarball TARBALL LOG DEBOOTSTRAP-ARGS... SUITE: a minbase root file system as a tar (once; cached), from
+# the Debian mirror apt is configured with (no host is named here)
+bootstrap_tarball() {
+  local tarball=$1 logfile=$CACHE_DIR/$2 mirror="" rootfs=$1.rootfs.partial
+  shift 2
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  rm -rf "$rootfs"
+  log "debootstrap --variant=minbase $* into $rootfs"
+  debootstrap --variant=minbase "$@" "$rootfs" ${mirror:+"$mirror"} >"$logfile" 2>&1 || { tail -30 "$logfile"; exit 1; }
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -cf "$tarball.partial" .
+  mv "$tarball.partial" "$tarball"
+  rm -rf "$rootfs"
+}
 
 need_pkgs=()
 [ -x /usr/sbin/dockerd ] || need_pkgs+=(docker.io)
@@ -27,6 +48,7 @@ command -v podman >/dev/null || need_pkgs+=(podman)
 [ -x /usr/bin/docker-registry ] || need_pkgs+=(docker-registry)
 command -v htpasswd >/dev/null || need_pkgs+=(apache2-utils)
 command -v socat >/dev/null || need_pkgs+=(socat)
+[ -x /usr/bin/qemu-aarch64-static ] || need_pkgs+=(qemu-user-static)
 # the build report is checked in a real browser (BuildReportBrowserTest): Debian's chromium and a font
 command -v chromium >/dev/null || need_pkgs+=(chromium)
 [ -d /usr/share/fonts/truetype/dejavu ] || need_pkgs+=(fonts-dejavu-core)
@@ -52,23 +74,26 @@ log "engine: $("$DOCKER" version --format '{{.Server.Version}} (API {{.Server.AP
 if ! "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
   mkdir -p "$CACHE_DIR"
   tarball="$CACHE_DIR/bookworm-minbase.tar"
-  if [ ! -s "$tarball" ]; then
-    # Use the same Debian mirror apt is configured with (no host is named here).
-    mirror=""
-    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-      mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-    fi
-    rootfs="$CACHE_DIR/rootfs.partial"
-    rm -rf "$rootfs"
-    log "debootstrap bookworm (minbase + git, ca-certificates) into $rootfs"
-    debootstrap --variant=minbase --include=git,ca-certificates,procps bookworm "$rootfs" ${mirror:+"$mirror"} >"$CACHE_DIR/debootstrap.log" 2>&1 \
-      || { tail -30 "$CACHE_DIR/debootstrap.log"; exit 1; }
-    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-    tar -C "$rootfs" -cf "$tarball.partial" .
-    mv "$tarball.partial" "$tarball"
-    rm -rf "$rootfs"
-  fi
+  [ -s "$tarball" ] || bootstrap_tarball "$tarball" debootstrap.log --include=git,ca-certificates,procps bookworm
   log "importing $BASE_IMAGE"
   "$DOCKER" import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'CMD ["/bin/bash"]' "$tarball" "$BASE_IMAGE" >/dev/null
 fi
 log "base image: $BASE_IMAGE $("$DOCKER" image inspect -f '{{.Id}}' "$BASE_IMAGE")"
+
+# binfmt handlers for arm64: qemu-user-static's postinst registers them when binfmt_misc is mounted
+if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
+  if [ -e /proc/sys/fs/binfmt_misc/register ] && [ -r /usr/lib/binfmt.d/qemu-aarch64.conf ]; then
+    # the line systemd-binfmt would write (interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P, F: fix-binary)
+    cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register || log "could not register qemu-aarch64"
+  fi
+fi
+[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] && log "arm64 emulation: $(grep -E '^(interpreter|flags)' /proc/sys/fs/binfmt_misc/qemu-aarch64 | tr '\n' ' ')"
+
+arm64_tarball="$CACHE_DIR/bookworm-minbase-arm64.tar"
+if [ ! -s "$arm64_tarball" ] && [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  mkdir -p "$CACHE_DIR"
+  bootstrap_tarball "$arm64_tarball" debootstrap-arm64.log --arch=arm64 --include=ca-certificates,procps bookworm
+fi
+[ -s "$arm64_tarball" ] && log "arm64 base tarball: $arm64_tarball"
+exit 0

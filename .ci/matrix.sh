@@ -23,8 +23,8 @@ REF[d28-overlay2]=host
 # the containerd store: where the image store shows (tags, commits, image listing and removal, the image compared
 # with overlay2's of the same Docker, docker build of the generated Dockerfile, registry pull/push). The session
 # (secrets), a killed client (killed-builds) and the TLS transport (remote-tls) are the same dockerd and BuildKit
-# as overlay2's.
-ITS[d28-containerd]=build-lifecycle,exec-equivalence,build-failures,migrate-snapshots,engine-equivalence,build-args
+# as overlay2's. multi-platform: linux/amd64 and linux/arm64 (qemu) in the one store that holds both, one index.
+ITS[d28-containerd]=build-lifecycle,exec-equivalence,build-failures,migrate-snapshots,engine-equivalence,build-args,multi-platform
 REF[d28-containerd]=d28-overlay2
 # Docker 26.1 (trixie): its BuildKit (0.13) through the session, with secrets, and its containerd store (the
 # reference: engine-equivalence builds the habitat there with BuildKit, where a tar body cannot carry the context)

@@ -72,7 +72,7 @@ try {
     assert statuses().values().every { it == 'built' || it == 'cached' } : statuses()
     def pushed = registry.tags(repo)
     assert pushed.size() == 10 : pushed
-    assert pushed.every { it ==~ /\d+-[a-z]+-[0-9a-f]{16}/ } : "content-addressed tags <phase>-<hash>: ${pushed}"
+    assert pushed.every { it ==~ /\d+-[a-z]+-linux-[a-z0-9]+-[0-9a-f]{16}/ } : "content-addressed tags <phase>-<os>-<arch>-<hash>: ${pushed}"
     assert registry.incompleteTags(repo).isEmpty()
 
     // B, with no snapshot of the habitat and another socket group, pulls the final snapshot by its hash (which no

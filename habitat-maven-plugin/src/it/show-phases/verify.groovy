@@ -11,6 +11,8 @@ json.phases.each { p ->
     // the text listing printed the same id, name and hash
     assert log =~ /(?m)^\[INFO\]\s+${p.id}\s+${p.name}\s+${p.hash}\s+/ : "text listing lacks ${p.id} ${p.name} ${p.hash}"
 }
+assert json.platform ==~ /linux\/[a-z0-9]+/ : 'no platforms listed: this machine\'s'
+
 def repos = json.phases.find { it.name == 'repos' }
 assert repos.stages*.name == ['repos-before', 'repos']
 assert repos.stages[0].role == 'before-hooks'
@@ -36,6 +38,22 @@ def (exit, withoutMavensResets, err) = showPhases([], 'pom.xml')
 assert exit == 0 : err
 assert new JsonSlurper().parseText(withoutMavensResets) == json : "stdout is the JSON listing and nothing else:\n${withoutMavensResets}"
 assert !withoutMavensResets.contains('[INFO]') && withoutMavensResets.trim().startsWith('{') && withoutMavensResets.trim().endsWith('}')
+
+// -Dhabitat.platforms (a comma-separated list, which invoker.goals would split): one listing per platform, its
+// snapshots named with it, every hash its own
+def (platformsExit, platformsOut, platformsErr) = showPhases(['-Dhabitat.platforms=linux/amd64,linux/arm64'], 'pom.xml')
+assert platformsExit == 0 : platformsErr
+def perPlatform = new JsonSlurper().parseText(platformsOut)
+assert perPlatform*.platform == ['linux/amd64', 'linux/arm64']
+assert perPlatform[1].phases.find { it.name == 'final' }.snapshot == 'habitat-it-phases:12-final-linux-arm64'
+(0..11).each { i -> assert perPlatform[0].phases[i].hash != perPlatform[1].phases[i].hash : "phase ${i + 1} differs by platform" }
+assert perPlatform[0].phases[0].inputs.platform == 'linux/amd64'
+if (json.platform == 'linux/amd64') {
+    assert perPlatform[0].phases*.hash == json.phases*.hash : 'this machine\'s platform, listed or not, hashes alike'
+}
+def (typoPlatformExit, typoPlatformOut, typoPlatformErr) = showPhases(['-Dhabitat.platforms=linux/amd64,linux/aarch64'], 'pom.xml')
+assert typoPlatformExit != 0
+assert (typoPlatformOut + typoPlatformErr).contains("'linux/aarch64' is not a platform; did you mean 'linux/arm64'?") : typoPlatformOut + typoPlatformErr
 
 // build args: <buildArgs> in the pom and -Dhabitat.arg.NAME (which wins) override the env's variable, and the hashes
 // follow from the phase it first reaches; a name the env does not define fails with the nearest one

@@ -1,6 +1,7 @@
 package dev.habitat.maven;
 
 import dev.habitat.core.HabitatException;
+import dev.habitat.core.Platform;
 import dev.habitat.core.config.ConfigException;
 import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.config.ConfigProblem;
@@ -64,6 +65,13 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
      */
     @Parameter
     protected Map<String, String> buildArgs;
+
+    /**
+     * The platforms to build for, comma-separated ({@code linux/amd64,linux/arm64}); overrides the config's
+     * {@code platforms}. Default: the config's, else the engine's own platform.
+     */
+    @Parameter(property = "habitat.platforms")
+    protected String platforms;
 
     /** Skip the goal. */
     @Parameter(property = "habitat.skip", defaultValue = "false")
@@ -187,6 +195,10 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
         try {
             PlannedHabitat h = PlannedHabitat.load(new ConfigLoader(), root.toPath(), Path.of(config), givenBuildArgs(),
                     outputDirectory.toPath(), ExternalInputs.none());
+            if (platforms != null && !platforms.isBlank()) {
+                h = h.withPlatforms(Platform.parseList(platforms, "-Dhabitat.platforms=" + platforms), outputDirectory.toPath(),
+                        ExternalInputs.none());
+            }
             for (ConfigProblem w : h.config().warnings()) {
                 if (w.severity() == ConfigProblem.Severity.NOTE) {
                     getLog().info(w.format());

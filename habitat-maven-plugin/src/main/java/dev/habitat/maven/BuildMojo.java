@@ -73,11 +73,12 @@ public class BuildMojo extends AbstractEngineMojo {
         try (DockerEngine engine = engine()) {
             MavenBuildProgress progress = new MavenBuildProgress(getLog(), verbose);
             BuildMethod method = BuildMethods.choose(methodName, engine, progress);
-            BuildSummary summary = new HabitatBuilder(engine, method, progress).build(habitat.graph(), options);
-            getLog().info("habitat: summary of " + summary.habitat());
-            summary.table().lines().forEach(l -> getLog().info("  " + l));
-            if (summary.finalImage() != null) {
-                getLog().info("habitat: image " + summary.finalImage());
+            for (BuildSummary summary : new HabitatBuilder(engine, method, progress).buildEach(habitat.graph(), options)) {
+                getLog().info("habitat: summary of " + summary.habitat() + (summary.platform() == null ? "" : " for " + summary.platform()));
+                summary.table().lines().forEach(l -> getLog().info("  " + l));
+                if (summary.finalImage() != null) {
+                    getLog().info("habitat: image " + summary.finalImage());
+                }
             }
         }
     }

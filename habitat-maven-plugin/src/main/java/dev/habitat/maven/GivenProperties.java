@@ -2,6 +2,7 @@ package dev.habitat.maven;
 
 import dev.habitat.core.BuildMethodName;
 import dev.habitat.core.Phase;
+import dev.habitat.core.Platform;
 import dev.habitat.core.Spelling;
 import dev.habitat.core.build.BuildMethods;
 import dev.habitat.core.build.SnapshotMigration;
@@ -63,11 +64,21 @@ record GivenProperties(String goal, Set<String> readByGoal, Set<String> known) {
             case "habitat.format" -> v.equals("text") || v.equals("json") ? null : "use text or json";
             case "habitat.push" -> v.isEmpty() || v.equals("true") || v.equals("false") ? null : "use true or false";
             case "habitat.image", "habitat.registry" -> refProblem(v, key.equals("habitat.image"));
+            case "habitat.platforms" -> platformsProblem(v);
             case "habitat.migrate.mode" -> SnapshotMigration.Mode.of(v).isPresent() ? null
                     : "use " + Spelling.choices(SnapshotMigration.Mode.ids());
             default -> null;
         };
         return problem == null ? null : "-D" + key + "=" + value + ": " + problem;
+    }
+
+    private static String platformsProblem(String value) {
+        try {
+            Platform.parseList(value, "platforms");
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage().substring("platforms: ".length());
+        }
     }
 
     private static String refProblem(String value, boolean tagAllowed) {

@@ -58,7 +58,7 @@ public class MigrateSnapshotsMojo extends AbstractEngineMojo {
             Function<Map<Phase, PhaseHash>, RegistryListing> registry = null;
             if (registryRef != null) {
                 var auths = registryCredentials(Set.of(registryRef.host()));
-                registry = hashes -> new SharedSnapshots(engine, registryRef, habitat.config().imageRepository(), hashes, auths::get, progress)
+                registry = hashes -> new SharedSnapshots(engine, registryRef, habitat.config().imageRepository(), hashes, engine.platform(), auths::get, progress)
                         .list(new RegistryApi());
             }
             var result = new SnapshotMigration(engine).migrate(migrateMode, habitat.graph(), new BuildOptions(null, null, true,

@@ -1,5 +1,6 @@
 package dev.habitat.maven;
 
+import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PhaseListing;
 import dev.habitat.core.plan.PlannedHabitat;
 import java.io.File;
@@ -8,7 +9,10 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-/** Prints each phase (id, name, stages and hooks, what it does, its hash) without needing a Docker engine. */
+/**
+ * Prints each phase (id, name, stages and hooks, what it does, its hash) without needing a Docker engine; one set of
+ * hashes per platform the habitat lists (none listed: this machine's, which is the local engine's own).
+ */
 @Mojo(name = "show-phases", threadSafe = true, requiresProject = false)
 public class ShowPhasesMojo extends AbstractHabitatMojo {
 
@@ -23,8 +27,8 @@ public class ShowPhasesMojo extends AbstractHabitatMojo {
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException {
         String listing = switch (format) {
-            case "text" -> PhaseListing.text(habitat);
-            case "json" -> PhaseListing.json(habitat);
+            case "text" -> PhaseListing.text(habitat.perPlatform(outputDirectory.toPath(), ExternalInputs.none()));
+            case "json" -> PhaseListing.json(habitat.perPlatform(outputDirectory.toPath(), ExternalInputs.none()));
             default -> throw new MojoFailureException("habitat.format must be text or json, not '" + format + "'");
         };
         emit(listing, output, "json".equals(format));

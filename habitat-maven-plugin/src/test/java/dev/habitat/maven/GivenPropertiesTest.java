@@ -24,6 +24,14 @@ class GivenPropertiesTest {
     }
 
     @Test
+    void platformsAreCheckedWithTheNearestValidName() {
+        assertEquals(null, GivenProperties.errorIn("habitat.platforms", "linux/amd64,linux/arm64"));
+        String e = GivenProperties.errorIn("habitat.platforms", "linux/amd64,linux/aarch64");
+        assertTrue(e != null && e.startsWith("-Dhabitat.platforms=linux/amd64,linux/aarch64: 'linux/aarch64' is not a platform; "
+                + "did you mean 'linux/arm64'?"), e);
+    }
+
+    @Test
     void goodValuesTheGoalDoesNotReadAreWarnings() {
         var f = generate.check(Map.of("habitat.target", "6-Files", "habitat.config", "x.yaml", "user.name", "me"));
         assertEquals(List.of(), f.errors());

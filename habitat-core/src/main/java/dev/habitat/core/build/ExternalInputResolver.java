@@ -65,7 +65,7 @@ public final class ExternalInputResolver {
             for (var head : heads) {
                 revisions.add(Optional.of(Completions.join(head)));
             }
-            return new ExternalInputs(baseId, revisions, machine.apply(engine.host()));
+            return new ExternalInputs(baseId, revisions, machine.apply(engine.host()), engine.platform());
         } finally {
             if (askers != null) {
                 askers.shutdownNow();

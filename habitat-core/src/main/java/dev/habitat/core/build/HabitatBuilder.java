@@ -3,6 +3,7 @@ package dev.habitat.core.build;
 import dev.habitat.core.BuildMethodName;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
+import dev.habitat.core.Platform;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.engine.ContextTransfer;
 import dev.habitat.core.engine.Engine;
@@ -22,6 +23,7 @@ import dev.habitat.core.plan.Planner;
 import dev.habitat.core.plan.SnapshotLabels;
 import dev.habitat.core.plan.StageGraph;
 import dev.habitat.core.registry.ImageReference;
+import dev.habitat.core.registry.RegistryApi;
 import dev.habitat.core.registry.RegistryAuth;
 import dev.habitat.core.render.BuildContext;
 import dev.habitat.core.render.ContextStager;
@@ -71,6 +73,7 @@ public final class HabitatBuilder {
     private final BuildProgress progress; // unmasked: builds with secrets wrap it
     private final BuildMethod method;
     private final ExternalInputResolver inputs;
+    private final RegistryApi registryApi = new RegistryApi();
 
     public HabitatBuilder(Engine engine, BuildMethod method, BuildProgress progress) {
         this(engine, method, progress, new ExternalInputResolver());
@@ -95,7 +98,18 @@ public final class HabitatBuilder {
         return BuildLock.userDirectory(System.getenv("XDG_CACHE_HOME"), System.getProperty("user.home"));
     }
 
+    /** Builds the habitat (every listed platform in turn); the summary of the last platform built. */
     public BuildSummary build(StageGraph graph, BuildOptions options) {
+        List<BuildSummary> all = buildEach(graph, options);
+        return all.get(all.size() - 1);
+    }
+
+    /**
+     * Builds the habitat for each of its platforms in the order listed (the engine's own when none is listed), each with
+     * its own hashes, snapshots, resume and report; then names and pushes the final image (one multi-platform image when
+     * several platforms are listed). One summary per platform.
+     */
+    public List<BuildSummary> buildEach(StageGraph graph, BuildOptions options) {
         options.secrets().requireAllUsedBy(graph.config());
         if (options.secrets().isEmpty()) {
             return buildWithLock(graph, options, progress);
@@ -110,9 +124,22 @@ public final class HabitatBuilder {
         }
     }
 
-    private BuildSummary buildWithLock(StageGraph graph, BuildOptions options, BuildProgress progress) {
+    private List<BuildSummary> buildWithLock(StageGraph graph, BuildOptions options, BuildProgress progress) {
         try (BuildLock lock = BuildLock.acquire(lockDirectory(), graph.config().name(), Duration.ofHours(2), progress)) {
-            return buildLocked(graph, options, progress);
+            List<Platform> platforms = graph.config().platforms();
+            if (platforms.isEmpty()) {
+                BuildSummary summary = buildLocked(graph, options, progress);
+                publishImage(List.of(summary), options.sharing(), progress);
+                return List.of(summary);
+            }
+            Platforms.requireBuildable(platforms, engine);
+            List<BuildSummary> summaries = new ArrayList<>();
+            for (Platform p : platforms) {
+                progress.info("habitat: platform " + p + (p.equals(engine.platform()) ? " (the engine's own)" : " (emulated)"));
+                summaries.add(buildLocked(new Planner().plan(graph.config().forPlatform(p)), options, progress).forPlatform(p));
+            }
+            publishImage(summaries, options.sharing(), progress);
+            return summaries;
         }
     }
 
@@ -121,15 +148,22 @@ public final class HabitatBuilder {
         HabitatConfig config = graph.config();
         progress.info("habitat: engine " + engine.ping() + " at " + engine.address());
         ExternalInputs external = inputs.resolve(config, engine, progress, options.secrets());
+        // the platform enters the hashes resolved; only another platform than the engine's own is asked of the engine
+        Platform platform = config.platform() != null ? config.platform() : engine.platform();
+        Platform asked = platform.equals(engine.platform()) ? null : platform;
+        if (asked != null) {
+            external = external.forPlatform(platform, config.base().image() == null ? Optional.empty()
+                    : engine.contentIdentity(config.base().image(), platform));
+        }
         Map<Phase, PhaseHash> hashes = new PhaseHasher(options.outputDirectory()).hash(graph, external);
-        Snapshots snapshots = new Snapshots(config.imageRepository(), hashes, engine::inspectImage);
+        Snapshots snapshots = new Snapshots(config.imageRepository(), config.platform(), hashes, engine::inspectImage);
         Phase target = options.target();
 
         // rebuildFrom resumes from the newest valid snapshot before that phase, never after it
         Phase resumeLimit = options.rebuildFrom() == null ? target : options.rebuildFrom().previous();
         Optional<Phase> resume = options.rebuildAll() || resumeLimit == null ? Optional.empty() : snapshots.newestValid(resumeLimit);
-        Path outDir = options.outputDirectory().resolve(config.name());
-        SharedSnapshots shared = sharedSnapshots(config, hashes, options.sharing(), progress);
+        Path outDir = outputOf(config, options);
+        SharedSnapshots shared = sharedSnapshots(config, hashes, platform, asked, options.sharing(), progress);
         Set<Phase> pulled = Set.of();
         if (shared != null && !options.rebuildAll() && resumeLimit != null && resume.orElse(null) != resumeLimit) {
             SharedSnapshots.Pulled fromRegistry = shared.pullNewer(resumeLimit, resume, snapshots);
@@ -143,13 +177,13 @@ public final class HabitatBuilder {
             // group changed since) gets the machine step alone: no phase is rebuilt, verify and test do not run again
             List<String> otherMachine = target == Phase.FINAL ? snapshots.machineDifferences(target, external.machine()) : List.of();
             if (!otherMachine.isEmpty()) {
-                return applyMachineStep(graph, options, progress, snapshots, pulled, external, otherMachine, shared, t0);
+                return applyMachineStep(graph, options, progress, snapshots, pulled, external, otherMachine, shared, asked, t0);
             }
             progress.info("habitat: " + snapshots.tag(target) + " is up to date; nothing to build");
             BuildSummary summary = new BuildSummary(config.name(), reused(snapshots, target, pulled), true,
                     Duration.between(t0, Instant.now()), snapshots.tag(target));
-            report(outDir, config.name(), t0, true, summary.phases(), List.of(), null, null, progress);
-            share(shared, snapshots, summary, options.sharing(), progress);
+            report(outDir, config, t0, true, summary.phases(), List.of(), null, null, progress);
+            pushSnapshots(shared, snapshots, summary, options.sharing(), progress);
             return summary;
         }
         Phase start = resume.map(r -> Phase.values()[r.ordinal() + 1]).orElse(Phase.BASE);
@@ -194,7 +228,7 @@ public final class HabitatBuilder {
             Phase last = SegmentJob.lastOf(segment);
             boolean noCache = noCacheFrom != null && segment.stream().anyMatch(p -> p.id() >= noCacheFrom.id());
             SegmentJob job = new SegmentJob(graph, hashes, context, segment, from, last.snapshotted() ? snapshots.tag(last) : null,
-                    buildArgs, network, noCache, options.outputDirectory(), options.secrets(), contextSent);
+                    buildArgs, network, noCache, options.outputDirectory(), options.secrets(), contextSent, asked);
             try {
                 results.addAll(runner.run(job, commandTimes));
             } catch (BuildFailedException e) {
@@ -209,7 +243,7 @@ public final class HabitatBuilder {
                     results.add(e.recorded().orElseGet(() -> new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.ZERO, null, null)));
                 }
                 BuildFailedException failure = EngineHints.forFailure(e.getMessage(), engine.info()).map(e::withWayOut).orElse(e);
-                report(outDir, config.name(), t0, false, results, commandTimes.timings(), options.secrets().mask(failure.getMessage()),
+                report(outDir, config, t0, false, results, commandTimes.timings(), options.secrets().mask(failure.getMessage()),
                         contextSent.total(), progress);
                 throw failure;
             } catch (RuntimeException e) {
@@ -227,8 +261,8 @@ public final class HabitatBuilder {
             }
         }
         BuildSummary summary = new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), finalImage);
-        report(outDir, config.name(), t0, false, results, commandTimes.timings(), null, contextSent.total(), progress);
-        share(shared, snapshots, summary, options.sharing(), progress);
+        report(outDir, config, t0, false, results, commandTimes.timings(), null, contextSent.total(), progress);
+        pushSnapshots(shared, snapshots, summary, options.sharing(), progress);
         return summary;
     }
 
@@ -266,21 +300,21 @@ public final class HabitatBuilder {
      */
     private BuildSummary applyMachineStep(StageGraph graph, BuildOptions options, BuildProgress progress, Snapshots snapshots,
                                           Set<Phase> pulled, ExternalInputs external, List<String> otherMachine,
-                                          SharedSnapshots shared, Instant t0) {
+                                          SharedSnapshots shared, Platform asked, Instant t0) {
         HabitatConfig config = graph.config();
         String tag = snapshots.tag(Phase.FINAL);
-        Path outDir = options.outputDirectory().resolve(config.name());
+        Path outDir = outputOf(config, options);
         progress.info("habitat: " + tag + " has the current hashes but was made for another machine (" + String.join(", ", otherMachine)
                 + "): applying only the machine step (the docker socket's group) with the " + method.name() + " method; no phase is rebuilt");
         List<PhaseResult> results = new ArrayList<>(reused(snapshots, Phase.TEST, pulled));
         String network = options.network() != null ? options.network() : config.network();
-        MachineStepJob job = new MachineStepJob(graph, tag, tag, external.machine().buildArgs(), network, options.outputDirectory());
+        MachineStepJob job = new MachineStepJob(graph, tag, tag, external.machine().buildArgs(), network, options.outputDirectory(), asked);
         PhaseResult finalResult;
         try {
             finalResult = method.applyMachineStep(job, progress);
         } catch (BuildFailedException e) {
             results.add(e.recorded().orElseGet(() -> new PhaseResult(Phase.FINAL, PhaseResult.Status.FAILED, Duration.ZERO, null, null)));
-            report(outDir, config.name(), t0, false, results, List.of(), options.secrets().mask(e.getMessage()), null, progress);
+            report(outDir, config, t0, false, results, List.of(), options.secrets().mask(e.getMessage()), null, progress);
             throw e;
         } catch (RuntimeException e) {
             throw methodFailure(e, Phase.FINAL, tag); // the 12-final it started from keeps its tag
@@ -288,8 +322,8 @@ public final class HabitatBuilder {
         snapshots.forget(Phase.FINAL);
         results.add(finalResult);
         BuildSummary summary = new BuildSummary(config.name(), results, false, Duration.between(t0, Instant.now()), tag);
-        report(outDir, config.name(), t0, false, results, List.of(), null, null, progress);
-        share(shared, snapshots, summary, options.sharing(), progress);
+        report(outDir, config, t0, false, results, List.of(), null, null, progress);
+        pushSnapshots(shared, snapshots, summary, options.sharing(), progress);
         return summary;
     }
 
@@ -330,10 +364,18 @@ public final class HabitatBuilder {
     }
 
     /** The registry side of a build, or null when no registry is set (the Mojo parameter wins over the config key). */
-    private SharedSnapshots sharedSnapshots(HabitatConfig config, Map<Phase, PhaseHash> hashes, Sharing sharing, BuildProgress progress) {
+    private SharedSnapshots sharedSnapshots(HabitatConfig config, Map<Phase, PhaseHash> hashes, Platform platform, Platform asked,
+                                            Sharing sharing, BuildProgress progress) {
         ImageReference registry = sharing.registry() != null ? sharing.registry()
                 : config.registry() == null ? null : ImageReference.parse(config.registry(), false);
-        return registry == null ? null : new SharedSnapshots(engine, registry, config.imageRepository(), hashes, sharing.credentials(), progress);
+        return registry == null ? null
+                : new SharedSnapshots(engine, registry, config.imageRepository(), hashes, platform, asked, sharing.credentials(), progress);
+    }
+
+    /** {@code target/habitat/<name>}, and {@code target/habitat/<name>/<os>-<arch>} for each listed platform. */
+    private static Path outputOf(HabitatConfig config, BuildOptions options) {
+        Path dir = options.outputDirectory().resolve(config.name());
+        return config.platform() == null ? dir : dir.resolve(config.platform().tagPart());
     }
 
     /**
@@ -343,7 +385,7 @@ public final class HabitatBuilder {
      * hash. That tag is put once (a later push of the same content, from any machine, finds it there and sends nothing),
      * and whoever pulls it applies their own machine step on it ({@link #applyMachineStep}).
      */
-    private void share(SharedSnapshots shared, Snapshots snapshots, BuildSummary summary, Sharing sharing, BuildProgress progress) {
+    private void pushSnapshots(SharedSnapshots shared, Snapshots snapshots, BuildSummary summary, Sharing sharing, BuildProgress progress) {
         if (sharing.push() && shared != null) {
             List<Phase> toPush = summary.phases().stream()
                     .filter(r -> r.snapshot() != null && r.status() != PhaseResult.Status.PULLED && r.status() != PhaseResult.Status.FAILED)
@@ -353,14 +395,29 @@ public final class HabitatBuilder {
                 shared.push(toPush, snapshots);
             }
         }
+    }
+
+    /**
+     * The final image under the user's name ({@link Sharing#image}), pushed with push. With several platforms each
+     * platform's final image is named {@code <name>-<os>-<arch>} (the engine's own also {@code <name>}), and with push
+     * they go to the registry and {@link MultiPlatformImage} puts one index under {@code <name>} that lists them all.
+     */
+    private void publishImage(List<BuildSummary> summaries, Sharing sharing, BuildProgress progress) {
         if (sharing.image() == null) {
             return;
         }
-        if (summary.finalImage() == null || !summary.finalImage().equals(snapshots.tag(Phase.FINAL))) {
-            progress.warn("habitat: the build stopped before " + Phase.FINAL.tagSuffix() + ", so " + sharing.image() + " was not tagged");
-            return;
+        for (BuildSummary summary : summaries) {
+            if (summary.finalImage() == null || !summary.finalImage().contains(":" + Phase.FINAL.tagSuffix())) {
+                progress.warn("habitat: the build stopped before " + Phase.FINAL.tagSuffix() + ", so " + sharing.image() + " was not tagged");
+                return;
+            }
         }
         String name = sharing.image().tag() == null ? sharing.image().withTag("latest").name() : sharing.image().name();
+        if (summaries.size() > 1 || summaries.get(0).platform() != null) {
+            new MultiPlatformImage(engine, registryApi, progress).publish(summaries, ImageReference.parse(name, true), sharing);
+            return;
+        }
+        BuildSummary summary = summaries.get(0);
         engine.tag(summary.finalImage(), name);
         progress.info("habitat: tagged " + summary.finalImage() + " as " + name);
         if (sharing.push()) {
@@ -374,8 +431,10 @@ public final class HabitatBuilder {
     }
 
     /** Writes report.json and report.html and says where; a report that cannot be written only warns. */
-    private void report(Path dir, String habitat, Instant t0, boolean upToDate, List<PhaseResult> results,
+    private void report(Path dir, HabitatConfig config, Instant t0, boolean upToDate, List<PhaseResult> results,
                         List<CommandTiming> commands, String failure, ContextTransfer context, BuildProgress progress) {
+        // each listed platform's phases have a report of their own, titled with the platform
+        String habitat = config.name() + (config.platform() == null ? "" : " for " + config.platform());
         Map<String, Long> sizes = new LinkedHashMap<>();
         for (PhaseResult r : results) {
             if (r.snapshot() != null) {

@@ -19,7 +19,7 @@ import java.util.Set;
 public final class ConfigLoader {
     static final Set<String> TOP_KEYS = new LinkedHashSet<>(List.of("name", "description", "base_image", "image",
             "env", "files", "volumes", "repos", "tools", "scripts", "verify-fs", "tests", "entry", "timeout",
-            "network", "build_method", "registry", "caches", "base_users", "container", "claude"));
+            "network", "build_method", "registry", "platforms", "caches", "base_users", "container", "claude"));
 
     private final YamlReader yaml = new YamlReader();
     private final Path userHome;
@@ -147,6 +147,7 @@ public final class ConfigLoader {
                 reposAndScripts.readRepos(doc);
             }
             image.readRegistry(doc);
+            image.readPlatforms(doc);
             caches.readCaches(doc);
             content.readFiles(layer, doc, dir);
             content.readVolumes(layer, doc);
@@ -161,7 +162,7 @@ public final class ConfigLoader {
             return new HabitatConfig(image.name(), image.description(), image.base(), ctx.env(), content.files(),
                     content.volumes(), reposAndScripts.repos(), image.tools(), reposAndScripts.scripts(), content.verify(),
                     content.tests(), image.entry(), image.timeouts(), image.network(), image.buildMethod(), image.registry(),
-                    caches.caches(), ctx.root(), ctx.habitatFile().getParent(), ctx.habitatFile(), layerDirs, warnings);
+                    image.platforms(), null, caches.caches(), ctx.root(), ctx.habitatFile().getParent(), ctx.habitatFile(), layerDirs, warnings);
         }
     }
 }

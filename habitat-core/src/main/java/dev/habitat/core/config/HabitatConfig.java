@@ -1,6 +1,7 @@
 package dev.habitat.core.config;
 
 import dev.habitat.core.Phase;
+import dev.habitat.core.Platform;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -16,6 +17,9 @@ import java.util.Map;
  * @param habitatDir  the directory of the habitat's config.yaml (copied to LOCAL_PATH)
  * @param layerDirs   the directories of the layers that exist, in layer order
  * @param tools       the {@code tools} section as canonical text (it feeds the tools phase hash only)
+ * @param platforms   the platforms to build for ({@code platforms}, a later layer's wins); empty: the engine's own
+ * @param platform    the one of {@code platforms} this config is planned for ({@link #forPlatform}), named in its
+ *                    snapshot tags; null when no platforms are listed (the engine's own, tags as they always were)
  * @param caches      the package caches setup scripts mount (never in a phase hash nor an image), in the order named
  */
 public record HabitatConfig(
@@ -35,6 +39,8 @@ public record HabitatConfig(
         String network,
         String buildMethod,
         String registry,
+        List<Platform> platforms,
+        Platform platform,
         List<CacheSpec> caches,
         Path root,
         Path habitatDir,
@@ -51,6 +57,7 @@ public record HabitatConfig(
         verifyFs = List.copyOf(verifyFs);
         tests = List.copyOf(tests);
         caches = List.copyOf(caches);
+        platforms = List.copyOf(platforms);
         Map<Layer, Path> dirs = new EnumMap<>(Layer.class);
         dirs.putAll(layerDirs);
         layerDirs = Collections.unmodifiableMap(dirs);
@@ -75,8 +82,26 @@ public record HabitatConfig(
         return "habitat-" + name;
     }
 
-    /** The snapshot tag of a phase: {@code habitat-<name>:<id>-<phase>}. */
+    /**
+     * The snapshot tag of a phase: {@code habitat-<name>:<id>-<phase>}, and {@code habitat-<name>:<id>-<phase>-<os>-<arch>}
+     * for a config planned for one of its listed platforms ({@code habitat-x:9-scripts-linux-arm64}).
+     */
     public String snapshotTag(Phase phase) {
-        return imageRepository() + ":" + phase.tagSuffix();
+        return imageRepository() + ":" + phase.tagSuffix() + (platform == null ? "" : "-" + platform.tagPart());
+    }
+
+    /** This config with {@code platforms} replaced ({@code -Dhabitat.platforms} wins over the key); not yet planned for one. */
+    public HabitatConfig withPlatforms(List<Platform> list) {
+        return new HabitatConfig(name, description, base, env, files, volumes, repos, tools, scripts, verifyFs, tests, entry,
+                timeouts, network, buildMethod, registry, list, null, caches, root, habitatDir, configFile, layerDirs, warnings);
+    }
+
+    /** This config planned for one of its listed platforms: its snapshot tags name it. */
+    public HabitatConfig forPlatform(Platform p) {
+        if (!platforms.contains(p)) {
+            throw new IllegalArgumentException(p + " is not one of the habitat's platforms " + platforms);
+        }
+        return new HabitatConfig(name, description, base, env, files, volumes, repos, tools, scripts, verifyFs, tests, entry,
+                timeouts, network, buildMethod, registry, platforms, p, caches, root, habitatDir, configFile, layerDirs, warnings);
     }
 }

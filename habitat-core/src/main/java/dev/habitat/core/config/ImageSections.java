@@ -6,6 +6,8 @@ import static dev.habitat.core.config.SectionContext.isNull;
 import dev.habitat.core.BuildMethodName;
 import dev.habitat.core.Spelling;
 import dev.habitat.core.Phase;
+import dev.habitat.core.Platform;
+import dev.habitat.core.config.YamlNode.ListNode;
 import dev.habitat.core.config.YamlNode.MapNode;
 import dev.habitat.core.config.YamlNode.Scalar;
 import dev.habitat.core.config.YamlNode.ScalarKind;
@@ -13,15 +15,18 @@ import dev.habitat.core.registry.ImageReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * Reads what makes and starts the habitat's image: name, description, base image, entry, timeouts, network,
- * build_method and tools (the habitat's own file only), and registry (any layer).
+ * build_method and tools (the habitat's own file only), and registry and platforms (any layer).
  */
 final class ImageSections {
     private static final Set<String> IMAGE_KEYS = Set.of("dockerfile", "base", "tag", "build_args");
@@ -40,6 +45,7 @@ final class ImageSections {
     private String network;
     private String buildMethod;
     private String registry;
+    private List<Platform> platforms = List.of();
 
     ImageSections(SectionContext ctx) {
         this.ctx = ctx;
@@ -94,6 +100,52 @@ final class ImageSections {
                 ctx.error(reg, "registry", e.getMessage(), "write a repository prefix such as registry: 127.0.0.1:5000/team");
             }
         }
+    }
+
+    /**
+     * {@code platforms}: in any layer (a team sets it once in shared/), a later layer's wins. A list of
+     * {@code os/architecture[/variant]} or one comma-separated string; each is checked against the platforms Docker
+     * names, with the nearest one for a typo ({@code linux/aarch64} gives {@code linux/arm64}).
+     */
+    void readPlatforms(MapNode doc) {
+        YamlNode node = doc.get("platforms");
+        if (node == null || isNull(node)) {
+            return;
+        }
+        List<Map.Entry<String, YamlNode>> items = new ArrayList<>();
+        if (node instanceof ListNode l) {
+            for (int i = 0; i < l.items().size(); i++) {
+                YamlNode item = l.items().get(i);
+                if (item instanceof Scalar s && !s.isNull() && s.kind() == ScalarKind.STRING) {
+                    items.add(Map.entry(ctx.expand(s.text()), item));
+                } else {
+                    ctx.error(item, "platforms[" + i + "]", "must be a platform such as linux/arm64, not " + item.describe(),
+                            "write each platform as os/architecture, e.g. - linux/arm64");
+                }
+            }
+        } else if (node instanceof Scalar s && s.kind() == ScalarKind.STRING) {
+            for (String part : ctx.expand(s.text()).split(",")) {
+                items.add(Map.entry(part.trim(), node));
+            }
+        } else {
+            ctx.error(node, "platforms", "must be a list of platforms, not " + node.describe(),
+                    "write platforms:\n    - linux/amd64\n    - linux/arm64");
+            return;
+        }
+        List<Platform> read = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String text = items.get(i).getKey();
+            String path = node instanceof ListNode ? "platforms[" + i + "]" : "platforms";
+            Optional<Platform> p = Platform.tryParse(text);
+            if (p.isEmpty()) {
+                ctx.error(items.get(i).getValue(), path, "'" + text + "' is not a platform", Platform.suggestion(text));
+            } else if (read.contains(p.get())) {
+                ctx.error(items.get(i).getValue(), path, "'" + text + "' is listed twice", "list each platform once");
+            } else {
+                read.add(p.get());
+            }
+        }
+        platforms = List.copyOf(read);
     }
 
     private void readBase(MapNode doc, Path dir) {
@@ -252,5 +304,9 @@ final class ImageSections {
 
     String registry() {
         return registry;
+    }
+
+    List<Platform> platforms() {
+        return platforms;
     }
 }

@@ -1,5 +1,6 @@
 package dev.habitat.core.engine;
 
+import dev.habitat.core.Platform;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,20 @@ import java.util.Map;
  * @param buildId    lets the build be cancelled through {@code /build/cancel}
  * @param network    the network mode of RUN steps, or null for the engine's default
  * @param sessionId  the {@code BuildSession} that serves the build's context and secrets, or null
+ * @param platform   the platform to build for ({@code platform=linux/arm64}), or null for the engine's own
  */
 public record BuildRequest(Path contextTar, String target, List<String> tags, Map<String, String> buildArgs,
                            Map<String, String> labels, String network, boolean noCache, String buildId,
-                           String sessionId) {
+                           String sessionId, Platform platform) {
     public BuildRequest {
         tags = List.copyOf(tags);
         buildArgs = Map.copyOf(buildArgs);
         labels = Map.copyOf(labels);
+    }
+
+    /** For the engine's own platform. */
+    public BuildRequest(Path contextTar, String target, List<String> tags, Map<String, String> buildArgs,
+                        Map<String, String> labels, String network, boolean noCache, String buildId, String sessionId) {
+        this(contextTar, target, tags, buildArgs, labels, network, noCache, buildId, sessionId, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.habitat.core.engine;
 
+import dev.habitat.core.Platform;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,14 +38,21 @@ public interface Engine extends ImageTransfer, AutoCloseable {
     /** The image's identity by content (see {@link ImageContent}), the same in every image store; empty when absent. */
     Optional<String> contentIdentity(String ref);
 
+    /** As {@link #contentIdentity(String)}, of the image's variant for {@code platform}; empty when the engine cannot tell. */
+    Optional<String> contentIdentity(String ref, Platform platform);
+
+    /** The engine's own platform ({@code linux/amd64}): what it builds for when no platform is asked. */
+    Platform platform();
+
     /** The image's runtime config (env, user, workdir, entrypoint, cmd); empty when absent. */
     Optional<ImageConfig> imageConfig(String ref);
 
     /**
      * Creates and starts a container that only waits, for the docker-exec method: root, the given binds
-     * ({@code host:container[:opts]}, named volumes too), tmpfs mounts and the network mode; returns its id.
+     * ({@code host:container[:opts]}, named volumes too), tmpfs mounts and the network mode, for {@code platform} (null:
+     * the engine's own); returns its id.
      */
-    String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network);
+    String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network, Platform platform);
 
     /** Runs a command in a container and returns its exit code; output lines go to {@code output}. */
     int exec(String container, String user, String workdir, List<String> env, List<String> argv, Consumer<String> output);

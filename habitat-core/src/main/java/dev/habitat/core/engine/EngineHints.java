@@ -23,7 +23,13 @@ public final class EngineHints {
                             + "docker.io/library/debian:bookworm."),
             new Hint(Pattern.compile("requires BuildKit|unknown flag: (mount|secret)|--mount.*not supported",
                     Pattern.CASE_INSENSITIVE),
-                    "%s builds Dockerfiles without BuildKit: build with -Dhabitat.buildMethod=auto or docker-exec."));
+                    "%s builds Dockerfiles without BuildKit: build with -Dhabitat.buildMethod=auto or docker-exec."),
+            new Hint(Pattern.compile("exec format error", Pattern.CASE_INSENSITIVE),
+                    "%s cannot run the binaries of the platform built for: no emulation is registered on the engine's "
+                            + "host. There, install Debian's or Ubuntu's qemu-user-static (its binfmt handlers carry the "
+                            + "fix-binary flag, so containers use them), or run docker run --privileged --rm tonistiigi/binfmt "
+                            + "--install all once; Docker Desktop has it built in. Or build only the engine's own platform "
+                            + "there (-Dhabitat.platforms=<its platform>) and let a machine of the other platform build its own."));
 
     private EngineHints() {
     }

@@ -41,7 +41,7 @@ public record EngineInfo(Product product, String version, String apiVersion) {
         }
     }
 
-    boolean apiAtLeast(int major, int minor) {
+    public boolean apiAtLeast(int major, int minor) {
         String[] parts = apiVersion == null ? new String[0] : apiVersion.split("\\.");
         try {
             int ma = parts.length > 0 ? Integer.parseInt(parts[0]) : 0;

@@ -1,5 +1,6 @@
 package dev.habitat.core.engine;
 
+import dev.habitat.core.Platform;
 import dev.habitat.core.registry.RegistryAuth;
 import java.util.Locale;
 import java.util.Optional;
@@ -8,6 +9,11 @@ import java.util.Optional;
 public interface ImageTransfer {
     /** Pulls {@code ref} ({@code host/repo:tag}) with the given credentials. */
     TransferResult pull(String ref, RegistryAuth auth);
+
+    /** As {@link #pull(String, RegistryAuth)}, of the image for {@code platform} (null: the engine's own). */
+    default TransferResult pull(String ref, RegistryAuth auth, Platform platform) {
+        return pull(ref, auth);
+    }
 
     /**
      * Whether the registry has {@code ref}, asked without pulling (through the engine's {@code /distribution} endpoint,

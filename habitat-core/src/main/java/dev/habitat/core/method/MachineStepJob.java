@@ -1,5 +1,6 @@
 package dev.habitat.core.method;
 
+import dev.habitat.core.Platform;
 import dev.habitat.core.plan.StageGraph;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,10 +11,16 @@ import java.util.Map;
  *
  * @param buildArgs       this machine's facts as build arguments ({@code DOCKER_GROUP_GID})
  * @param outputDirectory where a request's temporary files go ({@code target/habitat})
+ * @param platform        the platform of the image, or null for the engine's own
  */
 public record MachineStepJob(StageGraph graph, String image, String tag, Map<String, String> buildArgs, String network,
-                             Path outputDirectory) {
+                             Path outputDirectory, Platform platform) {
     public MachineStepJob {
         buildArgs = Map.copyOf(buildArgs);
+    }
+
+    /** For the engine's own platform. */
+    public MachineStepJob(StageGraph graph, String image, String tag, Map<String, String> buildArgs, String network, Path outputDirectory) {
+        this(graph, image, tag, buildArgs, network, outputDirectory, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.habitat.core.method;
 
+import dev.habitat.core.Platform;
 import dev.habitat.core.Phase;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.plan.StageGraph;
@@ -14,11 +15,18 @@ import java.util.Set;
  * One unit of work for a build method: the phases from one snapshot to the next (verify and test travel
  * with final), starting from {@code fromImage} (null: the base), ending in {@code tag} (null: no snapshot).
  * {@code secrets} are the values its steps may read (a session serves them to BuildKit); {@code contextSent} adds up
- * the context its requests send.
+ * the context its requests send; {@code platform} is the one to build for, or null for the engine's own.
  */
 public record SegmentJob(StageGraph graph, Map<Phase, PhaseHash> hashes, BuildContext context, Set<Phase> phases,
                          String fromImage, String tag, Map<String, String> buildArgs, String network, boolean noCache,
-                         Path outputDirectory, Secrets secrets, ContextTally contextSent) {
+                         Path outputDirectory, Secrets secrets, ContextTally contextSent, Platform platform) {
+
+    /** For the engine's own platform. */
+    public SegmentJob(StageGraph graph, Map<Phase, PhaseHash> hashes, BuildContext context, Set<Phase> phases, String fromImage,
+                      String tag, Map<String, String> buildArgs, String network, boolean noCache, Path outputDirectory,
+                      Secrets secrets, ContextTally contextSent) {
+        this(graph, hashes, context, phases, fromImage, tag, buildArgs, network, noCache, outputDirectory, secrets, contextSent, null);
+    }
 
     /** The snapshot tag of a phase ({@code habitat-<name>:<id>-<phase>}), as {@link Snapshots#tag} names it. */
     public String tagOf(Phase phase) {

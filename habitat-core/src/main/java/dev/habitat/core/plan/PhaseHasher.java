@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Computes a hash per phase without a daemon. A phase's hash covers the previous phase's hash (so a
  * change cascades), every operation of its stages (hooks hash in the phase where they run), the
- * content of every tree it copies, and its external inputs: the base image
+ * content of every tree it copies, and its external inputs: the platform built for (always the resolved one, never
+ * "default": an arm64 machine's own build and another's linux/arm64 build hash alike), the base image
  * (reference, and id when known), and each repo's resolved remote commit. No host path or mtime enters, and no fact
  * of the building machine: {@link ExternalInputs#machine()} and the graph's machine step are left out, so every machine
  * computes the same hashes and shares the same snapshots.
@@ -21,8 +22,8 @@ import java.util.Map;
 public final class PhaseHasher {
     /** Bumped when what a hash covers changes, so old snapshots are not mistaken for current ones. */
     // 2: the base image by content (ImageContent), not by the store's id; 3: the docker socket's group left 2-users for
-    // the machine step, applied after 12-final's content
-    public static final String SCHEME = "3";
+    // the machine step, applied after 12-final's content; 4: the platform built for (always, resolved) in 1-base
+    public static final String SCHEME = "4";
 
     private final Path excluded;
 
@@ -45,6 +46,7 @@ public final class PhaseHasher {
                 }
                 external.baseImageId().ifPresent(id -> inputs.put("base-image-id", digest(id)));
                 inputs.put("name", digest(graph.config().name()));
+                inputs.put("platform", external.platform().toString());
             }
             if (phase == Phase.TOOLS && graph.config().tools() != null) {
                 inputs.put("tools", digest(graph.config().tools()));

@@ -15,7 +15,10 @@ public final class PhaseListing {
     public static String text(PlannedHabitat h) {
         StringBuilder b = new StringBuilder();
         b.append("Habitat ").append(h.config().name()).append(" (").append(h.config().configFile()).append(")\n");
-        b.append("Snapshots: ").append(h.config().imageRepository()).append(":<id>-<phase>\n\n");
+        b.append("Platform: ").append(platformOf(h)).append(h.config().platform() == null ? " (the engine's own, as this machine's)" : "")
+                .append('\n');
+        b.append("Snapshots: ").append(h.config().imageRepository()).append(":<id>-<phase>")
+                .append(h.config().platform() == null ? "" : "-" + h.config().platform().tagPart()).append("\n\n");
         for (Phase p : Phase.values()) {
             PhaseHash hash = h.hashes().get(p);
             b.append(String.format("%2d  %-8s %s  %s%n", p.id(), p.phaseName(), hash.hash(), p.summary()));
@@ -31,9 +34,41 @@ public final class PhaseListing {
         return b.toString();
     }
 
+    /** One listing per platform of the habitat ({@link PlannedHabitat#perPlatform}), one after the other. */
+    public static String text(List<PlannedHabitat> perPlatform) {
+        return perPlatform.stream().map(PhaseListing::text).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** The listing of a habitat that lists no platforms as before; of several platforms, an array of their listings. */
+    public static String json(List<PlannedHabitat> perPlatform) {
+        if (perPlatform.size() == 1) {
+            return json(perPlatform.get(0));
+        }
+        try {
+            return Json.indented(
+                    perPlatform.stream().map(PhaseListing::tree).toList());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The platform the hashes are for (the hash input of 1-base). */
+    private static String platformOf(PlannedHabitat h) {
+        return h.hashes().get(Phase.BASE).inputs().getOrDefault("platform", "?");
+    }
+
     public static String json(PlannedHabitat h) {
+        try {
+            return Json.indented(tree(h));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> tree(PlannedHabitat h) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", h.config().name());
+        root.put("platform", platformOf(h));
         root.put("config", h.config().configFile().toString());
         root.put("imageRepository", h.config().imageRepository());
         List<Object> phases = new ArrayList<>();
@@ -61,11 +96,7 @@ public final class PhaseListing {
         root.put("machineStep", h.graph().machineStep().stream().filter(o -> !(o instanceof Operation.DeclareArg))
                 .map(PhaseListing::summary).toList());
         root.put("warnings", h.graph().warnings());
-        try {
-            return Json.indented(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return root;
     }
 
     private static String describe(Stage s) {

@@ -1,9 +1,12 @@
 package dev.habitat.core.plan;
 
 import dev.habitat.core.Phase;
+import dev.habitat.core.Platform;
 import dev.habitat.core.config.ConfigLoader;
 import dev.habitat.core.config.HabitatConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -28,6 +31,30 @@ public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, 
         StageGraph graph = new Planner().plan(config);
         Map<Phase, PhaseHash> hashes = new PhaseHasher(outputDirectory).hash(graph, external);
         return new PlannedHabitat(config, graph, hashes);
+    }
+
+    /**
+     * The habitat planned and hashed for each of its listed platforms (snapshot tags naming the platform, the platform
+     * in the hashes), in the order listed; itself alone when it lists none.
+     */
+    public List<PlannedHabitat> perPlatform(Path outputDirectory, ExternalInputs external) {
+        if (config.platforms().isEmpty()) {
+            return List.of(this);
+        }
+        List<PlannedHabitat> out = new ArrayList<>();
+        for (Platform p : config.platforms()) {
+            HabitatConfig c = config.forPlatform(p);
+            StageGraph g = new Planner().plan(c);
+            out.add(new PlannedHabitat(c, g, new PhaseHasher(outputDirectory).hash(g, external.forPlatform(p, external.baseImageId()))));
+        }
+        return out;
+    }
+
+    /** This habitat with {@code platforms} replacing its config's ({@code -Dhabitat.platforms}), planned and hashed again. */
+    public PlannedHabitat withPlatforms(List<Platform> platforms, Path outputDirectory, ExternalInputs external) {
+        HabitatConfig c = config.withPlatforms(platforms);
+        StageGraph g = new Planner().plan(c);
+        return new PlannedHabitat(c, g, new PhaseHasher(outputDirectory).hash(g, external));
     }
 
     /**

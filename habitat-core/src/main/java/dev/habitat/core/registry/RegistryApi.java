@@ -85,6 +85,82 @@ public final class RegistryApi {
         return r;
     }
 
+    /** Media types of a manifest and of an index, Docker's and OCI's. */
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    private static final String ACCEPT = String.join(", ", OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
+
+    /**
+     * What a registry holds under a reference ({@code GET /v2/<name>/manifests/<tag>}): its media type, digest, size
+     * and the manifest's JSON (an index's lists its platforms' manifests).
+     */
+    public record Manifest(String mediaType, String digest, long size, JsonNode json) {
+    }
+
+    /** The manifest or index {@code image} names (its tag); fails when the registry has none or refuses. */
+    public Manifest manifest(ImageReference image, RegistryAuth auth) throws IOException {
+        URI uri = URI.create(base(image.host()) + "/v2/" + image.repository() + "/manifests/" + image.tag());
+        HttpResponse<String> r = exchange(uri, "GET", null, null, image, auth);
+        if (r.statusCode() != 200) {
+            throw new IOException("the registry " + image.host() + " answered HTTP " + r.statusCode() + " to GET " + uri.getPath()
+                    + ": " + r.body().strip());
+        }
+        byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
+        JsonNode json = Json.tree(r.body());
+        String type = r.headers().firstValue("Content-Type").orElse(json.path("mediaType").asText(""));
+        String digest = r.headers().firstValue("Docker-Content-Digest").orElse(null);
+        if (digest == null) {
+            digest = "sha256:" + java.util.HexFormat.of().formatHex(sha256(body));
+        }
+        return new Manifest(type, digest, body.length, json);
+    }
+
+    /**
+     * Puts {@code manifest} (an index, of {@code mediaType}) under {@code image}'s tag ({@code PUT /v2/<name>/manifests/<tag>});
+     * the manifests it lists must be in the same repository already. Returns the digest the registry gives it.
+     */
+    public String putManifest(ImageReference image, String mediaType, String manifest, RegistryAuth auth) throws IOException {
+        URI uri = URI.create(base(image.host()) + "/v2/" + image.repository() + "/manifests/" + image.tag());
+        HttpResponse<String> r = exchange(uri, "PUT", mediaType, manifest, image, auth);
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("the registry " + image.host() + " answered HTTP " + r.statusCode() + " to PUT " + uri.getPath()
+                    + ": " + r.body().strip());
+        }
+        return r.headers().firstValue("Docker-Content-Digest").orElse("");
+    }
+
+    /** One request, answering the registry's challenge (asking for push too when the request writes). */
+    private HttpResponse<String> exchange(URI uri, String method, String contentType, String body, ImageReference image,
+                                          RegistryAuth auth) throws IOException {
+        HttpResponse<String> r = send(request(uri, method, contentType, body), null);
+        if (r.statusCode() == 401) {
+            String header = r.headers().firstValue("WWW-Authenticate").orElse("");
+            r = send(request(uri, method, contentType, body), authorization(header, image, auth));
+            if (r.statusCode() == 401 || r.statusCode() == 403) {
+                throw new IOException("the registry " + image.host() + " refused the " + auth + " (HTTP " + r.statusCode() + ")");
+            }
+        }
+        return r;
+    }
+
+    private static HttpRequest.Builder request(URI uri, String method, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", ACCEPT);
+        if (body == null) {
+            return b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String base(String host) {
         String h = host.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : host;
         return (isLoopback(host) ? "http://" : "https://") + h;
@@ -156,13 +232,17 @@ public final class RegistryApi {
     }
 
     private HttpResponse<String> send(URI uri, String method, Map<String, String> headers, String authorization) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
         headers.forEach(request::header);
+        return send(request, authorization);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String authorization) throws IOException {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

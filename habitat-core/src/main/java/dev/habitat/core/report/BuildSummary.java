@@ -1,14 +1,30 @@
 package dev.habitat.core.report;
 
+import dev.habitat.core.Platform;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The outcome of a build: one result per phase considered, and whether the engine was asked anything. */
-public record BuildSummary(String habitat, List<PhaseResult> phases, boolean upToDate, Duration total, String finalImage) {
+/**
+ * The outcome of a build: one result per phase considered, and whether the engine was asked anything.
+ *
+ * @param platform the listed platform it was built for, or null when the habitat lists none (the engine's own)
+ */
+public record BuildSummary(String habitat, List<PhaseResult> phases, boolean upToDate, Duration total, String finalImage,
+                           Platform platform) {
     public BuildSummary {
         phases = List.copyOf(phases);
+    }
+
+    /** Of a habitat that lists no platforms (the engine's own). */
+    public BuildSummary(String habitat, List<PhaseResult> phases, boolean upToDate, Duration total, String finalImage) {
+        this(habitat, phases, upToDate, total, finalImage, null);
+    }
+
+    /** The same outcome, of one of the habitat's listed platforms. */
+    public BuildSummary forPlatform(Platform p) {
+        return new BuildSummary(habitat, phases, upToDate, total, finalImage, p);
     }
 
     /** A fixed-width table: phase, status, seconds; below it what a status's label leaves out (verify and test reused). */

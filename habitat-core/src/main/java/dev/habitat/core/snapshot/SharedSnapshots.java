@@ -2,6 +2,7 @@ package dev.habitat.core.snapshot;
 
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
+import dev.habitat.core.Platform;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.engine.ImageTransfer.TransferResult;
 import dev.habitat.core.engine.ImageTransfer;
@@ -22,38 +23,56 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A habitat's snapshots in a registry. Each snapshot is pushed under a content-addressed tag,
- * {@code <registry>/habitat-<name>:<id>-<phase>-<hash>} (the phase hash, which covers every earlier phase), so
- * a tag names exactly one state of the habitat and is never moved; the local tags stay
- * {@code habitat-<name>:<id>-<phase>}. A pulled snapshot is used only when its labels carry the hashes its tag
+ * {@code <registry>/habitat-<name>:<id>-<phase>-<os>-<arch>-<hash>} (the platform built for, always named, and the
+ * phase hash, which covers the platform and every earlier phase), so a tag names exactly one state of the habitat on
+ * one platform and is never moved; the local tags stay {@code habitat-<name>:<id>-<phase>} (with the platform when
+ * the habitat lists its platforms). Each platform's snapshots are tags of their own, not one multi-platform index:
+ * an index needs a name common to its platforms, and the hashes, which are the names, differ by platform. A machine
+ * asks for its own platform's tags, so it pulls the variant it runs. A pulled snapshot is used only when its labels carry the hashes its tag
  * promises (schema, its phase and every earlier one): one pushed by hand under such a tag is refused.
  */
 public final class SharedSnapshots {
     private final ImageTransfer engine;
     private final ImageReference repository;
     private final Map<Phase, PhaseHash> hashes;
+    private final Platform platform;
+    private final Platform asked;
     private final Function<String, RegistryAuth> credentials;
     private final BuildProgress progress;
 
     /**
      * @param registry    the repository prefix ({@code 127.0.0.1:5000/team})
+     * @param platform    the platform the snapshots are of (resolved: the engine's own when none is listed)
      * @param credentials the credentials for a registry host (anonymous when there are none)
      */
     public SharedSnapshots(ImageTransfer engine, ImageReference registry, String localRepository, Map<Phase, PhaseHash> hashes,
-                           Function<String, RegistryAuth> credentials, BuildProgress progress) {
+                           Platform platform, Function<String, RegistryAuth> credentials, BuildProgress progress) {
+        this(engine, registry, localRepository, hashes, platform, null, credentials, progress);
+    }
+
+    /** With {@code asked}: the platform to pull for when it is not the engine's own (null: the engine's own). */
+    public SharedSnapshots(ImageTransfer engine, ImageReference registry, String localRepository, Map<Phase, PhaseHash> hashes,
+                           Platform platform, Platform asked, Function<String, RegistryAuth> credentials, BuildProgress progress) {
+        this.asked = asked;
         this.engine = engine;
         this.repository = registry.child(localRepository);
         this.hashes = hashes;
+        this.platform = platform;
         this.credentials = credentials;
         this.progress = progress;
     }
 
+    /** {@code 9-scripts-linux-arm64-<hash>}: the phase, the platform (in tags made since platforms entered), the hash. */
+    private static final Pattern REMOTE_TAG = Pattern.compile("(\\d+-[a-z]+)(?:-[a-z0-9]+(?:-[a-z0-9]+){1,2})?-[0-9a-f]{16}");
+
     /** The registry tag of a phase's snapshot for the current hashes. */
     public String remoteTag(Phase p) {
-        return repository.withTag(p.tagSuffix() + "-" + hashes.get(p).hash()).name();
+        return repository.withTag(p.tagSuffix() + "-" + platform.tagPart() + "-" + hashes.get(p).hash()).name();
     }
 
     public String host() {
@@ -84,7 +103,7 @@ public final class SharedSnapshots {
             if (!p.snapshotted()) {
                 continue;
             }
-            TransferResult r = engine.pull(remoteTag(p), auth);
+            TransferResult r = engine.pull(remoteTag(p), auth, asked);
             switch (r.kind()) {
                 case DONE -> {
                     bytes += r.bytes();
@@ -198,8 +217,9 @@ public final class SharedSnapshots {
         try {
             List<RegistryListing.Entry> entries = new ArrayList<>();
             for (String tag : api.tags(repository, credentials.apply(host()))) {
-                Optional<Phase> phase = Phase.parse(tag.replaceFirst("-[0-9a-f]{16}$", ""))
-                        .filter(p -> tag.matches(Pattern.quote(p.tagSuffix()) + "-[0-9a-f]{16}"));
+                Matcher m = REMOTE_TAG.matcher(tag);
+                Optional<Phase> phase = m.matches() ? Phase.parse(m.group(1)).filter(p -> p.tagSuffix().equals(m.group(1)))
+                        : Optional.empty();
                 entries.add(new RegistryListing.Entry(tag, phase.orElse(null),
                         phase.isPresent() && hashes.containsKey(phase.get()) && remoteTag(phase.get()).endsWith(":" + tag)));
             }

@@ -3,6 +3,7 @@ package dev.habitat.core.snapshot;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.habitat.core.Json;
 import dev.habitat.core.Phase;
+import dev.habitat.core.Platform;
 import dev.habitat.core.engine.ImageInfo;
 import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.plan.PhaseHash;
@@ -22,18 +23,28 @@ import java.util.function.Function;
  */
 public final class Snapshots {
     private final String repository;
+    private final String platformPart;
     private final Map<Phase, PhaseHash> hashes;
     private final Function<String, Optional<ImageInfo>> inspect;
     private final Map<Phase, Optional<ImageInfo>> seen = new LinkedHashMap<>();
 
     public Snapshots(String repository, Map<Phase, PhaseHash> hashes, Function<String, Optional<ImageInfo>> inspect) {
+        this(repository, null, hashes, inspect);
+    }
+
+    /**
+     * The snapshots of one of a habitat's listed platforms, {@code habitat-<name>:<id>-<phase>-<os>-<arch>}
+     * ({@link dev.habitat.core.config.HabitatConfig#snapshotTag}); {@code platform} null: the unlisted engine's own.
+     */
+    public Snapshots(String repository, Platform platform, Map<Phase, PhaseHash> hashes, Function<String, Optional<ImageInfo>> inspect) {
         this.repository = repository;
+        this.platformPart = platform == null ? "" : "-" + platform.tagPart();
         this.hashes = hashes;
         this.inspect = inspect;
     }
 
     public String tag(Phase p) {
-        return repository + ":" + p.tagSuffix();
+        return repository + ":" + p.tagSuffix() + platformPart;
     }
 
     public Optional<ImageInfo> image(Phase p) {

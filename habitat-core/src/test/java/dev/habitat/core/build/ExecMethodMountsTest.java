@@ -29,14 +29,25 @@ class ExecMethodMountsTest {
 
     /** Runs the files segment of {@code config} with the exec method and returns the create request it made. */
     private FakeEngine.ContainerRequest containerFor(String config, SharedSnapshotsTest.Recorded progress) {
+        return containerFor(config, progress, null);
+    }
+
+    private FakeEngine.ContainerRequest containerFor(String config, SharedSnapshotsTest.Recorded progress, dev.habitat.core.Platform platform) {
         PlannedHabitat h = new Fixture(dir).write("habitat/config.yaml", Fixture.MINIMAL + config).plan();
         FakeEngine engine = new FakeEngine();
         engine.containerBase = new ImageConfig(List.of("PATH=/usr/bin:/bin"), null, List.of("bash"), "root", "/");
         SegmentJob job = new SegmentJob(h.graph(), h.hashes(), null, EnumSet.of(Phase.FILES), "habitat-demo:5-habitat",
-                "habitat-demo:6-files", Map.of(), null, false, dir.resolve("target"), Secrets.none(), new ContextTally());
+                "habitat-demo:6-files", Map.of(), null, false, dir.resolve("target"), Secrets.none(), new ContextTally(), platform);
         assertThrows(IllegalStateException.class, () -> new ExecMethod(engine, new FakeMethod(engine)).run(job, progress));
         assertEquals(1, engine.containerRequests.size());
         return engine.containerRequests.get(0);
+    }
+
+    @Test
+    void anotherPlatformsBuildContainerIsCreatedForItTheEnginesOwnNamesNone() {
+        dev.habitat.core.Platform arm64 = dev.habitat.core.Platform.parse("linux/arm64", "t");
+        assertEquals(arm64, containerFor("", new SharedSnapshotsTest.Recorded(), arm64).platform());
+        assertEquals(null, containerFor("", new SharedSnapshotsTest.Recorded()).platform());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.Platform;
 import dev.habitat.core.engine.BuildEvents;
 import dev.habitat.core.engine.BuildOutcome;
 import dev.habitat.core.engine.BuildRequest;
@@ -37,8 +38,12 @@ final class FakeEngine implements Engine {
     boolean answers = true;
     /** Whether the fake keeps images in the containerd image store. */
     boolean containerdStore;
+    /** The engine's own platform. */
+    Platform platform = new Platform("linux", "amd64", null);
+    /** Per platform, the content identity of the base variant a platform asks for (absent: the image has none for it). */
+    final Map<Platform, String> variants = new java.util.HashMap<>();
     /** A build container's create request, as a build method asks for it. */
-    record ContainerRequest(String image, String name, List<String> binds, List<String> tmpfs, String network) {}
+    record ContainerRequest(String image, String name, List<String> binds, List<String> tmpfs, String network, Platform platform) {}
 
     final List<ContainerRequest> containerRequests = new ArrayList<>();
     /**
@@ -121,6 +126,16 @@ final class FakeEngine implements Engine {
     }
 
     @Override
+    public Optional<String> contentIdentity(String ref, Platform p) {
+        return p.equals(platform) ? contentIdentity(ref) : Optional.ofNullable(variants.get(p));
+    }
+
+    @Override
+    public Platform platform() {
+        return platform;
+    }
+
+    @Override
     public Optional<ImageConfig> imageConfig(String ref) {
         if (containerBase == null) {
             throw notForTheOrchestration("imageConfig");
@@ -129,11 +144,11 @@ final class FakeEngine implements Engine {
     }
 
     @Override
-    public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
+    public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network, Platform platform) {
         if (containerBase == null) {
             throw notForTheOrchestration("startIdleContainer");
         }
-        containerRequests.add(new ContainerRequest(image, name, List.copyOf(binds), List.copyOf(tmpfs), network));
+        containerRequests.add(new ContainerRequest(image, name, List.copyOf(binds), List.copyOf(tmpfs), network, platform));
         if (runsContainers) {
             String id = "container-" + containerRequests.size();
             containerLog.add("start " + id + " from " + image);
@@ -240,6 +255,15 @@ final class FakeEngine implements Engine {
         }
         cancelledBuilds.add(buildId);
     }
+
+    @Override
+    public TransferResult pull(String ref, RegistryAuth auth, Platform asked) {
+        pullPlatforms.add(asked == null ? "own" : asked.toString());
+        return pull(ref, auth);
+    }
+
+    /** The platform each pull asked for ("own": none named). */
+    final List<String> pullPlatforms = new ArrayList<>();
 
     @Override
     public TransferResult pull(String ref, RegistryAuth auth) {

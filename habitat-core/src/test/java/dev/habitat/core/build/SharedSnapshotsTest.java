@@ -1,5 +1,6 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.Platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -135,11 +136,12 @@ class SharedSnapshotsTest {
     private final Map<Phase, PhaseHash> current = hashes("-v1");
     private final FakeEngine engine = new FakeEngine();
     private final Recorded progress = new Recorded();
-    private final SharedSnapshots shared = new SharedSnapshots(engine, REGISTRY, "habitat-x", current, host -> ALICE, progress);
+    static final Platform AMD64 = new Platform("linux", "amd64", null);
+    private final SharedSnapshots shared = new SharedSnapshots(engine, REGISTRY, "habitat-x", current, AMD64, host -> ALICE, progress);
     private final Snapshots local = new Snapshots("habitat-x", current, engine::inspectImage);
 
     private void pushedBefore(Map<Phase, PhaseHash> h, Phase... phases) {
-        SharedSnapshots side = new SharedSnapshots(engine, REGISTRY, "habitat-x", h, host -> ALICE, progress);
+        SharedSnapshots side = new SharedSnapshots(engine, REGISTRY, "habitat-x", h, AMD64, host -> ALICE, progress);
         for (Phase p : phases) {
             engine.registry.put(side.remoteTag(p), snapshot(h, p));
         }
@@ -147,8 +149,8 @@ class SharedSnapshotsTest {
 
     @Test
     void tagsAreContentAddressedUnderTheRegistryPrefix() {
-        assertEquals("127.0.0.1:5000/team/habitat-x:6-files-" + current.get(Phase.FILES).hash(), shared.remoteTag(Phase.FILES));
-        SharedSnapshots other = new SharedSnapshots(engine, REGISTRY, "habitat-x", hashes("-v2"), host -> ALICE, progress);
+        assertEquals("127.0.0.1:5000/team/habitat-x:6-files-linux-amd64-" + current.get(Phase.FILES).hash(), shared.remoteTag(Phase.FILES));
+        SharedSnapshots other = new SharedSnapshots(engine, REGISTRY, "habitat-x", hashes("-v2"), AMD64, host -> ALICE, progress);
         assertFalse(other.remoteTag(Phase.FILES).equals(shared.remoteTag(Phase.FILES)), "another state of the habitat, another tag");
         assertEquals(shared.remoteTag(Phase.HABITAT), other.remoteTag(Phase.HABITAT), "phases before the change share their tags");
     }

@@ -145,6 +145,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void platformsInAnyLayerTheLaterWinsEachCheckedWhereItIsWritten() {
+        HabitatConfig c = fx().write("shared/config.yaml", "platforms: [linux/amd64, linux/arm64]\n")
+                .write("habitat/config.yaml", Fixture.MINIMAL).load();
+        assertEquals(List.of(dev.habitat.core.Platform.parse("linux/amd64", "t"), dev.habitat.core.Platform.parse("linux/arm64", "t")),
+                c.platforms(), "a team sets it once, in the shared layer");
+        assertEquals("habitat-" + c.name() + ":9-scripts", c.snapshotTag(dev.habitat.core.Phase.SCRIPTS), "not yet planned for one");
+        assertEquals("habitat-" + c.name() + ":9-scripts-linux-arm64",
+                c.forPlatform(c.platforms().get(1)).snapshotTag(dev.habitat.core.Phase.SCRIPTS));
+        HabitatConfig one = fx().write("habitat/config.yaml", Fixture.MINIMAL + "platforms: linux/arm64\n").load();
+        assertEquals(List.of(dev.habitat.core.Platform.parse("linux/arm64", "t")), one.platforms(), "the habitat's layer wins");
+        assertEquals(List.of(), fx().write("shared/config.yaml", "env: []\n").write("habitat/config.yaml", Fixture.MINIMAL).load().platforms(),
+                "none listed: the engine's own");
+
+        List<String> errs = errors(Fixture.MINIMAL + "platforms:\n  - linux/arm46\n  - linux/amd64\n  - linux/amd64\n");
+        assertEquals(2, errs.size(), errs.toString());
+        assertTrue(errs.get(0).contains("platforms[0]") && errs.get(0).contains("'linux/arm46' is not a platform")
+                && errs.get(0).contains("did you mean 'linux/arm64'?"), errs.get(0));
+        assertTrue(errs.get(1).contains("platforms[2]") && errs.get(1).contains("listed twice"), errs.get(1));
+        String line = Fixture.MINIMAL.split("\n").length + 2 + ":";
+        assertTrue(errs.get(0).contains(line), "located at the entry's line: " + errs.get(0));
+    }
+
+    @Test
     void systemAndSharedLayersApplyInLayerOrder() {
         HabitatConfig c = fx().write("system/tests/sys.sh", "s")
                 .write("system/config.yaml", """

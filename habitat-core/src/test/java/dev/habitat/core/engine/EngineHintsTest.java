@@ -11,6 +11,14 @@ class EngineHintsTest {
     private static final EngineInfo PODMAN = new EngineInfo(EngineInfo.Product.PODMAN, "4.3.1", "1.41");
 
     @Test
+    void anotherPlatformWithoutEmulationSaysWhatToInstallOnTheEnginesHost() {
+        String failure = "process \"/bin/sh -c uname -m\" did not complete successfully: exec /bin/sh: exec format error";
+        String hint = EngineHints.forFailure(failure, DOCKER_26).orElseThrow();
+        assertTrue(hint.startsWith("Docker 26.1.5 cannot run the binaries of the platform built for") && hint.contains("qemu-user-static")
+                && hint.contains("tonistiigi/binfmt") && hint.contains("-Dhabitat.platforms="), hint);
+    }
+
+    @Test
     void noDefaultBridgeSaysToUseTheHostNetworkNamingTheEngine() {
         // as Docker 26 with "bridge": "none" reports a BuildKit RUN step on the default network
         String buildKit = "process \"/bin/sh -c id -u 'dev'\" did not complete successfully: network bridge not found";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.habitat.core.Fixture;
 import dev.habitat.core.Phase;
+import dev.habitat.core.config.HabitatConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +111,33 @@ class PhaseHasherTest {
                 assertEquals(edited.get(p).hash(), overridden.get(p).hash(), p.tagSuffix());
             }
         }
+    }
+
+    @Test
+    void hashesDifferByPlatformAndOnlyByIt() {
+        StageGraph graph = fixture().write("habitat/config.yaml", BASE).plan().graph();
+        PhaseHasher hasher = new PhaseHasher(dir.resolve("target"));
+        dev.habitat.core.Platform amd64 = dev.habitat.core.Platform.parse("linux/amd64", "t");
+        dev.habitat.core.Platform arm64 = dev.habitat.core.Platform.parse("linux/arm64", "t");
+        ExternalInputs onAmd64 = new ExternalInputs(Optional.of("sha256:base"), List.of(Optional.of("abc")), MachineFacts.none(), amd64);
+        Map<Phase, PhaseHash> a = hasher.hash(graph, onAmd64);
+        Map<Phase, PhaseHash> b = hasher.hash(graph, onAmd64.forPlatform(arm64, Optional.of("sha256:base")));
+        assertEquals(from(Phase.BASE), changed(a, b), "every phase of another platform is another snapshot");
+        assertEquals(a, hasher.hash(graph, onAmd64.forPlatform(amd64, Optional.of("sha256:base"))), "the same platform, the same hashes");
+        for (Phase p : Phase.values()) {
+            Map<String, String> ia = new java.util.HashMap<>(a.get(p).inputs());
+            Map<String, String> ib = new java.util.HashMap<>(b.get(p).inputs());
+            assertEquals(p == Phase.BASE ? "linux/amd64" : null, ia.remove("platform"));
+            assertEquals(p == Phase.BASE ? "linux/arm64" : null, ib.remove("platform"));
+            ia.remove("previous");
+            ib.remove("previous");
+            assertEquals(ia, ib, p.tagSuffix() + ": only the platform (and what follows from it) differs");
+        }
+        // the machine's own platform, resolved, hashes like the same platform named: an arm64 laptop's own build
+        // shares its snapshots with a CI's linux/arm64 build
+        HabitatConfig listed = graph.config().withPlatforms(List.of(amd64, arm64)).forPlatform(arm64);
+        assertEquals(changed(b, hasher.hash(new Planner().plan(listed), onAmd64.forPlatform(arm64, Optional.of("sha256:base")))),
+                EnumSet.noneOf(Phase.class));
     }
 
     @Test

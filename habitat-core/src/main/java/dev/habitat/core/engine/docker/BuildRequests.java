@@ -48,6 +48,9 @@ final class BuildRequests {
         if (request.network() != null && !request.network().equals("default")) {
             q.add("networkmode=" + EngineHttp.enc(request.network()));
         }
+        if (request.platform() != null) {
+            q.add("platform=" + EngineHttp.enc(request.platform().toString()));
+        }
         if (request.noCache()) {
             q.add("nocache=1");
         }

@@ -1,5 +1,6 @@
 package dev.habitat.core.engine.docker;
 
+import dev.habitat.core.Platform;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -46,10 +47,10 @@ final class DockerContainers {
      * {@code container=podman} and {@code TERM=xterm} to every container, and its commit writes a container's
      * environment into the image, which Docker's does not. The method passes each step's environment anyway.
      */
-    String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
+    String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network, Platform platform) {
         String id = info.get().product() == EngineInfo.Product.PODMAN
                 ? createIdleOnPodman(image, name, binds, tmpfs, network)
-                : createIdleOnDocker(image, name, binds, tmpfs, network);
+                : createIdleOnDocker(image, name, binds, tmpfs, network, platform);
         client.get().startContainerCmd(id).exec();
         return id;
     }
@@ -57,7 +58,7 @@ final class DockerContainers {
     private static final List<String> IDLE_ENTRYPOINT = List.of("/bin/sh", "-c");
     private static final String IDLE_COMMAND = "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done";
 
-    private String createIdleOnDocker(String image, String name, List<String> binds, List<String> tmpfs, String network) {
+    private String createIdleOnDocker(String image, String name, List<String> binds, List<String> tmpfs, String network, Platform platform) {
         var host = HostConfig.newHostConfig()
                 .withBinds(binds.stream().map(Bind::parse).toList());
         if (!tmpfs.isEmpty()) {
@@ -68,7 +69,11 @@ final class DockerContainers {
         if (network != null && !network.equals("default")) {
             host.withNetworkMode(network);
         }
-        return client.get().createContainerCmd(image).withName(name).withUser("0")
+        var create = client.get().createContainerCmd(image);
+        if (platform != null) {
+            create.withPlatform(platform.toString()); // POST /containers/create?platform= (API 1.41): the image's variant for it
+        }
+        return create.withName(name).withUser("0")
                 .withEntrypoint(IDLE_ENTRYPOINT.toArray(String[]::new)).withCmd(IDLE_COMMAND)
                 .withHostConfig(host).exec().getId();
     }

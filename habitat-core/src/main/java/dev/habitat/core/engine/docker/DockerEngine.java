@@ -1,5 +1,6 @@
 package dev.habitat.core.engine.docker;
 
+import dev.habitat.core.Platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -65,6 +66,7 @@ public final class DockerEngine implements Engine {
     private DockerClient client; // docker-java's command layer, made on first use: an up-to-date build never needs it
     private EngineInfo info;
     private Boolean containerdStore;
+    private Platform platform;
 
     private DockerEngine(EngineAddress address, DockerClientConfig config, DockerHttpClient transport) {
         this.address = address;
@@ -211,6 +213,7 @@ public final class DockerEngine implements Engine {
                 }
                 info = new EngineInfo(podman ? EngineInfo.Product.PODMAN : EngineInfo.Product.DOCKER, v.path("Version").asText(null),
                         v.path("ApiVersion").asText(null));
+                platform = Platform.ofEngine(v.path("Os").asText(null), v.path("Arch").asText(null));
             } catch (IOException | RuntimeException e) {
                 throw e instanceof EngineUnavailableException u ? u : unavailable(e);
             }
@@ -234,6 +237,13 @@ public final class DockerEngine implements Engine {
             }
         }
         return containerdStore;
+    }
+
+    /** The engine's own platform, from {@code GET /version}'s {@code Os} and {@code Arch}. */
+    @Override
+    public synchronized Platform platform() {
+        info();
+        return platform;
     }
 
     /** Why the engine did not answer, with the way out: TLS problems name the certificates used. */
@@ -278,8 +288,14 @@ public final class DockerEngine implements Engine {
 
     /** {@code GET /images/{ref}/json}; empty when the engine has no such image. */
     private Optional<JsonNode> inspected(String ref) {
+        return inspected(ref, null);
+    }
+
+    /** As {@link #inspected(String)}, of the variant for {@code variant} (null: the engine's choice). */
+    private Optional<JsonNode> inspected(String ref, Platform variant) {
         try {
-            EngineHttp.Answer a = http.get("/images/" + ref + "/json", Map.of());
+            EngineHttp.Answer a = http.get("/images/" + ref + "/json"
+                    + (variant == null ? "" : "?platform=" + EngineHttp.enc(variant.json())), Map.of());
             if (a.status() == 404) {
                 return Optional.empty();
             }
@@ -296,6 +312,27 @@ public final class DockerEngine implements Engine {
     @Override
     public Optional<String> contentIdentity(String ref) {
         return inspected(ref).map(ImageContent::identity);
+    }
+
+    /**
+     * The content identity of {@code ref}'s variant for {@code variant}: the engine's own platform asks as before; another
+     * asks {@code GET /images/{ref}/json?platform=} (API 1.49, Docker 28.1), whose answer for a single-platform image of
+     * another platform is an error, taken as absent. An older engine cannot tell: empty (the reference alone is hashed).
+     */
+    @Override
+    public Optional<String> contentIdentity(String ref, Platform variant) {
+        if (variant.equals(platform())) {
+            return contentIdentity(ref);
+        }
+        if (!info().apiAtLeast(1, 49)) {
+            return Optional.empty();
+        }
+        try {
+            return inspected(ref, variant).filter(r -> variant.architecture().equals(r.path("Architecture").asText()))
+                    .map(ImageContent::identity);
+        } catch (HabitatException e) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -319,9 +356,9 @@ public final class DockerEngine implements Engine {
 
 
     @Override
-    public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network) {
+    public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network, Platform platform) {
         return refusalsNamed("create and start the build container " + name + " from " + image,
-                () -> containers.startIdleContainer(image, name, binds, tmpfs, network));
+                () -> containers.startIdleContainer(image, name, binds, tmpfs, network, platform));
     }
 
     @Override
@@ -369,7 +406,12 @@ public final class DockerEngine implements Engine {
 
     @Override
     public TransferResult pull(String ref, RegistryAuth auth) {
-        return registry.pull(ref, auth);
+        return registry.pull(ref, auth, null);
+    }
+
+    @Override
+    public TransferResult pull(String ref, RegistryAuth auth, Platform platform) {
+        return registry.pull(ref, auth, platform);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.habitat.core.engine.docker;
 
+import dev.habitat.core.Platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.github.dockerjava.transport.DockerHttpClient;
@@ -28,9 +29,10 @@ final class RegistryTransfers {
      * that refuses the credentials an HTTP 500, each with the engine's message; errors after the pull started come
      * in the stream. The bytes are the sum of each layer's download size.
      */
-    TransferResult pull(String ref, RegistryAuth auth) {
+    TransferResult pull(String ref, RegistryAuth auth, Platform platform) {
         String[] rt = repositoryAndTag(ref);
-        return transfer("/images/create?fromImage=" + EngineHttp.enc(rt[0]) + "&tag=" + EngineHttp.enc(rt[1]), auth, "Downloading");
+        return transfer("/images/create?fromImage=" + EngineHttp.enc(rt[0]) + "&tag=" + EngineHttp.enc(rt[1])
+                + (platform == null ? "" : "&platform=" + EngineHttp.enc(platform.toString())), auth, "Downloading");
     }
 
     /**

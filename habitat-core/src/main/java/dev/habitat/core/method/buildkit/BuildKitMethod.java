@@ -123,7 +123,7 @@ public final class BuildKitMethod implements BuildMethod {
             List<String> tags = job.tag() == null ? List.of() : List.of(job.tag());
             try {
                 outcome = engine.build(new BuildRequest(tar, job.graph().lastStageOf(last).name(), tags, job.buildArgs(),
-                        Map.of(SnapshotLabels.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId, sessionId), tracker);
+                        Map.of(SnapshotLabels.LABEL_METHOD, NAME), job.network(), job.noCache(), buildId, sessionId, job.platform()), tracker);
             } catch (RuntimeException e) {
                 tagger.finish(); // tags already requested land if the engine still answers
                 throw new EngineLostException(tracker.latestStarted(), tagger.newestTag(), e);
@@ -195,7 +195,7 @@ public final class BuildKitMethod implements BuildMethod {
      */
     @Override
     public PhaseResult applyMachineStep(MachineStepJob job, BuildProgress progress) {
-        if (engine.containerdImageStore()) {
+        if (engine.containerdImageStore() || job.platform() != null) {
             progress.debug("habitat: containerd image store: the machine step runs in a container (exec and commit), not "
                     + "as a BuildKit build on the pulled image");
             return new ExecMethod(engine, this).applyMachineStep(job, progress);
@@ -208,7 +208,7 @@ public final class BuildKitMethod implements BuildMethod {
         progress.phaseStarted(Phase.FINAL);
         BuildOutcome outcome = DockerfileOnlyBuild.run(engine, workDir, job.graph().config().name() + "-machine-step", dockerfile,
                 (tar, sessionId) -> new BuildRequest(tar, stage, List.of(job.tag()), job.buildArgs(), Map.of(SnapshotLabels.LABEL_METHOD, NAME),
-                        job.network(), false, null, sessionId), status -> status.logs().forEach(l -> {
+                        job.network(), false, null, sessionId, job.platform()), status -> status.logs().forEach(l -> {
                             for (String line : l.text().split("\n")) {
                                 if (!line.isBlank()) {
                                     lines.add(line);
@@ -296,7 +296,7 @@ public final class BuildKitMethod implements BuildMethod {
             String tag = job.tagOf(phase);
             queue.submit(() -> {
                 BuildOutcome out = engine.build(new BuildRequest(tar, job.graph().lastStageOf(phase).name(), List.of(tag),
-                        job.buildArgs(), Map.of(SnapshotLabels.LABEL_METHOD, NAME), job.network(), false, null, sessionId), status -> { });
+                        job.buildArgs(), Map.of(SnapshotLabels.LABEL_METHOD, NAME), job.network(), false, null, sessionId, job.platform()), status -> { });
                 if (out.failed()) {
                     problems.add("habitat: could not tag the snapshot " + tag + " (" + out.error() + "); the next build rebuilds it");
                 } else {

@@ -1,6 +1,7 @@
 package dev.habitat.core.method.exec;
 
 import dev.habitat.core.BuildMethodName;
+import dev.habitat.core.Platform;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.config.HabitatConfig;
@@ -92,7 +93,7 @@ public final class ExecMethod implements BuildMethod {
         List<String> binds = binds(job.graph(), progress);
         // Secrets are written from inside the container into a tmpfs (never committed), and only for their step.
         List<String> tmpfs = Secrets.usedBy(config).isEmpty() ? List.of() : List.of(Operation.SECRETS_DIR);
-        return inContainer(config.name(), from, binds, tmpfs, job.network(), progress, container -> runIn(container, parent, job, progress));
+        return inContainer(config.name(), from, binds, tmpfs, job.network(), job.platform(), progress, container -> runIn(container, parent, job, progress));
     }
 
     /**
@@ -105,7 +106,7 @@ public final class ExecMethod implements BuildMethod {
         Stage stage = job.graph().lastStageOf(Phase.FINAL);
         Instant start = Instant.now();
         progress.phaseStarted(Phase.FINAL);
-        String imageId = inContainer(job.graph().config().name(), job.image(), List.of(), List.of(), job.network(), progress, container -> {
+        String imageId = inContainer(job.graph().config().name(), job.image(), List.of(), List.of(), job.network(), job.platform(), progress, container -> {
             ExecImageState state = new ExecImageState(parent);
             for (Operation op : job.graph().machineStep()) {
                 recordingFailure(start, progress, () -> applyMachineOp(container.id, state, job.buildArgs(), stage, op, progress));
@@ -129,9 +130,9 @@ public final class ExecMethod implements BuildMethod {
      * afterwards (and at JVM shutdown, should the build be killed); leftovers of a killed earlier build go first.
      */
     private <T> T inContainer(String habitat, String from, List<String> binds, List<String> tmpfs, String network,
-                              BuildProgress progress, Function<BuildContainer, T> work) {
+                              Platform platform, BuildProgress progress, Function<BuildContainer, T> work) {
         removeLeftovers(habitat, progress);
-        BuildContainer container = new BuildContainer(habitat, binds, tmpfs, network);
+        BuildContainer container = new BuildContainer(habitat, binds, tmpfs, network, platform);
         container.start(engine, from);
         Thread cleanup = new Thread(() -> engine.withOwnConnection(e -> e.removeContainer(container.id)),
                 "habitat-remove-build-container");
@@ -177,12 +178,14 @@ public final class ExecMethod implements BuildMethod {
         private final Set<String> cacheBinds = new LinkedHashSet<>();
         /** Images committed to switch containers, for removal at the end. */
         private final List<String> switchImages = new ArrayList<>();
+        private final Platform platform;
         /** Read by the shutdown hook, set by the build thread. */
         private volatile String id;
         private String name;
 
-        BuildContainer(String habitat, List<String> binds, List<String> tmpfs, String network) {
+        BuildContainer(String habitat, List<String> binds, List<String> tmpfs, String network, Platform platform) {
             this.habitat = habitat;
+            this.platform = platform;
             this.binds = List.copyOf(binds);
             this.tmpfs = List.copyOf(tmpfs);
             this.network = network;
@@ -192,7 +195,7 @@ public final class ExecMethod implements BuildMethod {
             List<String> all = new ArrayList<>(binds);
             all.addAll(cacheBinds);
             name = CONTAINER_PREFIX + habitat + "-" + UUID.randomUUID().toString().substring(0, 8);
-            id = engine.startIdleContainer(image, name, all, tmpfs, network);
+            id = engine.startIdleContainer(image, name, all, tmpfs, network, platform);
         }
     }
 

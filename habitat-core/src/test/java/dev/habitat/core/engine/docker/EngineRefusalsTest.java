@@ -35,7 +35,7 @@ class EngineRefusalsTest {
              DockerEngine engine = DockerEngine.connect(new EngineAddress("unix://" + socket, null, "test"))) {
             String name = "Docker 26.1.5 at unix://" + socket;
             Map<String, Executable> paths = Map.of(
-                    "create and start the build container b1 from base:1", () -> engine.startIdleContainer("base:1", "b1", List.of(), List.of(), null),
+                    "create and start the build container b1 from base:1", () -> engine.startIdleContainer("base:1", "b1", List.of(), List.of(), null, null),
                     "run a command as dev in the build container", () -> engine.exec("c1", "dev", "/", List.of(), List.of("true"), l -> { }),
                     "copy files into the build container at /etc", () -> engine.putArchive("c1", "/etc", new byte[1024]),
                     "commit the build container as habitat-x:9-scripts", () -> engine.commit("c1", "habitat-x", "9-scripts", List.of()),
@@ -66,7 +66,7 @@ class EngineRefusalsTest {
              DockerEngine engine = DockerEngine.connect(new EngineAddress("unix://" + podmanSocket, null, "test"))) {
             assertEachRefused("Podman 5.8.6 at unix://" + podmanSocket, Map.of(
                     "create and start the build container b1 from base:1",
-                    () -> engine.startIdleContainer("base:1", "b1", List.of("cache:/root/.cache"), List.of("/tmp"), null),
+                    () -> engine.startIdleContainer("base:1", "b1", List.of("cache:/root/.cache"), List.of("/tmp"), null, null),
                     "run a command as dev in the build container", () -> engine.exec("c1", "dev", "/", List.of(), List.of("true"), l -> { })));
             // Podman's build containers are created through libpod (its own path, not docker-java's)
             assertTrue(podman.requestLines().stream().anyMatch(l -> l.startsWith("POST /v4.0.0/libpod/containers/create ")),
