@@ -31,6 +31,16 @@ public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, 
     }
 
     /**
+     * Loads, validates and plans a habitat without hashing it: {@link #hashes()} is empty. For a goal that hashes
+     * the habitat itself later, with its external inputs (habitat:build hashes under the build lock, after
+     * reading the remote heads), so the copied trees are not read twice.
+     */
+    public static PlannedHabitat unhashed(ConfigLoader loader, Path root, Path configFile, Map<String, String> buildArgs) {
+        HabitatConfig config = loader.load(root, configFile, buildArgs);
+        return new PlannedHabitat(config, new Planner().plan(config), Map.of());
+    }
+
+    /**
      * Plans the same habitat again with more env overrides over {@code buildArgs} (loaded and checked, not
      * hashed): how {@link dev.habitat.core.render.BuildArgDockerfile} finds where a value lands.
      */
