@@ -31,11 +31,11 @@ build() { # method extra-package -> wall seconds
   if [ "$1" = handwritten ]; then
     sed "s/python3-venv\$/python3-venv$2/" $H/Dockerfile.handwritten > $H/target/Dockerfile.handwritten
     t0=$(now)
-    DOCKER_BUILDKIT=1 $D build --progress=plain --network host -t habitat-bench-apt-handwritten:latest -f $H/target/Dockerfile.handwritten "$HABDIR" > /tmp/bench-apt.log 2>&1 || { tail -30 /tmp/bench-apt.log; exit 1; }
+    DOCKER_BUILDKIT=1 $D build --progress=plain --network host -t habitat-bench-apt-handwritten:latest -f $H/target/Dockerfile.handwritten "$HABDIR" > /tmp/bench-apt.log 2>&1 || { tail -30 /tmp/bench-apt.log >&2; exit 1; }
   else
     sed "s/python3-venv\$/python3-venv$2/" "$BACKUP" > "$HABDIR/config.yaml"
     t0=$(now)
-    mvn -B -ntp -o -q -f $H/pom.xml habitat:build -Dhabitat.buildMethod="$1" > /tmp/bench-apt.log 2>&1 || { tail -30 /tmp/bench-apt.log; exit 1; }
+    mvn -B -ntp -o -q -f $H/pom.xml habitat:build -Dhabitat.buildMethod="$1" > /tmp/bench-apt.log 2>&1 || { tail -30 /tmp/bench-apt.log >&2; exit 1; }
   fi
   t1=$(now)
   secs "$t0" "$t1"
