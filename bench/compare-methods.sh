@@ -64,19 +64,19 @@ run_habitat() { # name reps
   }
   clean() {
     { $D images --format '{{.Repository}}:{{.Tag}}' | grep -E "^habitat-$NAME(-handwritten)?:" || true; } | xargs -r $D rmi -f > /dev/null
-    { $D volume ls -q | grep '^habitat-git-' || true; } | xargs -r $D volume rm -f > /dev/null 2>&1 || true
+    { $D volume ls -q | grep -E '^habitat-(git|cache)-' || true; } | xargs -r $D volume rm -f > /dev/null 2>&1 || true
     $D builder prune -af > /dev/null
   }
   mkdir -p $DIR/target
-  local rep method l0 c0 m0 l1 c1 m1 v
+  local rep method l0 c0 m0 v0 l1 c1 m1 v1 v
   for rep in $(seq 1 "$reps"); do
     for method in buildkit docker-exec handwritten; do
       echo "[bench] $H rep $rep $method" >&2
       clean
-      read -r l0 c0 m0 < <(engine_df)
+      read -r l0 c0 m0 v0 < <(engine_df)
       build $method
-      read -r l1 c1 m1 < <(engine_df)
-      record $method cold "\"disk\": {\"layers\": $((l1 - l0)), \"cache\": $((c1 - c0)), \"mounts\": $((m1 - m0))}, \"habitatBytes\": $(du -sb "$HABDIR" | cut -f1)"
+      read -r l1 c1 m1 v1 < <(engine_df)
+      record $method cold "\"disk\": {\"layers\": $((l1 - l0)), \"cache\": $((c1 - c0)), \"mounts\": $((m1 - m0)), \"volumes\": $((v1 - v0))}, \"habitatBytes\": $(du -sb "$HABDIR" | cut -f1)"
       if [ $method != handwritten ]; then v=$(validate_wall); else v=0; fi
       build $method
       record $method noop "\"validate\": $v"

@@ -40,8 +40,9 @@ start_reference_inputs() {
 goal_seconds() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' "${1:-$REF/target/habitat/bench-reference/report.json}"; }
 
 # What the engine's disk holds, by its own count (GET /system/df, not du of its data root): "<layers> <cache>
-# <cachemounts>" in bytes: the images' layers, the build cache records not shared with an image, and of those the
-# cache mounts' (type exec.cachemount: the git cache of the clones).
+# <cachemounts> <volumes>" in bytes: the images' layers, the build cache records not shared with an image, of those the
+# cache mounts' (type exec.cachemount: the git mirrors, the package caches), and the habitat-* volumes (docker-exec's
+# git mirrors and package caches).
 engine_df() {
   local sock=/var/run/docker.sock
   case "${DOCKER_HOST:-}" in unix://*) sock=${DOCKER_HOST#unix://} ;; esac
@@ -49,6 +50,8 @@ engine_df() {
 import json, sys
 df = json.load(sys.stdin)
 cache = [c for c in (df.get("BuildCache") or []) if not c.get("Shared")]
+vols = [v for v in (df.get("Volumes") or []) if v.get("Name", "").startswith("habitat-")]
 print(df.get("LayersSize", 0), sum(c.get("Size", 0) for c in cache),
-      sum(c.get("Size", 0) for c in cache if c.get("Type") == "exec.cachemount"))'
+      sum(c.get("Size", 0) for c in cache if c.get("Type") == "exec.cachemount"),
+      sum(max(0, (v.get("UsageData") or {}).get("Size", 0)) for v in vols))'
 }

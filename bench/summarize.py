@@ -37,6 +37,8 @@ def main(path):
             print(f"  {c:<7} buildkit/docker-exec {w('buildkit', c) / w('docker-exec', c):5.2f}   "
                   f"buildkit/handwritten {w('buildkit', c) / w('handwritten', c):5.2f}   "
                   f"docker-exec/handwritten {w('docker-exec', c) / w('handwritten', c):5.2f}")
+        ratio = w("buildkit", "cold") / w("docker-exec", "cold")
+        print(f"  goal buildkit/docker-exec <= 0.75 (cold): {ratio:.2f} {'met' if ratio <= 0.75 else 'NOT met'}")
         limit = 1.1 if habitat == "realistic" else 1.5
         for c in ["cold", "change"]:
             ratio = w("buildkit", c) / w("handwritten", c)
@@ -54,7 +56,11 @@ def main(path):
         for m in METHODS:
             d = [r["disk"] for r in by[(habitat, m, "cold")]]
             print(f"  {m:<12} image layers {med([x['layers'] for x in d]) / 1e6:7.1f} + build cache "
-                  f"{med([x['cache'] for x in d]) / 1e6:6.1f} (of which cache mounts {med([x['mounts'] for x in d]) / 1e6:.1f})")
+                  f"{med([x['cache'] for x in d]) / 1e6:6.1f} (of which cache mounts {med([x['mounts'] for x in d]) / 1e6:.1f})"
+                  f" + volumes {med([x.get('volumes', 0) for x in d]) / 1e6:.1f}")
+        disk = {m: med([r["disk"]["layers"] + r["disk"]["cache"] + r["disk"].get("volumes", 0) for r in by[(habitat, m, "cold")]]) for m in ["buildkit", "docker-exec"]}
+        print(f"  goal buildkit <= docker-exec + 10 % (layers + build cache + volumes): {disk['buildkit'] / 1e6:.1f} MB vs "
+              f"{disk['docker-exec'] / 1e6:.1f} MB: {'met' if disk['buildkit'] <= 1.1 * disk['docker-exec'] else 'NOT met'}")
         hb = med([r["habitatBytes"] for r in by[(habitat, "buildkit", "cold")]])
         print(f"context bytes sent by buildkit (the habitat directory holds {hb / 1e6:.2f} MB): " + ", ".join(
             f"{c} {med([r['contextBytes'] for r in by[(habitat, 'buildkit', c)]]) / 1e6:.2f} MB" for c in CASES))

@@ -191,9 +191,19 @@ abstract class AbstractHabitatMojo extends AbstractMojo {
 
     protected abstract void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException;
 
+    /**
+     * True for a goal that computes the phase hashes itself (with the remote heads): {@link #run} then gets the
+     * habitat unhashed, and the copied trees are read once.
+     */
+    protected boolean hashesItself() {
+        return false;
+    }
+
     protected PlannedHabitat load() throws MojoFailureException {
         try {
-            PlannedHabitat h = PlannedHabitat.load(new ConfigLoader(), root.toPath(), Path.of(config), givenBuildArgs(),
+            PlannedHabitat h = hashesItself()
+                    ? PlannedHabitat.unhashed(new ConfigLoader(), root.toPath(), Path.of(config), givenBuildArgs())
+                    : PlannedHabitat.load(new ConfigLoader(), root.toPath(), Path.of(config), givenBuildArgs(),
                     outputDirectory.toPath(), ExternalInputs.none());
             if (platforms != null && !platforms.isBlank()) {
                 h = h.withPlatforms(Platform.parseList(platforms, "-Dhabitat.platforms=" + platforms), outputDirectory.toPath(),

@@ -61,6 +61,12 @@ public class BuildMojo extends AbstractEngineMojo {
     @Parameter(property = "habitat.push", defaultValue = "false")
     private boolean push;
 
+    /** The builder hashes the habitat under its build lock, with the remote heads: nothing to hash before. */
+    @Override
+    protected boolean hashesItself() {
+        return true;
+    }
+
     @Override
     protected void run(PlannedHabitat habitat) throws MojoExecutionException, MojoFailureException {
         Sharing sharing = sharing(habitat.config().registry());

@@ -50,11 +50,22 @@ public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, 
         return out;
     }
 
-    /** This habitat with {@code platforms} replacing its config's ({@code -Dhabitat.platforms}), planned and hashed again. */
+    /** This habitat with {@code platforms} replacing its config's ({@code -Dhabitat.platforms}), planned (and hashed, if it was) again. */
     public PlannedHabitat withPlatforms(List<Platform> platforms, Path outputDirectory, ExternalInputs external) {
         HabitatConfig c = config.withPlatforms(platforms);
         StageGraph g = new Planner().plan(c);
-        return new PlannedHabitat(c, g, new PhaseHasher(outputDirectory).hash(g, external));
+        // an unhashed habitat (a goal that hashes it itself, under its lock) stays unhashed
+        return new PlannedHabitat(c, g, hashes.isEmpty() ? Map.of() : new PhaseHasher(outputDirectory).hash(g, external));
+    }
+
+    /**
+     * Loads, validates and plans a habitat without hashing it: {@link #hashes()} is empty. For a goal that hashes
+     * the habitat itself later, with its external inputs (habitat:build hashes under the build lock, after
+     * reading the remote heads), so the copied trees are not read twice.
+     */
+    public static PlannedHabitat unhashed(ConfigLoader loader, Path root, Path configFile, Map<String, String> buildArgs) {
+        HabitatConfig config = loader.load(root, configFile, buildArgs);
+        return new PlannedHabitat(config, new Planner().plan(config), Map.of());
     }
 
     /**

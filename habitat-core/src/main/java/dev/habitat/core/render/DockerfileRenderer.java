@@ -296,8 +296,11 @@ public final class DockerfileRenderer {
         public String copyFromStage(Operation.CopyFromStage c) {
             String now = switchUser("root", user, out);
             out.append("# ").append(oneLine(c.path())).append(" from stage ").append(c.stage()).append('\n');
-            out.append("RUN --mount=type=bind,from=").append(c.stage()).append(",target=").append(FROM_STAGE_MOUNT).append(' ')
-                    .append(copyFromStageScript(c)).append('\n');
+            out.append("RUN --mount=type=bind,from=").append(c.stage());
+            if (plainMountPath(c.path())) {
+                out.append(",source=").append(c.path());
+            }
+            out.append(",target=").append(FROM_STAGE_MOUNT).append(' ').append(copyFromStageScript(c)).append('\n');
             return now;
         }
 
@@ -359,10 +362,21 @@ public final class DockerfileRenderer {
         }
     }
 
-    /** Replaces the path with the side stage's copy of it, as the clone in place would have left it. */
+    /**
+     * Replaces the path with the side stage's copy of it, as the clone in place would have left it. The mount names
+     * the path itself ({@code source=}) when it can be written in a mount option: a read-only bind mount is part of
+     * the step's cache key by the content of what it mounts, so BuildKit checksums only the clone, not the side
+     * stage's whole root file system (the base image and every phase before it: seconds per clone).
+     */
     public static String copyFromStageScript(Operation.CopyFromStage c) {
+        String from = plainMountPath(c.path()) ? FROM_STAGE_MOUNT : FROM_STAGE_MOUNT + "\"$dest\"";
         return "set -e; dest=" + Shell.quote(c.path()) + "; rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; cp -a "
-                + FROM_STAGE_MOUNT + "\"$dest\" \"$dest\"";
+                + from + " \"$dest\"";
+    }
+
+    /** A path a mount option can carry as it is (no comma, quote, space or other character its parser would split on). */
+    static boolean plainMountPath(String path) {
+        return path.matches("/[A-Za-z0-9._/@+-]*") && !path.equals("/");
     }
 
     /**

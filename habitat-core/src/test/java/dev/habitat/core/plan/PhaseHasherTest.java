@@ -76,6 +76,17 @@ class PhaseHasherTest {
     }
 
     @Test
+    void anUnhashedPlanIsTheSameGraphWithoutHashes(@TempDir Path other) {
+        Fixture f = new Fixture(other).write("habitat/f", "f").write("habitat/t.sh", "t").write("habitat/u.sh", "u").write("habitat/d/x", "x")
+                .write("habitat/hooked", "h").write("habitat/config.yaml", BASE);
+        PlannedHabitat hashed = f.plan();
+        PlannedHabitat unhashed = PlannedHabitat.unhashed(f.loader(), other, Path.of("habitat", "config.yaml"), Map.of());
+        assertTrue(unhashed.hashes().isEmpty(), "habitat:build hashes under its lock, with the remote heads");
+        assertEquals(hashed.graph().stages(), unhashed.graph().stages());
+        assertEquals(hashed.config().name(), unhashed.config().name());
+    }
+
+    @Test
     void deterministicAndIndependentOfWhereTheHabitatLives(@TempDir Path other) throws IOException {
         Map<Phase, PhaseHash> a = hashes(BASE);
         assertEquals(a, hashes(BASE));

@@ -282,6 +282,17 @@ class DockerfileRendererTest {
     }
 
     @Test
+    void theReposPhaseMountsOnlyTheCloneOfItsSideStageSoBuildKitChecksumsTheCloneNotTheWholeRoot() {
+        String df = render(Fixture.MINIMAL + "repos:\n  - {url: 'https://h.invalid/a.git', path: /src/lib-a_1.2}\n");
+        assertTrue(df.contains("RUN --mount=type=bind,from=repos-clone-0,source=/src/lib-a_1.2,target=/run/habitat/from-stage set -e; "
+                + "dest='/src/lib-a_1.2'; rm -rf \"$dest\"; mkdir -p \"$(dirname \"$dest\")\"; cp -a /run/habitat/from-stage \"$dest\"\n"), df);
+        // a path a mount option cannot carry (a space, a comma) mounts the stage's root, as before
+        assertFalse(DockerfileRenderer.plainMountPath("/src/a b"));
+        assertFalse(DockerfileRenderer.plainMountPath("/src/a,b"));
+        assertFalse(DockerfileRenderer.plainMountPath("/"));
+    }
+
+    @Test
     void sideStagesStartFromTheirBaseStageOrItsSnapshotWhenOnlyTheReposPhaseIsRendered() {
         PlannedHabitat h = new Fixture(dir).write("habitat/config.yaml", Fixture.MINIMAL
                 + "repos:\n  - {url: 'https://h.invalid/a.git', path: /src/a b}\n").plan();

@@ -108,6 +108,7 @@ class PackageCachesRenderTest {
         String text = Files.readString(conf);
         assertTrue(text.contains("Dir::Cache::Archives \"/var/cache/apt/habitat-archives/\";"), "out of docker-clean's reach: " + text);
         assertTrue(text.contains("APT::Keep-Downloaded-Packages \"true\";") && text.contains("Binary::apt::APT::Keep-Downloaded-Packages \"true\";"), text);
+        assertTrue(text.contains("DPkg::Options { \"--force-unsafe-io\"; };"), "dpkg unpacks without an fsync per file: " + text);
         assertFalse(Files.exists(ctx.directory().resolve("scripts/test/" + GeneratedFiles.APT_CACHE_CONFIG)), "tests mount no cache");
         // the runner points APT_CONFIG at it for the step's commands, and leaves one the habitat sets alone
         Path step = dir.resolve("step");
