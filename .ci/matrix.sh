@@ -8,7 +8,7 @@
 #   HABITAT_MATRIX_ITS=secrets,build-failures bash .ci/matrix.sh d28-overlay2     reruns a few ITs
 #
 # Docker 28.5 (what users install today) runs every Docker IT; the other engines run the ITs that test what is
-# specific to them (README, "Tested engines", says why each is where it is).
+# specific to them (docs/CI.md says why each is where it is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

@@ -1,7 +1,7 @@
 // Engines that differ share one habitat through a registry: the reference engine (A, the host's Docker 20.10), the
-// run's engine (B, Docker 26 with overlay2 under the matrix) and the further engines .ci/matrix.sh names in
-// HABITAT_IT_SHARING_ENGINES (name|DOCKER_HOST|network namespace;...: Docker 26 with the containerd image store, and
-// Podman), each with its own socket group. The registry (htpasswd auth) runs here; every engine reaches it at
+// run's engine (B, Docker 28.5 with overlay2 under the matrix) and the further engines .ci/matrix.sh names in
+// HABITAT_IT_SHARING_ENGINES (name|DOCKER_HOST|network namespace;...: Docker 28.5 with the containerd image store, and
+// Podman 5.8), each with its own socket group. The registry (htpasswd auth) runs here; every engine reaches it at
 // 127.0.0.1:<port>. A's builds get their credentials from a settings.xml server, the others' from a Docker config.json.
 def support = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(basedir, '../../../src/it/_shared/ItSupport.groovy')).newInstance()
