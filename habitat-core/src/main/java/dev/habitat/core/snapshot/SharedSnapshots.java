@@ -156,8 +156,13 @@ public final class SharedSnapshots {
         String remote = remoteTag(p);
         try {
             Optional<ImageInfo> image = engine.inspectImage(remote);
-            if (image.isEmpty() || !local.validLabels(image.get().labels(), p)) {
-                progress.warn("habitat: " + remote + " does not carry the hashes its tag names (its labels differ); not used");
+            if (image.isEmpty()) {
+                progress.warn("habitat: " + remote + " was pulled, but the engine does not find it under that name; not used");
+                return false;
+            }
+            Optional<String> mismatch = local.labelMismatch(image.get().labels(), p);
+            if (mismatch.isPresent()) {
+                progress.warn("habitat: " + remote + " does not carry the hashes its tag names (" + mismatch.get() + "); not used");
                 return false;
             }
             engine.tag(remote, local.tag(p));

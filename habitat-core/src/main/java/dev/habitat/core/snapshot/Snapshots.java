@@ -60,18 +60,28 @@ public final class Snapshots {
     }
 
     boolean validLabels(Map<String, String> labels, Phase p) {
-        if (!SnapshotLabels.SCHEMA_VERSION.equals(labels.get(SnapshotLabels.LABEL_SCHEMA))) {
-            return false;
+        return labelMismatch(labels, p).isEmpty();
+    }
+
+    /**
+     * The first label of {@code labels} that does not hold what a valid snapshot of {@code p} holds, as
+     * {@code name: found ..., expected ...}; empty when they are valid.
+     */
+    Optional<String> labelMismatch(Map<String, String> labels, Phase p) {
+        String schema = labels.get(SnapshotLabels.LABEL_SCHEMA);
+        if (!SnapshotLabels.SCHEMA_VERSION.equals(schema)) {
+            return Optional.of(SnapshotLabels.LABEL_SCHEMA + ": found " + schema + ", expected " + SnapshotLabels.SCHEMA_VERSION);
         }
         for (Phase q : Phase.values()) {
             if (q.id() > p.id()) {
                 break;
             }
-            if (!Objects.equals(labels.get(SnapshotLabels.LABEL_HASH_PREFIX + q.phaseName()), hashes.get(q).hash())) {
-                return false;
+            String label = SnapshotLabels.LABEL_HASH_PREFIX + q.phaseName();
+            if (!Objects.equals(labels.get(label), hashes.get(q).hash())) {
+                return Optional.of(label + ": found " + labels.get(label) + ", expected " + hashes.get(q).hash());
             }
         }
-        return true;
+        return Optional.empty();
     }
 
     /**
