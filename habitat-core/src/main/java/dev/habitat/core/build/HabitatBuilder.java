@@ -281,9 +281,11 @@ public final class HabitatBuilder {
             return method;
         }
         Phase r = resume.get();
-        boolean onPulledLayers = pulled.contains(r)
-                || snapshots.image(r).map(i -> BuildMethodName.DOCKER_EXEC.id().equals(i.labels().get(SnapshotLabels.LABEL_METHOD))).orElse(false)
-                || shared != null && shared.pulledFromRegistry(r, snapshots);
+        // pulled layers exist only where the habitat shares through a registry: without one, a docker-exec snapshot
+        // (exec-equivalence, migrate-snapshots) stands on this engine's own layers and BuildKit resumes from it
+        boolean onPulledLayers = pulled.contains(r) || shared != null
+                && (snapshots.image(r).map(i -> BuildMethodName.DOCKER_EXEC.id().equals(i.labels().get(SnapshotLabels.LABEL_METHOD))).orElse(false)
+                || shared.pulledFromRegistry(r, snapshots));
         BuildMethod runner = onPulledLayers ? method.onPulledLayers() : method;
         if (runner != method) {
             progress.info("habitat: " + snapshots.tag(r) + " stands on layers pulled into the containerd image store, which keeps "

@@ -9,6 +9,7 @@ import dev.habitat.core.method.SegmentJob;
 import dev.habitat.core.method.MachineStepJob;
 import dev.habitat.core.method.BuildFailedException;
 import dev.habitat.core.engine.ImageInfo;
+import dev.habitat.core.plan.SnapshotLabels;
 
 import dev.habitat.core.HabitatException;
 
@@ -453,5 +454,17 @@ class HabitatBuilderOrchestrationTest {
         build(CONFIG.replace("echo one", "echo six"), Phase.FINAL, null, push);
         assertTrue(exec.jobs.isEmpty(), "a chain of this engine's is BuildKit's: " + log);
         assertEquals(List.of("9-scripts", "10-verify,11-test,12-final"), jobsSince(buildKitJobs));
+
+        // a snapshot docker-exec made here, in a habitat that shares through no registry, stands on this engine's own
+        // layers: BuildKit resumes from it
+        String tools = "habitat-orchestrated:8-tools";
+        ImageInfo made = engine.images.get(tools);
+        Map<String, String> byExec = new java.util.HashMap<>(made.labels());
+        byExec.put(SnapshotLabels.LABEL_METHOD, "docker-exec");
+        engine.images.put(tools, new ImageInfo(made.id(), byExec, made.size(), made.created()));
+        int before = method.jobs.size();
+        build(CONFIG.replace("echo one", "echo seven"), Phase.FINAL, null, null);
+        assertTrue(exec.jobs.isEmpty(), "without a registry no layer was pulled: BuildKit resumes: " + log);
+        assertEquals(List.of("9-scripts", "10-verify,11-test,12-final"), jobsSince(before));
     }
 }
