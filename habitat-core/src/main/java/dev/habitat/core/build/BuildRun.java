@@ -1,7 +1,7 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.engine.EngineImages;
 import dev.habitat.core.config.HabitatConfig;
-import dev.habitat.core.engine.Engine;
 import dev.habitat.core.method.BuildMethod;
 import dev.habitat.core.plan.StageGraph;
 import dev.habitat.core.report.BuildProgress;
@@ -12,7 +12,7 @@ import java.time.Instant;
  * What every step of one platform's build is given: the engine, the method asked for, the planned habitat, the options,
  * where progress goes (masked when the build has secrets) and when the build started.
  */
-record BuildRun(Engine engine, BuildMethod method, StageGraph graph, BuildOptions options, BuildProgress progress, Instant t0) {
+record BuildRun(EngineImages engine, BuildMethod method, StageGraph graph, BuildOptions options, BuildProgress progress, Instant t0) {
 
     HabitatConfig config() {
         return graph.config();

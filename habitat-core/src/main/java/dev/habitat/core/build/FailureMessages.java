@@ -1,5 +1,6 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.engine.EngineStatus;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.Engine;
@@ -11,9 +12,9 @@ import java.util.Optional;
 
 /** The one place a build's failures become the user's messages: what failed, where, and the way out. */
 final class FailureMessages {
-    private final Engine engine;
+    private final EngineStatus engine;
 
-    FailureMessages(Engine engine) {
+    FailureMessages(EngineStatus engine) {
         this.engine = engine;
     }
 

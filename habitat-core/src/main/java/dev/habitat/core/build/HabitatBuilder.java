@@ -1,8 +1,8 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.engine.EngineImages;
 import dev.habitat.core.Phase;
 import dev.habitat.core.Platform;
-import dev.habitat.core.engine.Engine;
 import dev.habitat.core.method.BuildFailedException;
 import dev.habitat.core.method.BuildMethod;
 import dev.habitat.core.plan.ExternalInputs;
@@ -42,18 +42,18 @@ public final class HabitatBuilder {
     public static final String BUILD_DOCKERFILE_NOTE = "# Written by habitat:build with this build's values. mvn habitat:generate-dockerfile writes it\n"
             + "# with the config's env as build args (docker build --build-arg NAME=value).\n";
 
-    private final Engine engine;
+    private final EngineImages engine;
     private final BuildProgress progress; // unmasked: builds with secrets wrap it
     private final BuildMethod method;
     private final ExternalInputResolver inputs;
     private final RegistryApi registryApi = new RegistryApi();
 
-    public HabitatBuilder(Engine engine, BuildMethod method, BuildProgress progress) {
+    public HabitatBuilder(EngineImages engine, BuildMethod method, BuildProgress progress) {
         this(engine, method, progress, new ExternalInputResolver());
     }
 
     /** With {@code inputs} finding the external inputs and machine facts (tests give a machine of their own). */
-    HabitatBuilder(Engine engine, BuildMethod method, BuildProgress progress, ExternalInputResolver inputs) {
+    HabitatBuilder(EngineImages engine, BuildMethod method, BuildProgress progress, ExternalInputResolver inputs) {
         this.engine = engine;
         this.method = method;
         this.progress = progress;

@@ -1,7 +1,7 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.engine.EngineImages;
 import dev.habitat.core.Phase;
-import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.ImageTransfer;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryApi;
@@ -18,11 +18,11 @@ import java.util.List;
  * they go to the registry and {@link MultiPlatformImage} puts one index under {@code <name>} that lists them all.
  */
 final class PublishImageStep {
-    private final Engine engine;
+    private final EngineImages engine;
     private final RegistryApi registryApi;
     private final BuildProgress progress;
 
-    PublishImageStep(Engine engine, RegistryApi registryApi, BuildProgress progress) {
+    PublishImageStep(EngineImages engine, RegistryApi registryApi, BuildProgress progress) {
         this.engine = engine;
         this.registryApi = registryApi;
         this.progress = progress;

@@ -1,9 +1,9 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.engine.EngineImages;
 import dev.habitat.core.Phase;
 import dev.habitat.core.Platform;
 import dev.habitat.core.config.HabitatConfig;
-import dev.habitat.core.engine.Engine;
 import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.PhaseHash;
 import dev.habitat.core.plan.PhaseHasher;
@@ -25,7 +25,7 @@ final class ResolveInputsStep {
     }
 
     ResolvedInputs call() {
-        Engine engine = run.engine();
+        EngineImages engine = run.engine();
         HabitatConfig config = run.config();
         run.progress().info("habitat: engine " + engine.ping() + " at " + engine.address());
         ExternalInputs external = inputs.resolve(config, engine, run.progress(), run.options().secrets());
