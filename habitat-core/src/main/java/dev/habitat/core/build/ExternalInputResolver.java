@@ -1,10 +1,10 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.engine.EngineImages;
 import dev.habitat.core.Completions;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
-import dev.habitat.core.engine.Engine;
 import dev.habitat.core.plan.ExternalInputs;
 import dev.habitat.core.plan.MachineFacts;
 import dev.habitat.core.report.BuildProgress;
@@ -46,7 +46,7 @@ public final class ExternalInputResolver {
         this.machine = machine;
     }
 
-    public ExternalInputs resolve(HabitatConfig config, Engine engine, BuildProgress progress, Secrets secrets) {
+    public ExternalInputs resolve(HabitatConfig config, EngineImages engine, BuildProgress progress, Secrets secrets) {
         // remotes are asked a few at a time, beside the engine: a no-op build waits for the slowest, not for their
         // sum, and one server is never handed more connections at once than an ssh daemon accepts by default
         List<CompletableFuture<String>> heads = new ArrayList<>();
@@ -75,7 +75,7 @@ public final class ExternalInputResolver {
 
     private static final int REMOTES_AT_ONCE = 4;
 
-    private static Optional<String> baseIdentity(HabitatConfig config, Engine engine, BuildProgress progress) {
+    private static Optional<String> baseIdentity(HabitatConfig config, EngineImages engine, BuildProgress progress) {
         Optional<String> baseId = Optional.empty();
         if (config.base().image() != null) {
             // by content, not the engine's id: the same base gives the same hashes in every image store (shared snapshots)

@@ -1,11 +1,11 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.engine.EngineImages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.habitat.core.Platform;
-import dev.habitat.core.engine.Engine;
 import dev.habitat.core.engine.ImageTransfer.TransferResult;
 import dev.habitat.core.registry.ImageReference;
 import dev.habitat.core.registry.RegistryApi;
@@ -27,11 +27,11 @@ import java.util.List;
  * else an OCI image index. {@code docker pull <name>} on any of the platforms then pulls its own.
  */
 final class MultiPlatformImage {
-    private final Engine engine;
+    private final EngineImages engine;
     private final RegistryApi api;
     private final BuildProgress progress;
 
-    MultiPlatformImage(Engine engine, RegistryApi api, BuildProgress progress) {
+    MultiPlatformImage(EngineImages engine, RegistryApi api, BuildProgress progress) {
         this.engine = engine;
         this.api = api;
         this.progress = progress;

@@ -1,8 +1,8 @@
 package dev.habitat.core.build;
 
+import dev.habitat.core.engine.EngineImages;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Platform;
-import dev.habitat.core.engine.Engine;
 import java.util.List;
 
 /** What an engine must be to build a habitat's listed platforms, asked before anything is built. */
@@ -17,7 +17,7 @@ final class Platforms {
      * not in the engine's answers, and the engine may be remote: a build that cannot run them fails with
      * {@code exec format error}, which {@link dev.habitat.core.engine.EngineHints} turns into what to install.
      */
-    static void requireBuildable(List<Platform> platforms, Engine engine) {
+    static void requireBuildable(List<Platform> platforms, EngineImages engine) {
         Platform own = engine.platform();
         List<String> others = platforms.stream().filter(p -> !p.equals(own)).map(Platform::toString).toList();
         if (others.isEmpty() || engine.containerdImageStore()) {

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 /**
  * An engine that holds tagged images in memory, for unit tests of the orchestration: images are what a
  * {@link FakeMethod} (or a test) puts there, tags and untags are recorded; pulls and pushes go to an in-memory registry.
- * What a build method alone would ask (containers, BuildKit builds) fails the test: the orchestration must not ask it.
+ * The orchestration holds only the engine's {@code EngineImages} role, so it cannot ask for containers or BuildKit builds;
+ * the method tests set those roles up ({@link #containerBase}, {@link #builds}), and a role a test did not set up fails it.
  */
 final class FakeEngine implements Engine {
     final Map<String, ImageInfo> images = new TreeMap<>();
@@ -47,7 +48,7 @@ final class FakeEngine implements Engine {
 
     final List<ContainerRequest> containerRequests = new ArrayList<>();
     /**
-     * Null: build containers are not for the orchestration. Set: what {@link #imageConfig} answers, and a create
+     * Null: no build containers (the orchestration has no such role; a method test sets it). Set: what {@link #imageConfig} answers, and a create
      * request is recorded, then refused (the fake runs nothing), so a test can look at what a method asked.
      */
     ImageConfig containerBase;
@@ -60,7 +61,7 @@ final class FakeEngine implements Engine {
     /** With {@link #runsContainers}: an exec whose command contains this prints the runner's failure line and exits 3. */
     String failingExec;
     /**
-     * Null: BuildKit builds are not for the orchestration. Set: answers each build request (a test of the BuildKit method
+     * Null: no BuildKit builds (the orchestration has no such role; a method test sets it). Set: answers each build request (a test of the BuildKit method
      * plays the engine's trace with it); every request is recorded in {@link #buildRequests}.
      */
     BiFunction<BuildRequest, BuildEvents, BuildOutcome> builds;
@@ -138,7 +139,7 @@ final class FakeEngine implements Engine {
     @Override
     public Optional<ImageConfig> imageConfig(String ref) {
         if (containerBase == null) {
-            throw notForTheOrchestration("imageConfig");
+            throw roleNotSetUp("imageConfig");
         }
         return Optional.of(containerBase);
     }
@@ -146,7 +147,7 @@ final class FakeEngine implements Engine {
     @Override
     public String startIdleContainer(String image, String name, List<String> binds, List<String> tmpfs, String network, Platform platform) {
         if (containerBase == null) {
-            throw notForTheOrchestration("startIdleContainer");
+            throw roleNotSetUp("startIdleContainer");
         }
         containerRequests.add(new ContainerRequest(image, name, List.copyOf(binds), List.copyOf(tmpfs), network, platform));
         if (runsContainers) {
@@ -168,7 +169,7 @@ final class FakeEngine implements Engine {
             }
             return 0;
         }
-        throw notForTheOrchestration("exec");
+        throw roleNotSetUp("exec");
     }
 
     @Override
@@ -177,7 +178,7 @@ final class FakeEngine implements Engine {
             containerLog.add("put " + container);
             return;
         }
-        throw notForTheOrchestration("putArchive");
+        throw roleNotSetUp("putArchive");
     }
 
     @Override
@@ -187,7 +188,7 @@ final class FakeEngine implements Engine {
             containerLog.add("commit " + container + " as " + (repository == null ? "untagged" : repository + ":" + tag) + " " + id);
             return id;
         }
-        throw notForTheOrchestration("commit");
+        throw roleNotSetUp("commit");
     }
 
     @Override
@@ -196,7 +197,7 @@ final class FakeEngine implements Engine {
             containerLog.add("remove " + id);
             return;
         }
-        throw notForTheOrchestration("removeContainer");
+        throw roleNotSetUp("removeContainer");
     }
 
     @Override
@@ -217,7 +218,7 @@ final class FakeEngine implements Engine {
     @Override
     public BuildOutcome build(BuildRequest request, BuildEvents events) {
         if (builds == null) {
-            throw notForTheOrchestration("build");
+            throw roleNotSetUp("build");
         }
         buildRequests.add(request);
         return builds.apply(request, events);
@@ -226,7 +227,7 @@ final class FakeEngine implements Engine {
     @Override
     public EngineSession openSession(String name, String sharedKey, Function<String, byte[]> secrets, Map<String, SyncedDir> dirs) {
         if (builds == null) {
-            throw notForTheOrchestration("openSession");
+            throw roleNotSetUp("openSession");
         }
         if (!sessions) {
             throw new SessionRefusedException("the engine at " + host() + " refused a BuildKit session: HTTP/1.1 404 Not Found");
@@ -251,7 +252,7 @@ final class FakeEngine implements Engine {
     @Override
     public void cancelBuild(String buildId) {
         if (builds == null) {
-            throw notForTheOrchestration("cancelBuild");
+            throw roleNotSetUp("cancelBuild");
         }
         cancelledBuilds.add(buildId);
     }
@@ -307,7 +308,7 @@ final class FakeEngine implements Engine {
     public void close() {
     }
 
-    private static AssertionError notForTheOrchestration(String what) {
-        return new AssertionError("the orchestration asked the engine for " + what + ", which only a build method may do");
+    private static AssertionError roleNotSetUp(String what) {
+        return new AssertionError("the fake engine was asked for " + what + ", a role this test did not set up (only a build method asks it)");
     }
 }

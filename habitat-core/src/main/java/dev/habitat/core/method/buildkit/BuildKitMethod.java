@@ -16,6 +16,7 @@ import dev.habitat.core.method.BuildMethod;
 import dev.habitat.core.method.EngineLostException;
 import dev.habitat.core.method.Failures;
 import dev.habitat.core.method.MachineStepJob;
+import dev.habitat.core.method.PhaseRecorder;
 import dev.habitat.core.method.SegmentJob;
 import dev.habitat.core.method.exec.ExecMethod;
 import dev.habitat.core.plan.Operation;
@@ -108,6 +109,7 @@ public final class BuildKitMethod implements BuildMethod {
         EngineSession session = null;
         SnapshotTagger tagger = null;
         SegmentTracker tracker;
+        PhaseRecorder recorder = new PhaseRecorder(progress);
         try {
             byte[] dockerfileBytes = dockerfile.getBytes(StandardCharsets.UTF_8);
             session = openSession(job, roots, dockerfileBytes, progress);
@@ -118,7 +120,7 @@ public final class BuildKitMethod implements BuildMethod {
             }
             String sessionId = session == null ? null : session.id();
             tagger = new SnapshotTagger(job, tar, sessionId);
-            tracker = new SegmentTracker(job.graph(), job.phases(), progress, tagger::phaseDone);
+            tracker = new SegmentTracker(job.graph(), job.phases(), progress, recorder, tagger::phaseDone);
             Runtime.getRuntime().addShutdownHook(cancel);
             List<String> tags = job.tag() == null ? List.of() : List.of(job.tag());
             try {
@@ -162,7 +164,7 @@ public final class BuildKitMethod implements BuildMethod {
         Instant ended = Instant.now();
         Map<Phase, SegmentTracker.PhaseTiming> timings = tracker.timings();
         if (outcome.failed()) {
-            throw failure(job, tracker, outcome.error(), timings, progress);
+            throw failure(job, tracker, outcome.error(), timings, recorder);
         }
         tagger.problems().forEach(progress::warn);
         List<PhaseResult> results = new ArrayList<>();
@@ -175,10 +177,9 @@ public final class BuildKitMethod implements BuildMethod {
             Instant end = p == last ? ended : st.stream().map(StageTiming::end).max(Instant::compareTo).orElse(start);
             tracker.ensureStarted(p);
             String snapshot = p == last ? job.tag() : tagger.tagged(p);
-            PhaseResult r = new PhaseResult(p, cached ? PhaseResult.Status.CACHED : PhaseResult.Status.BUILT,
-                    Duration.between(start, end), p == last ? outcome.imageId() : tagger.imageId(p), snapshot, start, end, st);
-            results.add(r);
-            progress.phaseFinished(r);
+            st.forEach(stageTiming -> recorder.stageDone(p, stageTiming));
+            results.add(recorder.finished(p, cached ? PhaseResult.Status.CACHED : PhaseResult.Status.BUILT,
+                    p == last ? outcome.imageId() : tagger.imageId(p), snapshot, start, end));
         }
         return results;
     }
@@ -202,34 +203,31 @@ public final class BuildKitMethod implements BuildMethod {
         }
         byte[] dockerfile = renderer.renderMachineStep(job.graph(), job.image()).getBytes(StandardCharsets.UTF_8);
         Path workDir = job.outputDirectory().resolve(job.graph().config().name());
-        String stage = job.graph().lastStageOf(Phase.FINAL).name();
-        List<String> lines = new ArrayList<>();
-        Instant start = Instant.now();
-        progress.phaseStarted(Phase.FINAL);
+        Stage finalStage = job.graph().lastStageOf(Phase.FINAL);
+        String stage = finalStage.name();
+        PhaseRecorder recorder = new PhaseRecorder(progress);
+        PhaseRecorder.StepLines lines = recorder.step(finalStage);
+        recorder.started(Phase.FINAL);
+        Instant start = recorder.startOf(Phase.FINAL);
         BuildOutcome outcome = DockerfileOnlyBuild.run(engine, workDir, job.graph().config().name() + "-machine-step", dockerfile,
                 (tar, sessionId) -> new BuildRequest(tar, stage, List.of(job.tag()), job.buildArgs(), Map.of(SnapshotLabels.LABEL_METHOD, NAME),
                         job.network(), false, null, sessionId, job.platform()), status -> status.logs().forEach(l -> {
                             for (String line : l.text().split("\n")) {
                                 if (!line.isBlank()) {
-                                    lines.add(line);
-                                    progress.output(Phase.FINAL, stage, line);
+                                    lines.accept(line);
                                 }
                             }
                         }));
         if (outcome.failed()) {
-            PhaseResult failed = new PhaseResult(Phase.FINAL, PhaseResult.Status.FAILED, Duration.between(start, Instant.now()), null, null);
-            progress.phaseFinished(failed);
             Matcher em = EXIT.matcher(outcome.error());
             Operation step = job.graph().machineStep().stream().filter(o -> o instanceof Operation.RunCommand).findFirst().orElse(null);
-            throw Failures.report(Phase.FINAL, job.graph().lastStageOf(Phase.FINAL), step,
+            throw recorder.failed(Failures.report(Phase.FINAL, finalStage, step,
                     step instanceof Operation.RunCommand r ? r.command() : "machine step", em.find() ? Integer.parseInt(em.group(1)) : null,
-                    lines.subList(Math.max(0, lines.size() - 20), lines.size()), outcome.error()).recordedAs(failed);
+                    lines.last(), outcome.error()));
         }
         Instant end = Instant.now();
-        PhaseResult r = new PhaseResult(Phase.FINAL, PhaseResult.Status.REGROUPED, Duration.between(start, end), outcome.imageId(),
-                job.tag(), start, end, List.of(new StageTiming(stage + " (machine step)", start, end, false)));
-        progress.phaseFinished(r);
-        return r;
+        recorder.stageDone(Phase.FINAL, new StageTiming(stage + " (machine step)", start, end, false));
+        return recorder.finished(Phase.FINAL, PhaseResult.Status.REGROUPED, outcome.imageId(), job.tag(), start, end);
     }
 
     /** The local sources a build request names: {@code context} (the roots of the directory) and the Dockerfile. */
@@ -346,14 +344,13 @@ public final class BuildKitMethod implements BuildMethod {
     }
 
     private BuildFailedException failure(SegmentJob job, SegmentTracker tracker, String error,
-                                         Map<Phase, SegmentTracker.PhaseTiming> timings, BuildProgress progress) {
+                                         Map<Phase, SegmentTracker.PhaseTiming> timings, PhaseRecorder recorder) {
         SegmentTracker.Step step = tracker.failedStep();
         Phase phase = step != null ? step.stage().phase() : job.phases().iterator().next();
-        PhaseResult failed = new PhaseResult(phase, PhaseResult.Status.FAILED,
-                timings.getOrDefault(phase, new SegmentTracker.PhaseTiming(Duration.ZERO, false)).duration(), null, null);
-        progress.phaseFinished(failed);
+        // the time the trace gives the failed phase, recorded once
+        Duration ran = timings.getOrDefault(phase, new SegmentTracker.PhaseTiming(Duration.ZERO, false)).duration();
         if (step == null) {
-            return new BuildFailedException(phase, null, null, null, null, List.of(), error).recordedAs(failed);
+            return recorder.failed(new BuildFailedException(phase, null, null, null, null, List.of(), error), ran);
         }
         List<String> lastLines = tracker.lastLines(step);
         String stepError = tracker.error(step);
@@ -365,7 +362,7 @@ public final class BuildKitMethod implements BuildMethod {
         Operation op = step.stage().operations().stream()
                 .filter(o -> o instanceof Operation.RunScript rs && step.instruction().contains("source=" + rs.contextDir() + ","))
                 .findFirst().orElse(null);
-        return Failures.report(phase, step.stage(), op, step.instruction(), exit, lastLines, stepError != null ? stepError : error)
-                .recordedAs(failed);
+        return recorder.failed(Failures.report(phase, step.stage(), op, step.instruction(), exit, lastLines,
+                stepError != null ? stepError : error), ran);
     }
 }

@@ -3,15 +3,14 @@ package dev.habitat.core.method.buildkit;
 import dev.habitat.core.Phase;
 import dev.habitat.core.engine.BuildEvents;
 import dev.habitat.core.engine.trace.BuildKitStatus;
+import dev.habitat.core.method.PhaseRecorder;
 import dev.habitat.core.plan.Stage;
 import dev.habitat.core.plan.StageGraph;
 import dev.habitat.core.report.BuildProgress;
 import dev.habitat.core.report.StageTiming;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -26,12 +25,12 @@ import java.util.regex.Pattern;
 
 /**
  * Follows the BuildKit trace of one build request (a segment of phases): maps each vertex to its stage
- * and phase through the {@code [stage n/m]} prefix the Dockerfile frontend gives vertex names, reports
- * phase starts and step output, and remembers timings, cache hits, errors and the last lines per step.
+ * and phase through the {@code [stage n/m]} prefix the Dockerfile frontend gives vertex names, records
+ * phase starts and step output in the method's {@link PhaseRecorder}, and remembers timings, cache hits and
+ * errors per step.
  */
 final class SegmentTracker implements BuildEvents {
     private static final Pattern STEP = Pattern.compile("^\\[(?:(\\S+) )?(\\d+)/(\\d+)] (.*)$", Pattern.DOTALL);
-    private static final int KEEP_LINES = 20;
 
     record Step(String digest, Stage stage, String instruction) {}
 
@@ -44,8 +43,7 @@ final class SegmentTracker implements BuildEvents {
     private final Map<String, Instant> started = new HashMap<>();
     private final Map<String, Instant> completed = new HashMap<>();
     private final Map<String, String> errors = new LinkedHashMap<>();
-    private final StepOutputTail output = new StepOutputTail(KEEP_LINES);
-    private final Set<Phase> announced = EnumSet.noneOf(Phase.class);
+    private final PhaseRecorder recorder;
     private final Set<Phase> done = EnumSet.noneOf(Phase.class);
     private final Consumer<Phase> phaseDone;
 
@@ -58,6 +56,12 @@ final class SegmentTracker implements BuildEvents {
      *                  started (main-line stages run one after the other; side stages are not the main line)
      */
     SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress, Consumer<Phase> phaseDone) {
+        this(graph, phases, progress, new PhaseRecorder(progress), phaseDone);
+    }
+
+    /** @param recorder where the phases' starts and the steps' output are recorded (the method's one recorder) */
+    SegmentTracker(StageGraph graph, Set<Phase> phases, BuildProgress progress, PhaseRecorder recorder, Consumer<Phase> phaseDone) {
+        this.recorder = recorder;
         this.phaseDone = phaseDone;
         this.graph = graph;
         this.phases = phases;
@@ -95,9 +99,7 @@ final class SegmentTracker implements BuildEvents {
             if (v.started() != null) {
                 started.putIfAbsent(v.digest(), v.started());
                 Phase p = step.stage().phase();
-                if (announced.add(p)) {
-                    progress.phaseStarted(p);
-                }
+                recorder.started(p);
                 if (step.stage().role() != Stage.Role.SIDE) {
                     for (Phase before : phases) {
                         if (before.id() < p.id() && done.add(before)) {
@@ -115,11 +117,7 @@ final class SegmentTracker implements BuildEvents {
         }
         for (BuildKitStatus.VertexLog log : status.logs()) {
             Step step = steps.get(log.vertex());
-            for (String line : output.add(log)) {
-                if (step != null) {
-                    progress.output(step.stage().phase(), step.stage().name(), line);
-                }
-            }
+            recorder.output(log, step == null ? null : step.stage());
         }
     }
 
@@ -138,14 +136,12 @@ final class SegmentTracker implements BuildEvents {
 
     /** The latest phase a step of which started, or null. */
     Phase latestStarted() {
-        return announced.stream().max(Phase::compareTo).orElse(null);
+        return recorder.latestStarted();
     }
 
     /** Reports the start of a phase that had no step of its own (nothing but its snapshot), once. */
     void ensureStarted(Phase phase) {
-        if (announced.add(phase)) {
-            progress.phaseStarted(phase);
-        }
+        recorder.started(phase);
     }
 
     /** Per phase of the segment: (duration, whether every step came from the cache). */
@@ -213,7 +209,7 @@ final class SegmentTracker implements BuildEvents {
 
     /** The step's last lines in the order the engine read them. */
     List<String> lastLines(Step step) {
-        return output.last(step.digest());
+        return recorder.lastLines(step.digest());
     }
 
 }

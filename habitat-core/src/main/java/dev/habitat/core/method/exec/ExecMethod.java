@@ -13,6 +13,7 @@ import dev.habitat.core.method.BuildFailedException;
 import dev.habitat.core.method.BuildMethod;
 import dev.habitat.core.method.Failures;
 import dev.habitat.core.method.MachineStepJob;
+import dev.habitat.core.method.PhaseRecorder;
 import dev.habitat.core.method.SegmentJob;
 import dev.habitat.core.plan.CacheMount;
 import dev.habitat.core.plan.CopySource;
@@ -33,12 +34,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +63,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class ExecMethod implements BuildMethod {
     public static final String NAME = BuildMethodName.DOCKER_EXEC.id();
     public static final String CONTAINER_PREFIX = "habitat-build-";
-    private static final int KEEP_LINES = 20;
 
     private final Engine engine;
     /** Builds the segment of a habitat whose base is its own Dockerfile, which exec and commit cannot run. */
@@ -104,20 +101,19 @@ public final class ExecMethod implements BuildMethod {
     public PhaseResult applyMachineStep(MachineStepJob job, BuildProgress progress) {
         ImageConfig parent = parentConfig(job.image());
         Stage stage = job.graph().lastStageOf(Phase.FINAL);
-        Instant start = Instant.now();
-        progress.phaseStarted(Phase.FINAL);
+        PhaseRecorder recorder = new PhaseRecorder(progress);
+        recorder.started(Phase.FINAL);
+        Instant start = recorder.startOf(Phase.FINAL);
         String imageId = inContainer(job.graph().config().name(), job.image(), List.of(), List.of(), job.network(), job.platform(), progress, container -> {
             ExecImageState state = new ExecImageState(parent);
             for (Operation op : job.graph().machineStep()) {
-                recordingFailure(start, progress, () -> applyMachineOp(container.id, state, job.buildArgs(), stage, op, progress));
+                recordingFailure(recorder, () -> applyMachineOp(container.id, state, job.buildArgs(), stage, op, recorder));
             }
             return commit(container.id, job.tag(), state);
         });
         Instant end = Instant.now();
-        PhaseResult r = new PhaseResult(Phase.FINAL, PhaseResult.Status.REGROUPED, Duration.between(start, end), imageId, job.tag(),
-                start, end, List.of(new StageTiming(stage.name() + " (machine step)", start, end, false)));
-        progress.phaseFinished(r);
-        return r;
+        recorder.stageDone(Phase.FINAL, new StageTiming(stage.name() + " (machine step)", start, end, false));
+        return recorder.finished(Phase.FINAL, PhaseResult.Status.REGROUPED, imageId, job.tag(), start, end);
     }
 
     private ImageConfig parentConfig(String from) {
@@ -237,19 +233,16 @@ public final class ExecMethod implements BuildMethod {
 
     private List<PhaseResult> runIn(BuildContainer container, ImageConfig parent, SegmentJob job, BuildProgress progress) {
         ExecImageState state = new ExecImageState(parent);
+        PhaseRecorder recorder = new PhaseRecorder(progress);
         List<PhaseResult> results = new ArrayList<>();
         Phase current = null;
-        Instant phaseStart = null;
-        List<StageTiming> stages = new ArrayList<>();
         for (Stage stage : job.graph().stages()) {
             if (!job.phases().contains(stage.phase()) || stage.role() == Stage.Role.SIDE) {
                 continue; // a side stage's operations run in place, where the main line copies its result
             }
             if (stage.phase() != current) {
                 current = stage.phase();
-                phaseStart = Instant.now();
-                stages = new ArrayList<>();
-                progress.phaseStarted(current);
+                recorder.started(current);
             }
             state.args.clear(); // ARGs are scoped to their stage, as in a Dockerfile
             Instant stageStart = Instant.now();
@@ -257,24 +250,20 @@ public final class ExecMethod implements BuildMethod {
                 if (op instanceof Operation.RunScript rs && !rs.caches().isEmpty()) {
                     mountCaches(container, state, rs.caches());
                 }
-                recordingFailure(phaseStart, progress, () -> apply(container.id, state, job, stage, op, progress));
+                recordingFailure(recorder, () -> apply(container.id, state, job, stage, op, recorder));
             }
             if (current == Phase.FINAL && job.graph().lastStageOf(current) == stage) {
                 // the machine step ends 12-final's last stage, as the rendered Dockerfile has it
                 for (Operation op : job.graph().machineStep()) {
-                    recordingFailure(phaseStart, progress, () -> applyMachineOp(container.id, state, job.buildArgs(), stage, op, progress));
+                    recordingFailure(recorder, () -> applyMachineOp(container.id, state, job.buildArgs(), stage, op, recorder));
                 }
             }
-            stages.add(new StageTiming(stage.name(), stageStart, Instant.now(), false));
+            recorder.stageDone(current, new StageTiming(stage.name(), stageStart, Instant.now(), false));
             if (job.graph().lastStageOf(current) == stage) {
                 state.labels.putAll(SnapshotLabels.of(job.graph(), job.hashes().get(current)));
                 Phase p = current;
                 if (p != job.last()) {
-                    Instant end = Instant.now();
-                    PhaseResult r = new PhaseResult(p, PhaseResult.Status.BUILT, Duration.between(phaseStart, end), null, null,
-                            phaseStart, end, stages);
-                    results.add(r);
-                    progress.phaseFinished(r);
+                    results.add(recorder.finished(p, PhaseResult.Status.BUILT, null, null, recorder.startOf(p), Instant.now()));
                 }
             }
         }
@@ -282,26 +271,19 @@ public final class ExecMethod implements BuildMethod {
         if (job.tag() != null) {
             imageId = commit(container.id, job.tag(), state);
         }
-        Instant end = Instant.now();
-        PhaseResult r = new PhaseResult(job.last(), PhaseResult.Status.BUILT, Duration.between(phaseStart, end),
-                imageId, job.tag(), phaseStart, end, stages);
-        results.add(r);
-        progress.phaseFinished(r);
+        results.add(recorder.finished(job.last(), PhaseResult.Status.BUILT, imageId, job.tag(), recorder.startOf(current), Instant.now()));
         return results;
     }
 
     /**
-     * Runs one step of a phase that started at {@code phaseStart}; when the step fails, the failed phase is recorded
-     * once, with the time it ran, told to the progress and carried by the failure to the report.
+     * Runs one step; when the step fails, the failed phase is recorded once, with the time it ran since its start, told
+     * to the progress and carried by the failure to the report.
      */
-    private static void recordingFailure(Instant phaseStart, BuildProgress progress, Runnable step) {
+    private static void recordingFailure(PhaseRecorder recorder, Runnable step) {
         try {
             step.run();
         } catch (BuildFailedException e) {
-            Instant end = Instant.now();
-            PhaseResult failed = new PhaseResult(e.phase(), PhaseResult.Status.FAILED, Duration.between(phaseStart, end), null, null);
-            progress.phaseFinished(failed);
-            throw e.recordedAs(failed);
+            throw recorder.failed(e);
         }
     }
 
@@ -318,8 +300,8 @@ public final class ExecMethod implements BuildMethod {
      * end of 12-final's last stage in a build, or alone on a 12-final made for another machine.
      */
     private void applyMachineOp(String container, ExecImageState s, Map<String, String> buildArgs, Stage stage, Operation op,
-                                BuildProgress progress) {
-        op.accept(new Steps(container, s, buildArgs, null, stage, progress));
+                                PhaseRecorder recorder) {
+        op.accept(new Steps(container, s, buildArgs, null, stage, recorder));
     }
 
     private static void declareArg(ExecImageState s, Map<String, String> buildArgs, Operation.DeclareArg a) {
@@ -335,8 +317,8 @@ public final class ExecMethod implements BuildMethod {
         s.labels.put(l.label(), v == null || v.isEmpty() ? l.absent() : v);
     }
 
-    private void apply(String container, ExecImageState s, SegmentJob job, Stage stage, Operation op, BuildProgress progress) {
-        op.accept(new Steps(container, s, job.buildArgs(), job, stage, progress));
+    private void apply(String container, ExecImageState s, SegmentJob job, Stage stage, Operation op, PhaseRecorder recorder) {
+        op.accept(new Steps(container, s, job.buildArgs(), job, stage, recorder));
     }
 
     /**
@@ -349,15 +331,15 @@ public final class ExecMethod implements BuildMethod {
         private final Map<String, String> buildArgs;
         private final SegmentJob segment;
         private final Stage stage;
-        private final BuildProgress progress;
+        private final PhaseRecorder recorder;
 
-        Steps(String container, ExecImageState s, Map<String, String> buildArgs, SegmentJob segment, Stage stage, BuildProgress progress) {
+        Steps(String container, ExecImageState s, Map<String, String> buildArgs, SegmentJob segment, Stage stage, PhaseRecorder recorder) {
             this.container = container;
             this.s = s;
             this.buildArgs = buildArgs;
             this.segment = segment;
             this.stage = stage;
-            this.progress = progress;
+            this.recorder = recorder;
         }
 
         private SegmentJob job(Operation op) {
@@ -369,7 +351,7 @@ public final class ExecMethod implements BuildMethod {
 
         @Override
         public Void runCommand(Operation.RunCommand r) {
-            run(container, s, stage, r, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), progress);
+            run(container, s, stage, r, r.user(), List.of("/bin/sh", "-c", r.command()), r.command(), recorder);
             return null;
         }
 
@@ -379,7 +361,7 @@ public final class ExecMethod implements BuildMethod {
             put(container, "/", scriptTar(job.context().directory().resolve(rs.contextDir())));
             writeSecrets(container, s, job.secrets(), rs.secrets(), rs.user());
             try {
-                run(container, s, stage, rs, rs.user(), rs.runnerArgv(StepScripts.SCRIPT_MOUNT), rs.summary(), progress);
+                run(container, s, stage, rs, rs.user(), rs.runnerArgv(StepScripts.SCRIPT_MOUNT), rs.summary(), recorder);
             } finally {
                 removeSecrets(container, s, rs.secrets());
             }
@@ -393,7 +375,7 @@ public final class ExecMethod implements BuildMethod {
             if (c.homeUser() != null) {
                 put(container, "/", sourceTar(job, c.source(), StepScripts.COPY_MOUNT, false));
                 String script = StepScripts.homeCopyScript(c);
-                run(container, s, stage, c, "root", List.of("/bin/sh", "-c", script), script, progress);
+                run(container, s, stage, c, "root", List.of("/bin/sh", "-c", script), script, recorder);
                 rootShell(container, s, "rm -rf " + StepScripts.COPY_MOUNT);
             } else {
                 ExecMethod.this.copy(container, s, job, c);
@@ -452,7 +434,7 @@ public final class ExecMethod implements BuildMethod {
             SegmentJob job = job(c);
             Stage side = job.graph().stageNamed(c.stage()).orElseThrow(() -> new IllegalStateException("no side stage " + c.stage()));
             for (Operation sideOp : side.operations()) {
-                apply(container, s, job, side, sideOp, progress);
+                apply(container, s, job, side, sideOp, recorder);
             }
             return null;
         }
@@ -463,7 +445,7 @@ public final class ExecMethod implements BuildMethod {
             String script = StepScripts.cloneScript(clone);
             writeSecrets(container, s, job.secrets(), clone.secrets(), "root");
             try {
-                run(container, s, stage, clone, "root", List.of("/bin/sh", "-c", script), script, progress);
+                run(container, s, stage, clone, "root", List.of("/bin/sh", "-c", script), script, recorder);
             } finally {
                 removeSecrets(container, s, clone.secrets());
             }
@@ -510,17 +492,11 @@ public final class ExecMethod implements BuildMethod {
 
     /** Runs one step; a non-zero exit fails the build with the same report as the BuildKit method. */
     private void run(String container, ExecImageState s, Stage stage, Operation op, String user, List<String> argv,
-                     String command, BuildProgress progress) {
-        Deque<String> last = new ArrayDeque<>();
-        int code = engine.exec(container, user, s.workdir == null ? "/" : s.workdir, s.execEnv(), argv, line -> {
-            last.addLast(line);
-            if (last.size() > KEEP_LINES) {
-                last.removeFirst();
-            }
-            progress.output(stage.phase(), stage.name(), line);
-        });
+                     String command, PhaseRecorder recorder) {
+        PhaseRecorder.StepLines output = recorder.step(stage);
+        int code = engine.exec(container, user, s.workdir == null ? "/" : s.workdir, s.execEnv(), argv, output);
         if (code != 0) {
-            throw Failures.report(stage.phase(), stage, op, command, code, new ArrayList<>(last), "exit code: " + code);
+            throw Failures.report(stage.phase(), stage, op, command, code, output.last(), "exit code: " + code);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.habitat.core.method.buildkit;
+package dev.habitat.core.method;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
