@@ -3,12 +3,14 @@
 # podman (Podman 5) run from cached root filesystems, each in network and mount namespaces of its own (a dockerd in
 # the host's network namespace takes the host engine's docker0 away), with its own data root, run state, pid file
 # and socket. Nothing of the host engine is touched: the engine reaches the world only through its unix socket.
-#   bash .ci/engines.sh start d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd|podman5
+#   bash .ci/engines.sh start d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd|d28-containerd-b|podman5
 #                                                            -> prints the DOCKER_HOST to use
 #   bash .ci/engines.sh stop NAME
 #   bash .ci/engines.sh netns NAME                          -> prints the engine's network namespace path
 # Tests that serve something to a build (git servers) run inside that namespace (nsenter --net=...), where
 # 127.0.0.1 is the engine's loopback too (build steps use network host there).
+# d28-containerd-b: a second Docker 28.5 with the containerd store (another machine, multi-platform's "laptop"): it
+# starts from an empty data root every time and gets no base image; the IT gives it what a laptop would have.
 set -euo pipefail
 log() { echo "[engines] $*" >&2; }
 . "$(dirname "$0")/engine-lib.sh"
@@ -70,13 +72,13 @@ start() {
   local sock; sock=$(socket_of "$name")
   # the engine's command inside its root: its state (data root, run state, pid file, socket) of its own
   case "$name" in
-    d26-overlay2|d28-overlay2|d26-containerd|d28-containerd|d26-nobridge)
+    d26-overlay2|d28-overlay2|d26-containerd|d28-containerd|d28-containerd-b|d26-nobridge)
       command=(/usr/sbin/dockerd --config-file "/etc/habitat/$name.json" --data-root "/var/lib/habitat-$name"
         --exec-root "$st/exec" --pidfile "$st/dockerd.pid" --host "unix://$st/docker.sock") ;;
     podman5)
       command=(env CONTAINERS_CONF="/etc/habitat/$name.conf" CONTAINERS_REGISTRIES_CONF="/etc/habitat/$name.registries.conf" podman --root "/var/lib/habitat-$name" --runroot "$st/runroot"
         system service --time=0 "unix://$st/docker.sock") ;;
-    *) log "unknown engine $name (d26-overlay2, d26-containerd, d26-nobridge, d28-overlay2, d28-containerd, podman5)"; exit 2 ;;
+    *) log "unknown engine $name (d26-overlay2, d26-containerd, d26-nobridge, d28-overlay2, d28-containerd, d28-containerd-b, podman5)"; exit 2 ;;
   esac
   case "$name" in d26-*) ensure_trixie ;; *) ensure_sid ;; esac
   if [ -n "$(pid_of "$name")" ] && kill -0 "$(pid_of "$name")" 2>/dev/null; then
@@ -84,9 +86,12 @@ start() {
   else
     mkdir -p "$ROOTFS$st" "$ROOTFS/etc/habitat"
     rm -f "$sock" "$ROOTFS$st/engine.pid"
+    # a machine that has never seen a habitat: nothing kept from an earlier run (the engine is stopped, so its
+    # mounts went with its mount namespace)
+    [ "$name" != d28-containerd-b ] || rm -rf "$ROOTFS/var/lib/habitat-$name"
     case "$name" in
       *-overlay2) echo '{}' > "$ROOTFS/etc/habitat/$name.json" ;;
-      *-containerd) echo '{"features": {"containerd-snapshotter": true}}' > "$ROOTFS/etc/habitat/$name.json" ;;
+      *-containerd|*-containerd-b) echo '{"features": {"containerd-snapshotter": true}}' > "$ROOTFS/etc/habitat/$name.json" ;;
       # no default bridge network, as rootless setups often have
       d26-nobridge) echo '{"bridge": "none"}' > "$ROOTFS/etc/habitat/$name.json" ;;
       podman5) echo "$PODMAN_CONF" > "$ROOTFS/etc/habitat/$name.conf"
@@ -119,7 +124,7 @@ start() {
     ' habitat-engine "$ROOTFS" "$st" "${command[@]}" > "$CACHE_DIR/$name.log" 2>&1 &
     wait_for_engine "$sock" "$CACHE_DIR/$name.log" "$name"
   fi
-  load_base_image "$sock"
+  [ "$name" = d28-containerd-b ] || load_base_image "$sock"
   log "$name: $(DOCKER_HOST="unix://$sock" "$DOCKER" version --format 'version {{.Server.Version}} (API {{.Server.APIVersion}})'),\
  store $(DOCKER_HOST="unix://$sock" "$DOCKER" info --format '{{.Driver}}')"
   echo "unix://$sock"
@@ -163,5 +168,5 @@ case "${1:-}" in
   start) start "$2" ;;
   stop) stop "$2" ;;
   netns) netns "$2" ;;
-  *) echo "usage: $0 start|stop|netns d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd; $0 rootfs trixie|sid" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|netns d26-overlay2|d26-containerd|d26-nobridge|d28-overlay2|d28-containerd|d28-containerd-b; $0 rootfs trixie|sid" >&2; exit 2 ;;
 esac

@@ -26,6 +26,12 @@ REF[d28-overlay2]=host
 # as overlay2's. multi-platform: linux/amd64 and linux/arm64 (qemu) in the one store that holds both, one index.
 ITS[d28-containerd]=build-lifecycle,exec-equivalence,build-failures,migrate-snapshots,engine-equivalence,build-args,multi-platform
 REF[d28-containerd]=d28-overlay2
+# ITs that need a second machine of the same kind: multi-platform's "laptop", another Docker 28.5 with the containerd
+# store (API 1.49: another platform's base identity), own data root (empty at every start), network namespace and
+# socket, started only when the IT runs (HABITAT_IT_SECOND_HOST, HABITAT_IT_SECOND_NETNS)
+declare -A SECOND_ITS SECOND
+SECOND_ITS[d28-containerd]=multi-platform
+SECOND[d28-containerd]=d28-containerd-b
 # Docker 26.1 (trixie): its BuildKit (0.13) through the session, with secrets, and its containerd store (the
 # reference: engine-equivalence builds the habitat there with BuildKit, where a tar body cannot carry the context)
 ITS[d26-overlay2]=build-lifecycle,secrets,engine-equivalence
@@ -69,8 +75,20 @@ start() {   # records the engine's DOCKER_HOST (not in a subshell: STARTED must 
   if [ "$1" = podman4 ]; then HOSTS[$1]=$(bash .ci/podman.sh start); else HOSTS[$1]=$(bash .ci/engines.sh start "$1"); fi
   echo "[matrix] $1 ready in $(( $(date +%s) - t0 )) s"
 }
-# the engines under test and the references they compare with
-for e in "${ENGINES[@]}"; do start "$e"; [ -z "${REF[$e]}" ] || start "${REF[$e]}"; done
+# its_of ENGINE: the ITs the engine runs here (HABITAT_MATRIX_ITS, e.g. secrets,build-failures, reruns a few)
+its_of() { echo "${HABITAT_MATRIX_ITS:-${ITS[$1]}}"; }
+# needs_second ENGINE: whether one of its ITs to run needs its second engine
+needs_second() {
+  local it
+  [ -n "${SECOND[$1]:-}" ] || return 1
+  for it in ${SECOND_ITS[$1]//,/ }; do [[ ",$(its_of "$1")," == *",$it,"* ]] && return 0; done
+  return 1
+}
+# the engines under test, the references they compare with, and the second engines their ITs need
+for e in "${ENGINES[@]}"; do
+  start "$e"; [ -z "${REF[$e]}" ] || start "${REF[$e]}"
+  ! needs_second "$e" || start "${SECOND[$e]}"
+done
 
 netns_of() {   # the network namespace of an engine: the host engine's and Podman 4.3's are this shell's
   case "$1" in host|podman4) echo "/proc/$$/ns/net" ;; *) bash .ci/engines.sh netns "$1" ;; esac
@@ -78,16 +96,18 @@ netns_of() {   # the network namespace of an engine: the host engine's and Podma
 
 # run_engine ENGINE DIR: the engine's ITs with Maven in DIR; the outcome in $LOG_DIR/ENGINE.result
 run_engine() {
-  local e=$1 dir=$2 host=${HOSTS[$1]} its=${ITS[$1]} ref=${REF[$1]} reference="" reference_netns=""
+  local e=$1 dir=$2 host=${HOSTS[$1]} its ref=${REF[$1]} reference="" reference_netns="" second="" second_netns=""
   if [ -n "$ref" ]; then reference=${HOSTS[$ref]}; reference_netns=$(netns_of "$ref"); fi
-  its=${HABITAT_MATRIX_ITS:-$its}   # e.g. HABITAT_MATRIX_ITS=secrets,build-failures to rerun a few
+  if needs_second "$e"; then second=${HOSTS[${SECOND[$e]}]}; second_netns=$(netns_of "${SECOND[$e]}"); fi
+  its=$(its_of "$e")
   its=$(echo ",$its," | sed "s/,$REGISTRY_ITS,/,/; s/^,//; s/,$//")   # run once, by run_sharing
   if [ -z "$its" ]; then : > "$LOG_DIR/$e.log"; echo "passed 0" > "$LOG_DIR/$e.result"; return; fi
-  echo "[matrix] $e at $host: $its (reference engine ${ref:-none} ${reference})"
+  echo "[matrix] $e at $host: $its (reference engine ${ref:-none} ${reference}${second:+; second engine ${SECOND[$e]} $second})"
   local t0 result=FAILED; t0=$(date +%s)
-  # HABITAT_IT_REFERENCE_NETNS: the network namespace of the reference engine (registry-sharing forwards its
-  # registry into it)
+  # HABITAT_IT_REFERENCE_NETNS, HABITAT_IT_SECOND_NETNS: the network namespaces of the reference and second engines
+  # (the ITs' registries are forwarded into them)
   if (cd "$dir" && DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" HABITAT_IT_REFERENCE_NETNS="$reference_netns" \
+      HABITAT_IT_SECOND_HOST="$second" HABITAT_IT_SECOND_NETNS="$second_netns" \
       nsenter --net="$(netns_of "$e")" \
       mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir="it-$e" -Dinvoker.test="$its") \
       > "$LOG_DIR/$e.log" 2>&1; then

@@ -607,7 +607,8 @@ class TlsForwarder implements Closeable {
  * <li>in this process's network namespace (the run's engine's), a gate on 127.0.0.1:port forwards to the
  * registry's own port; the test can stop it ({@link #down}: connections refused) or cut it after some bytes
  * sent to the registry ({@link #cutAfter}: a push broken mid-way);</li>
- * <li>in every other engine's network namespace (HABITAT_IT_REFERENCE_NETNS and HABITAT_IT_SHARING_ENGINES name them),
+ * <li>in every other engine's network namespace (HABITAT_IT_REFERENCE_NETNS, HABITAT_IT_SECOND_NETNS and
+ * HABITAT_IT_SHARING_ENGINES name them),
  * socat listens on its 127.0.0.1:port
  * and forwards over a unix socket to the gate (engines treat 127.0.0.0/8 registries as insecure: plain HTTP).</li>
  * </ul>
@@ -675,9 +676,10 @@ class TestRegistry implements Closeable {
 
     private void openGate(File dir) {
         // the other engines' network namespaces, as .ci/matrix.sh names them (HABITAT_IT_REFERENCE_NETNS: the reference
-        // engine's; HABITAT_IT_SHARING_ENGINES: the further engines of registry-sharing, name|host|netns;...), but ours
+        // engine's; HABITAT_IT_SECOND_NETNS: the second engine's, multi-platform's; HABITAT_IT_SHARING_ENGINES: the
+        // further engines of registry-sharing, name|host|netns;...), but ours
         def self = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of('/proc/self/ns/net'))
-        List<String> namespaces = ([System.getenv('HABITAT_IT_REFERENCE_NETNS')]
+        List<String> namespaces = ([System.getenv('HABITAT_IT_REFERENCE_NETNS'), System.getenv('HABITAT_IT_SECOND_NETNS')]
                 + (System.getenv('HABITAT_IT_SHARING_ENGINES') ?: '').tokenize(';').collect { it.tokenize('|')[2] })
                 .findAll { it && java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(it)) != self }
                 .unique { java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of(it)) }

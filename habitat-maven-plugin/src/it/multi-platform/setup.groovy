@@ -1,7 +1,8 @@
 // One engine with the containerd image store (Docker 28 under the matrix) builds a habitat for linux/amd64 and
 // linux/arm64 (arm64 under qemu-user-static's binfmt handlers, registered by .ci/ensure-engine.sh). The base holds
 // both platforms: the amd64 and arm64 root file systems that ensure-engine.sh caches, loaded as one OCI index. The
-// registry the IT starts gets the snapshots and the multi-platform image.
+// registry the IT starts gets the snapshots and the multi-platform image. A second engine (HABITAT_IT_SECOND_HOST), the
+// machine that later asks for linux/arm64, gets the base as an arm64 laptop has it.
 def support = new GroovyClassLoader(getClass().classLoader)
         .parseClass(new File(basedir, '../../../src/it/_shared/ItSupport.groovy')).newInstance()
         .init(basedir, localRepositoryPath, 'it-multi')
@@ -65,7 +66,34 @@ try {
     assert tarred.rc == 0 : tarred.out
     def loaded = support.run(['/usr/bin/docker', 'load', '-i', archive.path])
     assert loaded.rc == 0 : loaded.out
+
+    // the second machine (verify.groovy's last check): another Docker 28.5 with the containerd store, its own data root
+    // (empty at its start), network namespace and socket, that has never seen the habitat. It gets the base as an arm64
+    // laptop has it after pulling it: the index, with its own platform's content only (POST /images/load?platform=,
+    // API 1.48; the docker CLI 20.10 here cannot ask).
+    String second = System.getenv('HABITAT_IT_SECOND_HOST')
+    assert second?.startsWith('unix://') && System.getenv('HABITAT_IT_SECOND_NETNS') :
+            'multi-platform needs a second engine (HABITAT_IT_SECOND_HOST, HABITAT_IT_SECOND_NETNS): run it through .ci/matrix.sh d28-containerd'
+    def secondEnv = [DOCKER_HOST: second]
+    String secondSocket = second.substring('unix://'.length())
+    def secondServer = new groovy.json.JsonSlurper().parseText(support.dockerWith(secondEnv, ['version', '--format', '{{json .Server}}']))
+    def (apiMajor, apiMinor) = secondServer.ApiVersion.tokenize('.').collect { it as int }
+    assert apiMajor > 1 || apiMinor >= 49 : "the second engine answers another platform's base identity from API 1.49 (Docker 28.1) on: ${secondServer.Version}"
+    assert support.dockerWith(secondEnv, ['info', '--format', '{{json .DriverStatus}}']).contains('io.containerd.snapshotter') :
+            "the second engine (${second}) needs the containerd image store"
+    assert support.dockerWith(secondEnv, ['images', '-q']).isEmpty() : "the second engine starts empty: ${support.dockerWith(secondEnv, ['images'])}"
+    def arm64 = URLEncoder.encode('{"os":"linux","architecture":"arm64"}', 'UTF-8')
+    def secondLoaded = support.run(['curl', '-sS', '--fail-with-body', '--unix-socket', secondSocket, '-X', 'POST', '-H', 'Content-Type: application/x-tar',
+            '-T', archive.path, "http://engine/v1.49/images/load?quiet=1&platform=${arm64}".toString()])
+    assert secondLoaded.rc == 0 && !secondLoaded.out.contains('errorDetail') : secondLoaded.out
     archive.delete()
+    def secondBase = { String a ->
+        def platform = URLEncoder.encode("{\"os\":\"linux\",\"architecture\":\"${a}\"}".toString(), 'UTF-8')
+        support.run(['curl', '-sS', '--unix-socket', secondSocket, "http://engine/images/habitat-test-base:multi-platform/json?platform=${platform}".toString()]).out
+    }
+    assert new groovy.json.JsonSlurper().parseText(secondBase('arm64')).Architecture == 'arm64' : "the second engine's arm64 base: ${secondBase('arm64')}"
+    println "[multi-platform] the second engine ${secondServer.Version} (API ${secondServer.ApiVersion}) at ${second}; its base's amd64 variant: " +
+            secondBase('amd64').take(200)
     ['amd64', 'arm64'].each { a -> // the engine's API (Docker 28: ?platform=), which the docker CLI 20.10 here does not ask
         def platform = URLEncoder.encode("{\"os\":\"linux\",\"architecture\":\"${a}\"}".toString(), 'UTF-8')
         def r = support.run(['curl', '-sS', '--unix-socket', socket, "http://engine/images/habitat-test-base:multi-platform/json?platform=${platform}".toString()])
@@ -75,6 +103,7 @@ try {
     context.put('registry', registry)
     context.put('host', host)
     context.put('dockerConfig', dockerConfig.path)
+    context.put('second', second)
 } catch (Throwable failed) {
     support.stopServers()
     throw failed

@@ -1,8 +1,9 @@
 // The engine builds the habitat for linux/amd64 and linux/arm64 and pushes: each final image runs its own
 // architecture's binaries, the registry holds one index with both under the image's name and every snapshot under
-// a tag naming its platform. Then the engine, emptied of the habitat's snapshots (a second machine), asks for
-// linux/arm64 alone: every phase up to 9-scripts (and 12-final) is pulled, none is built. The emulation cost is
-// printed: each platform's build time from its report.
+// a tag naming its platform. Then a second engine (another machine: its own data root, network namespace and socket,
+// with only the base an arm64 laptop has; see setup.groovy) asks for linux/arm64 alone: every phase up to 9-scripts
+// (and 12-final) is pulled, bytes are downloaded, none is built, and the pulled final image runs arm64 binaries. The
+// emulation cost and the pull are printed: each platform's build time from its report, the MB and seconds pulled.
 def support = context.get('support')
 def registry = context.get('registry')
 String host = context.get('host')
@@ -12,8 +13,9 @@ def slurp = { File f -> new groovy.json.JsonSlurper().parse(f) }
 def report = { String platform -> slurp(new File(basedir, "target/habitat/${name}/${platform}/report.json")) }
 def statuses = { String platform -> report(platform).phases.collectEntries { [(it.phase): it.status] } }
 def seconds = { Map r -> (java.time.Instant.parse(r.ended).toEpochMilli() - java.time.Instant.parse(r.started).toEpochMilli()) / 1000.0 }
-def localTags = { -> support.docker(['images', "habitat-${name}".toString(), '--format', '{{.Repository}}:{{.Tag}}']).readLines().findAll { it } }
-def removeLocal = { -> localTags().each { support.run(['/usr/bin/docker', 'rmi', '-f', it]) } }
+def secondEnv = [DOCKER_HOST: context.get('second')]
+def localTags = { Map on = [:] -> support.dockerWith(on, ['images', "habitat-${name}".toString(), '--format', '{{.Repository}}:{{.Tag}}']).readLines().findAll { it } }
+def removeLocal = { Map on = [:] -> localTags(on).each { support.run(['/usr/bin/docker', 'rmi', '-f', it], null, on) } }
 def image = "${host}/team/dev:1".toString()
 try {
     removeLocal()
@@ -26,7 +28,9 @@ try {
     }
 
     // each final image runs its own architecture's binaries, and its scripts ran on it
-    def arch = { String ref, String platform -> support.docker(['run', '--rm', '--platform', platform, '--entrypoint', 'uname', ref, '-m']) }
+    def arch = { String ref, String platform, Map on = [:] ->
+        support.dockerWith(on, ['run', '--rm', '--platform', platform, '--entrypoint', 'uname', ref, '-m'])
+    }
     assert arch("habitat-${name}:12-final-linux-amd64", 'linux/amd64') == 'x86_64'
     assert arch("habitat-${name}:12-final-linux-arm64", 'linux/arm64') == 'aarch64'
     def entryOut = support.docker(['run', '--rm', '--platform', 'linux/arm64', "habitat-${name}:12-final-linux-arm64".toString()])
@@ -55,19 +59,35 @@ try {
     assert again.rc == 0 : again.out
     assert again.out.count('is up to date; nothing to build') == 2 : again.out
 
-    // a second machine asking for linux/arm64: no snapshot of the habitat here, everything from the registry
-    removeLocal()
-    def second = support.mvn(['habitat:build', '-Dhabitat.platforms=linux/arm64'], 'arm64-pull.log', env)
+    // a second machine asking for linux/arm64: another engine that has never seen the habitat, everything from the
+    // registry, its layers downloaded
+    assert localTags(secondEnv).isEmpty() : "the second engine has no snapshot of the habitat: ${localTags(secondEnv)}"
+    def second = support.mvn(['habitat:build', '-Dhabitat.platforms=linux/arm64'], 'arm64-pull.log', env + secondEnv)
     assert second.rc == 0 : second.out
-    assert second.out.contains("habitat: pulled 12-final from ${host}/team/habitat-${name}:12-final-linux-arm64-") : second.out
+    def pull = second.out =~ /habitat: pulled 12-final from \Q${host}\E\/team\/habitat-${name}:12-final-linux-arm64-[0-9a-f]{16} \(([0-9.]+) MB downloaded, ([0-9.]+)s\)/
+    assert pull.find() : second.out
+    double mb = pull.group(1) as double
+    // the engine held only the base (one layer) and built nothing: every layer above it was downloaded. They are small
+    // (the phases' files, KB each), so the plugin's figure, in tenths of MB, may print 0.0
+    def finalLayers = new groovy.json.JsonSlurper().parseText(support.dockerWith(secondEnv,
+            ['image', 'inspect', '-f', '{{json .RootFS.Layers}}', "habitat-${name}:12-final-linux-arm64".toString()]))
+    assert finalLayers.size() > 1 : "the second engine downloaded the layers above the base: ${finalLayers}"
     def pulled = statuses('linux-arm64')
     ['1-base', '2-users', '3-env', '4-workdir', '5-habitat', '6-files', '7-repos', '8-tools', '9-scripts', '12-final'].each {
         assert pulled[it] == 'pulled' : "${it}: ${pulled}"
     }
     assert !pulled.values().contains('built') : pulled
-    assert arch("habitat-${name}:12-final-linux-arm64", 'linux/arm64') == 'aarch64'
+    assert localTags(secondEnv).contains("habitat-${name}:12-final-linux-arm64".toString()) : localTags(secondEnv)
+    assert arch("habitat-${name}:12-final-linux-arm64", 'linux/arm64', secondEnv) == 'aarch64'
+    println String.format(Locale.ROOT, '[multi-platform] second engine, linux/arm64: pulled %.1f MB (%d layers above the base) in %s s, built nothing',
+            mb, finalLayers.size() - 1, pull.group(2))
+    new File(basedir, 'target/second-engine-pull.txt').text = "mb ${mb}\nseconds ${pull.group(2)}\n"
 } finally {
     removeLocal()
+    if (secondEnv.DOCKER_HOST) {
+        removeLocal(secondEnv)
+        support.run(['/usr/bin/docker', 'rmi', '-f', 'habitat-test-base:multi-platform'], null, secondEnv)
+    }
     support.run(['/usr/bin/docker', 'rmi', '-f', image, 'habitat-test-base:multi-platform'])
     support.stopServers()
 }
