@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -39,15 +40,10 @@ public final class RegistryApi {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
-    /** The manifest media types a digest is asked for: the ones engines push (a registry answers any of them). */
-    private static final String MANIFEST_TYPES = String.join(", ", "application/vnd.docker.distribution.manifest.v2+json",
-            "application/vnd.docker.distribution.manifest.list.v2+json", "application/vnd.oci.image.manifest.v1+json",
-            "application/vnd.oci.image.index.v1+json");
-
     /** Every tag of {@code repository}; empty when the repository does not exist. */
     public List<String> tags(ImageReference repository, RegistryAuth auth) throws IOException {
         URI uri = URI.create(base(repository.host()) + "/v2/" + repository.repository() + "/tags/list?n=1000");
-        HttpResponse<String> r = ask(uri, "GET", Map.of(), repository, auth);
+        HttpResponse<String> r = ask(() -> HttpRequest.newBuilder(uri).GET(), uri, repository, auth);
         if (r.statusCode() == 404) {
             return List.of();
         }
@@ -62,30 +58,22 @@ public final class RegistryApi {
      * {@code unauthorized}.
      */
     public Optional<String> manifestDigest(ImageReference reference, RegistryAuth auth) throws IOException {
-        URI uri = URI.create(base(reference.host()) + "/v2/" + reference.repository() + "/manifests/"
-                + (reference.tag() == null ? "latest" : reference.tag()));
-        HttpResponse<String> r = ask(uri, "HEAD", Map.of("Accept", MANIFEST_TYPES), reference, auth);
+        URI uri = manifestUri(reference);
+        HttpResponse<String> r = ask(() -> manifestRequest(uri, "HEAD", null, null), uri, reference, auth);
         return r.statusCode() == 404 ? Optional.empty() : r.headers().firstValue("Docker-Content-Digest");
     }
 
-    /** One request, answering a 401's challenge once; 200 or 404, else an IOException naming the registry. */
-    private HttpResponse<String> ask(URI uri, String method, Map<String, String> headers, ImageReference repository, RegistryAuth auth)
+    /** A request answered as {@link #exchange} does; 200 or 404, else an IOException naming the registry. */
+    private HttpResponse<String> ask(Supplier<HttpRequest.Builder> request, URI uri, ImageReference repository, RegistryAuth auth)
             throws IOException {
-        HttpResponse<String> r = send(uri, method, headers, null);
-        if (r.statusCode() == 401) {
-            String header = r.headers().firstValue("WWW-Authenticate").orElse("");
-            r = send(uri, method, headers, authorization(header, repository, auth));
-        }
-        if (r.statusCode() == 401 || r.statusCode() == 403) {
-            throw new IOException("unauthorized: the registry " + repository.host() + " refused the " + auth + " (HTTP " + r.statusCode() + ")");
-        }
+        HttpResponse<String> r = exchange(request, repository, auth);
         if (r.statusCode() != 200 && r.statusCode() != 404) {
             throw new IOException("the registry " + repository.host() + " answered HTTP " + r.statusCode() + " to " + uri.getPath());
         }
         return r;
     }
 
-    /** Media types of a manifest and of an index, Docker's and OCI's. */
+    /** Media types of a manifest and of an index, Docker's and OCI's: the ones engines push (a registry answers any of them). */
     public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
     public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
     public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
@@ -101,8 +89,8 @@ public final class RegistryApi {
 
     /** The manifest or index {@code image} names (its tag); fails when the registry has none or refuses. */
     public Manifest manifest(ImageReference image, RegistryAuth auth) throws IOException {
-        URI uri = URI.create(base(image.host()) + "/v2/" + image.repository() + "/manifests/" + image.tag());
-        HttpResponse<String> r = exchange(uri, "GET", null, null, image, auth);
+        URI uri = manifestUri(image);
+        HttpResponse<String> r = exchange(() -> manifestRequest(uri, "GET", null, null), image, auth);
         if (r.statusCode() != 200) {
             throw new IOException("the registry " + image.host() + " answered HTTP " + r.statusCode() + " to GET " + uri.getPath()
                     + ": " + r.body().strip());
@@ -122,8 +110,8 @@ public final class RegistryApi {
      * the manifests it lists must be in the same repository already. Returns the digest the registry gives it.
      */
     public String putManifest(ImageReference image, String mediaType, String manifest, RegistryAuth auth) throws IOException {
-        URI uri = URI.create(base(image.host()) + "/v2/" + image.repository() + "/manifests/" + image.tag());
-        HttpResponse<String> r = exchange(uri, "PUT", mediaType, manifest, image, auth);
+        URI uri = manifestUri(image);
+        HttpResponse<String> r = exchange(() -> manifestRequest(uri, "PUT", mediaType, manifest), image, auth);
         if (r.statusCode() / 100 != 2) {
             throw new IOException("the registry " + image.host() + " answered HTTP " + r.statusCode() + " to PUT " + uri.getPath()
                     + ": " + r.body().strip());
@@ -131,21 +119,31 @@ public final class RegistryApi {
         return r.headers().firstValue("Docker-Content-Digest").orElse("");
     }
 
-    /** One request, answering the registry's challenge (asking for push too when the request writes). */
-    private HttpResponse<String> exchange(URI uri, String method, String contentType, String body, ImageReference image,
-                                          RegistryAuth auth) throws IOException {
-        HttpResponse<String> r = send(request(uri, method, contentType, body), null);
+    /**
+     * One request, answering a 401's challenge once (the challenge's scope asks for push when the request writes);
+     * refused credentials (401 or 403) are an IOException whose message says {@code unauthorized} and names the registry.
+     */
+    private HttpResponse<String> exchange(Supplier<HttpRequest.Builder> request, ImageReference repository, RegistryAuth auth)
+            throws IOException {
+        HttpResponse<String> r = send(request.get(), null);
         if (r.statusCode() == 401) {
             String header = r.headers().firstValue("WWW-Authenticate").orElse("");
-            r = send(request(uri, method, contentType, body), authorization(header, image, auth));
-            if (r.statusCode() == 401 || r.statusCode() == 403) {
-                throw new IOException("the registry " + image.host() + " refused the " + auth + " (HTTP " + r.statusCode() + ")");
-            }
+            r = send(request.get(), authorization(header, repository, auth));
+        }
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+            throw new IOException("unauthorized: the registry " + repository.host() + " refused the " + auth + " (HTTP " + r.statusCode() + ")");
         }
         return r;
     }
 
-    private static HttpRequest.Builder request(URI uri, String method, String contentType, String body) {
+    /** {@code /v2/<name>/manifests/<tag>} of {@code image} ({@code latest} when it names no tag). */
+    private static URI manifestUri(ImageReference image) {
+        return URI.create(base(image.host()) + "/v2/" + image.repository() + "/manifests/"
+                + (image.tag() == null ? "latest" : image.tag()));
+    }
+
+    /** A manifest request accepting every manifest and index type; with a body of {@code contentType} when it writes. */
+    private static HttpRequest.Builder manifestRequest(URI uri, String method, String contentType, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", ACCEPT);
         if (body == null) {
             return b.method(method, HttpRequest.BodyPublishers.noBody());
@@ -222,19 +220,13 @@ public final class RegistryApi {
         String scope = params.getOrDefault("scope", "repository:" + repository.repository() + ":pull");
         StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?").append("scope=").append(enc(scope));
         Optional.ofNullable(params.get("service")).ifPresent(s -> q.append("&service=").append(enc(s)));
-        HttpResponse<String> t = send(URI.create(q.toString()), "GET", Map.of(), basic);
+        HttpResponse<String> t = send(HttpRequest.newBuilder(URI.create(q.toString())).GET(), basic);
         if (t.statusCode() != 200) {
             throw new IOException("unauthorized: the token service of " + repository.host() + " refused the " + auth + " (HTTP " + t.statusCode() + ")");
         }
         JsonNode token = Json.tree(t.body());
         String value = token.hasNonNull("token") ? token.get("token").asText() : token.path("access_token").asText(null);
         return value == null ? null : "Bearer " + value;
-    }
-
-    private HttpResponse<String> send(URI uri, String method, Map<String, String> headers, String authorization) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
-        headers.forEach(request::header);
-        return send(request, authorization);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request, String authorization) throws IOException {
