@@ -3,6 +3,7 @@ package dev.habitat.maven;
 import dev.habitat.core.Phase;
 import dev.habitat.core.build.BuildMethods;
 import dev.habitat.core.build.BuildOptions;
+import dev.habitat.core.build.ExternalInputResolver;
 import dev.habitat.core.build.HabitatBuilder;
 import dev.habitat.core.engine.docker.DockerEngine;
 import dev.habitat.core.method.BuildMethod;
@@ -76,10 +77,12 @@ public class BuildMojo extends AbstractEngineMojo {
                 rebuild, networkOrNull(), outputDirectory.toPath(), secrets, sharing);
         // checked before the engine is reached: a name set in the pom has not been checked yet
         String methodName = BuildMethods.requireKnown(buildMethod != null && !buildMethod.isBlank() ? buildMethod : habitat.config().buildMethod());
+        // the remotes are asked while the engine's client is still being made
+        ExternalInputResolver inputs = ExternalInputResolver.askingRemotesNow(habitat.config(), secrets);
         try (DockerEngine engine = engine()) {
             MavenBuildProgress progress = new MavenBuildProgress(getLog(), verbose);
             BuildMethod method = BuildMethods.choose(methodName, engine, progress);
-            for (BuildSummary summary : new HabitatBuilder(engine, method, progress).buildEach(habitat.graph(), options)) {
+            for (BuildSummary summary : new HabitatBuilder(engine, method, progress, inputs).buildEach(habitat.graph(), options)) {
                 getLog().info("habitat: summary of " + summary.habitat() + (summary.platform() == null ? "" : " for " + summary.platform()));
                 summary.table().lines().forEach(l -> getLog().info("  " + l));
                 if (summary.finalImage() != null) {

@@ -1,7 +1,6 @@
 package dev.habitat.core.build;
 
 import dev.habitat.core.engine.EngineImages;
-import dev.habitat.core.Completions;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.RepoSpec;
@@ -14,13 +13,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -37,43 +32,37 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 public final class ExternalInputResolver {
     /** The machine's facts for an engine address (the docker socket's group); tests give their own. */
     private final Function<String, MachineFacts> machine;
+    /** Heads asked before the engine answered (null: asked when resolving); used when the repos are the same. */
+    private final RemoteHeads early;
 
     public ExternalInputResolver() {
-        this(ExternalInputResolver::machineFacts);
+        this(ExternalInputResolver::machineFacts, null);
     }
 
     ExternalInputResolver(Function<String, MachineFacts> machine) {
+        this(machine, null);
+    }
+
+    private ExternalInputResolver(Function<String, MachineFacts> machine, RemoteHeads early) {
         this.machine = machine;
+        this.early = early;
+    }
+
+    /**
+     * A resolver that starts asking the remotes of {@code config}'s repos now, before the engine is reached: a goal
+     * makes it as soon as the config is planned. Every platform of the build then gets the same commits.
+     */
+    public static ExternalInputResolver askingRemotesNow(HabitatConfig config, Secrets secrets) {
+        return new ExternalInputResolver(ExternalInputResolver::machineFacts, RemoteHeads.ask(config.repos(), secrets));
     }
 
     public ExternalInputs resolve(HabitatConfig config, EngineImages engine, BuildProgress progress, Secrets secrets) {
-        // remotes are asked a few at a time, beside the engine: a no-op build waits for the slowest, not for their
-        // sum, and one server is never handed more connections at once than an ssh daemon accepts by default
-        List<CompletableFuture<String>> heads = new ArrayList<>();
-        ExecutorService askers = config.repos().isEmpty() ? null
-                : Executors.newFixedThreadPool(Math.min(config.repos().size(), REMOTES_AT_ONCE), r -> {
-                    Thread t = new Thread(r, "habitat-remote-head");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            for (RepoSpec r : config.repos()) {
-                heads.add(CompletableFuture.supplyAsync(() -> remoteHead(r, secrets), askers));
-            }
-            Optional<String> baseId = baseIdentity(config, engine, progress);
-            List<Optional<String>> revisions = new ArrayList<>();
-            for (var head : heads) {
-                revisions.add(Optional.of(Completions.join(head)));
-            }
-            return new ExternalInputs(baseId, revisions, machine.apply(engine.host()), engine.platform());
-        } finally {
-            if (askers != null) {
-                askers.shutdownNow();
-            }
-        }
+        // the remotes are asked beside the engine's answer about the base: a no-op waits for the slower of the two
+        RemoteHeads heads = early != null && early.answer(config.repos()) ? early : RemoteHeads.ask(config.repos(), secrets);
+        Optional<String> baseId = baseIdentity(config, engine, progress);
+        List<Optional<String>> revisions = heads.join().stream().map(Optional::of).toList();
+        return new ExternalInputs(baseId, revisions, machine.apply(engine.host()), engine.platform());
     }
-
-    private static final int REMOTES_AT_ONCE = 4;
 
     private static Optional<String> baseIdentity(HabitatConfig config, EngineImages engine, BuildProgress progress) {
         Optional<String> baseId = Optional.empty();

@@ -52,8 +52,11 @@ public final class HabitatBuilder {
         this(engine, method, progress, new ExternalInputResolver());
     }
 
-    /** With {@code inputs} finding the external inputs and machine facts (tests give a machine of their own). */
-    HabitatBuilder(EngineImages engine, BuildMethod method, BuildProgress progress, ExternalInputResolver inputs) {
+    /**
+     * With {@code inputs} finding the external inputs and machine facts: a goal gives one already asking the remotes
+     * ({@link ExternalInputResolver#askingRemotesNow}), tests give a machine of their own.
+     */
+    public HabitatBuilder(EngineImages engine, BuildMethod method, BuildProgress progress, ExternalInputResolver inputs) {
         this.engine = engine;
         this.method = method;
         this.progress = progress;

@@ -37,8 +37,15 @@ public final class RegistryApi {
     /** Hex groups, colons, and an embedded IPv4 tail; no zone id (a loopback address has none). */
     private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    /** Made on the first request: making it loads the JDK's trust store (0.1-0.3 s), which a build with no registry never needs. */
+    private HttpClient http;
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
+        return http;
+    }
 
     /** Every tag of {@code repository}; empty when the repository does not exist. */
     public List<String> tags(ImageReference repository, RegistryAuth auth) throws IOException {
@@ -234,7 +241,7 @@ public final class RegistryApi {
             request.header("Authorization", authorization);
         }
         try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return http().send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

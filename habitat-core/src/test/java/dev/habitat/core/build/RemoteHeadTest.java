@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.habitat.core.Fixture;
+import dev.habitat.core.RecordingProgress;
+import dev.habitat.core.config.HabitatConfig;
 import dev.habitat.core.config.Layer;
 import dev.habitat.core.config.Location;
 import dev.habitat.core.config.Origin;
@@ -16,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +90,44 @@ class RemoteHeadTest {
                 () -> ExternalInputResolver.remoteHead(repo(url(), "nope"), Secrets.none()));
         assertEquals(HabitatException.Kind.HABITAT, e.kind(), "the config names a branch that is not there");
         assertTrue(e.getMessage().contains("has no branch 'nope'"), e.getMessage());
+    }
+
+    @Test
+    void headsAskedBeforeTheEngineAnsweredServeEveryResolveOfTheSameRepos() throws Exception {
+        HabitatConfig config = configWithRepo("");
+        ExternalInputResolver early = ExternalInputResolver.askingRemotesNow(config, Secrets.none());
+        FakeEngine engine = new FakeEngine();
+        assertEquals(List.of(Optional.of(main)), early.resolve(config, engine, new RecordingProgress(), Secrets.none()).repoRevisions());
+
+        // the branch moves on: the build's resolves (one per platform) keep the commit asked at its start
+        Path work = dir.resolve("work");
+        Files.writeString(work.resolve("README"), "v3\n");
+        git(work, "-c", "user.email=t@h.test", "-c", "user.name=t", "commit", "-q", "-am", "three");
+        git(dir.resolve("www/repo.git"), "fetch", "-q", work.toString(), "main:main");
+        git(dir.resolve("www/repo.git"), "update-server-info");
+        String moved = git(work, "rev-parse", "HEAD");
+        assertEquals(List.of(Optional.of(main)), early.resolve(config, engine, new RecordingProgress(), Secrets.none()).repoRevisions(),
+                "asked once, at the start of the build");
+
+        // another config's repos are asked when resolved; so is every resolve of a resolver that asked nothing early
+        HabitatConfig other = configWithRepo("    branch: main\n");
+        assertEquals(List.of(Optional.of(moved)), early.resolve(other, engine, new RecordingProgress(), Secrets.none()).repoRevisions());
+        assertEquals(List.of(Optional.of(moved)),
+                new ExternalInputResolver().resolve(config, engine, new RecordingProgress(), Secrets.none()).repoRevisions());
+    }
+
+    /** A habitat with this test's repository, its entry ending with {@code more}. */
+    private HabitatConfig configWithRepo(String more) {
+        return new Fixture(dir.resolve("habitat-" + more.length())).write("habitat/config.yaml", """
+                name: heads
+                base_image: debian:bookworm
+                env:
+                  - USER=dev
+                  - WORKDIR=/workspace
+                repos:
+                  - url: %s
+                    path: /workspace/r
+                %s""".formatted(url(), more)).load();
     }
 
     private static String git(Path in, String... args) throws Exception {

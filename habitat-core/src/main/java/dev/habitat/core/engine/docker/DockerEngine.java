@@ -7,9 +7,10 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.LocalDirectorySSLConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.habitat.core.HabitatException;
 import dev.habitat.core.Json;
@@ -32,6 +33,7 @@ import dev.habitat.core.registry.RegistryApi;
 import dev.habitat.core.registry.RegistryAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -57,7 +59,7 @@ import javax.net.ssl.SSLException;
 public final class DockerEngine implements Engine {
 
     private final EngineAddress address;
-    private final DockerClientConfig config;
+    private final URI host;
     private final DockerHttpClient transport;
     private final EngineHttp http;
     private final DockerContainers containers;
@@ -68,11 +70,11 @@ public final class DockerEngine implements Engine {
     private Boolean containerdStore;
     private Platform platform;
 
-    private DockerEngine(EngineAddress address, DockerClientConfig config, DockerHttpClient transport) {
+    private DockerEngine(EngineAddress address, URI host, DockerHttpClient transport) {
         this.address = address;
-        this.config = config;
+        this.host = host;
         this.transport = transport;
-        this.http = new EngineHttp(transport, config.getDockerHost().toString());
+        this.http = new EngineHttp(transport, host.toString());
         this.containers = new DockerContainers(http, this::client, this::info);
         this.registry = new RegistryTransfers(http, new RegistryApi());
         this.builds = new BuildRequests(http);
@@ -81,7 +83,13 @@ public final class DockerEngine implements Engine {
     /** docker-java's commands (containers, exec, tags, lists); the requests on every build's path are raw HTTP. */
     private synchronized DockerClient client() {
         if (client == null) {
-            client = DockerClientImpl.getInstance(config, transport);
+            DefaultDockerClientConfig.Builder config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                    .withDockerHost(address.host())
+                    .withDockerTlsVerify(address.tls());
+            if (address.tls()) {
+                config.withDockerCertPath(address.certPath().toString());
+            }
+            client = DockerClientImpl.getInstance(config.build(), transport);
         }
         return client;
     }
@@ -136,22 +144,21 @@ public final class DockerEngine implements Engine {
             + "(DOCKER_CONTEXT) or -Dhabitat.dockerHost=unix:///path/docker.sock or tcp://host:2376 "
             + "(with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS).";
 
-    /** Connects to one address, without asking the engine anything yet. */
+    /**
+     * Connects to one address, without asking the engine anything yet. Only the HTTP client is made: docker-java's
+     * client config (it reads the system properties and the CLI's config.json, 0.1-0.15 s) is made on first use of its
+     * commands, which an up-to-date build never needs.
+     */
     public static DockerEngine connect(EngineAddress address) {
-        DefaultDockerClientConfig.Builder b = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(address.host())
-                .withDockerTlsVerify(address.tls());
-        if (address.tls()) {
-            b.withDockerCertPath(address.certPath().toString());
-        }
-        DockerClientConfig config = b.build();
+        URI host = URI.create(address.host());
+        SSLConfig tls = address.tls() ? new LocalDirectorySSLConfig(address.certPath().toString()) : NoTls.CONFIG;
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(address.tls() ? config.getSSLConfig() : null)
+                .dockerHost(host)
+                .sslConfig(tls)
                 .maxConnections(16)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .build();
-        return new DockerEngine(address, config, http);
+        return new DockerEngine(address, host, http);
     }
 
     /** Where this engine is reached and which setting named it. */
@@ -162,7 +169,7 @@ public final class DockerEngine implements Engine {
 
     @Override
     public String host() {
-        return config.getDockerHost().toString();
+        return host.toString();
     }
 
     @Override
@@ -172,12 +179,12 @@ public final class DockerEngine implements Engine {
 
     /** Where a BuildKit session connects: this engine's address, with its TLS context when it has one. */
     SessionEndpoint sessionEndpoint() {
-        var ssl = config.getSSLConfig();
-        if (!address.tls() || ssl == null || !"tcp".equals(config.getDockerHost().getScheme())) {
-            return new SessionEndpoint(config.getDockerHost(), null);
+        if (!address.tls() || !"tcp".equals(host.getScheme())) {
+            return new SessionEndpoint(host, null);
         }
         try {
-            return new SessionEndpoint(config.getDockerHost(), ssl.getSSLContext());
+            SSLConfig tls = new LocalDirectorySSLConfig(address.certPath().toString());
+            return new SessionEndpoint(host, tls.getSSLContext());
         } catch (GeneralSecurityException e) {
             throw new EngineUnavailableException("cannot read the TLS client certificate for " + address + ": "
                     + e.getMessage() + ". Check ca.pem, cert.pem and key.pem there.", e);
