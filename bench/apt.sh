@@ -4,7 +4,8 @@
 # volume), then again after adding jq to the install line, with the plugin's BuildKit and docker-exec methods and
 # the hand-written Dockerfile with an expert's cache mounts (bench/apt/Dockerfile.handwritten), side by side in one
 # run, REPS times. Prints each wall time, the re-run / cold ratio (goal <= 0.3) and whether any downloaded .deb
-# or index is in the final image (goal: none).
+# or index is in the final image (goal: none); then the floor: the same step alone in a container, cold and with every
+# download cached, and the time dpkg-deb takes only to decompress the packages.
 # Usage: bash bench/apt.sh [REPS]   (needs the engine, the base image and Debian's mirror: ~100 MB per cold build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,4 +52,20 @@ for rep in $(seq 1 "$REPS"); do
   done
 done
 clean
+# The floor no tool can go below here: the step alone (no Maven, no snapshot, no layer) in a container of the base,
+# cold (empty caches) and then with every download cached (+jq), and how long dpkg-deb takes only to decompress the
+# packages a re-run installs again (they are xz-compressed: that much CPU every install pays, cache or not).
+floor() {
+  local vols="-v habitat-bench-apt-floor-archives:/var/cache/apt -v habitat-bench-apt-floor-lists:/var/lib/apt/lists"
+  local conf='Dir::Cache::Archives "/var/cache/apt/floor-archives/"; APT::Keep-Downloaded-Packages "true"; Binary::apt::APT::Keep-Downloaded-Packages "true"; DPkg::Options { "--force-unsafe-io"; };'
+  local step='mkdir -p /var/cache/apt/floor-archives/partial; echo "$0" > /tmp/apt.conf; export APT_CONFIG=/tmp/apt.conf; s=${EPOCHREALTIME/./}; apt-get update -qq > /dev/null && apt-get install -y -qq --no-install-recommends build-essential python3-venv $1 > /dev/null; e=${EPOCHREALTIME/./}; echo "$(( (e - s) / 1000 ))"'
+  $D volume rm -f habitat-bench-apt-floor-archives habitat-bench-apt-floor-lists > /dev/null
+  local cold again unpack
+  cold=$($D run --rm --network host $vols habitat-test-base:bookworm bash -c "$step" "$conf" "")
+  again=$($D run --rm --network host $vols habitat-test-base:bookworm bash -c "$step" "$conf" "jq")
+  unpack=$($D run --rm $vols habitat-test-base:bookworm bash -c 's=${EPOCHREALTIME/./}; for d in /var/cache/apt/floor-archives/*.deb; do dpkg-deb --fsys-tarfile "$d" > /dev/null; done; e=${EPOCHREALTIME/./}; echo "$(( (e - s) / 1000 ))"')
+  $D volume rm -f habitat-bench-apt-floor-archives habitat-bench-apt-floor-lists > /dev/null
+  awk -v c="$cold" -v a="$again" -v u="$unpack" 'BEGIN {printf "floor (the step alone, in a container): cold %.2f s, +jq with every download cached %.2f s = %.2f of cold; decompressing the packages alone %.2f s\n", c / 1000, a / 1000, a / c, u / 1000}'
+}
+floor
 echo "engine: $($D version --format '{{.Server.Version}}'), $(nproc) cores; goal: +jq / cold <= 0.30, nothing of the download in the image"
