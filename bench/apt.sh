@@ -58,7 +58,7 @@ clean
 floor() {
   local vols="-v habitat-bench-apt-floor-archives:/var/cache/apt -v habitat-bench-apt-floor-lists:/var/lib/apt/lists"
   local conf='Dir::Cache::Archives "/var/cache/apt/floor-archives/"; APT::Keep-Downloaded-Packages "true"; Binary::apt::APT::Keep-Downloaded-Packages "true"; DPkg::Options { "--force-unsafe-io"; };'
-  local step='mkdir -p /var/cache/apt/floor-archives/partial; echo "$0" > /tmp/apt.conf; export APT_CONFIG=/tmp/apt.conf; s=${EPOCHREALTIME/./}; apt-get update -qq > /dev/null && apt-get install -y -qq --no-install-recommends build-essential python3-venv $1 > /dev/null; e=${EPOCHREALTIME/./}; echo "$(( (e - s) / 1000 ))"'
+  local step='mkdir -p /var/cache/apt/floor-archives/partial; echo "$0" > /tmp/apt.conf; export APT_CONFIG=/tmp/apt.conf; s=${EPOCHREALTIME/./}; apt-get update -qq > /dev/null && apt-get install -y -qq --no-install-recommends build-essential python3-venv $1 > /dev/null 2>&1; e=${EPOCHREALTIME/./}; echo "$(( (e - s) / 1000 ))"'
   $D volume rm -f habitat-bench-apt-floor-archives habitat-bench-apt-floor-lists > /dev/null
   local cold again unpack
   cold=$($D run --rm --network host $vols habitat-test-base:bookworm bash -c "$step" "$conf" "")
