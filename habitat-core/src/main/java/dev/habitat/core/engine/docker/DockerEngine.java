@@ -151,7 +151,10 @@ public final class DockerEngine implements Engine {
      */
     public static DockerEngine connect(EngineAddress address) {
         URI host = URI.create(address.host());
-        SSLConfig tls = address.tls() ? new LocalDirectorySSLConfig(address.certPath().toString()) : NoTls.CONFIG;
+        // docker-java speaks HTTPS to a tcp engine whenever it has a TLS context, so a plain tcp engine (tcp://localhost:2375)
+        // gets none (and docker-java its default one, unused); only a socket or a pipe gets the context that is never made
+        SSLConfig tls = address.tls() ? new LocalDirectorySSLConfig(address.certPath().toString())
+                : "tcp".equals(host.getScheme()) ? null : NoTls.CONFIG;
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(host)
                 .sslConfig(tls)

@@ -13,7 +13,8 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * The TLS setting of an engine reached without TLS (a unix socket, a named pipe, plain tcp). docker-java's HTTP client
+ * The TLS setting of an engine reached through a unix socket or a named pipe (never a tcp address: docker-java speaks
+ * HTTPS to a tcp engine whenever it is given a context). docker-java's HTTP client
  * always registers a TLS strategy; given no context it makes the JDK's default one, which loads the trust store and
  * every cipher suite (0.1-0.2 s of every goal's start) for a connection that never speaks TLS. This context is made
  * without the JDK's TLS provider and refuses to be used: a TLS handshake through it fails, it never connects
