@@ -60,6 +60,8 @@ public final class DockerEngine implements Engine {
 
     private final EngineAddress address;
     private final URI host;
+    /** The client certificates of an engine reached with TLS (DOCKER_CERT_PATH), else null. */
+    private final SSLConfig certificates;
     private final DockerHttpClient transport;
     private final EngineHttp http;
     private final DockerContainers containers;
@@ -70,9 +72,10 @@ public final class DockerEngine implements Engine {
     private Boolean containerdStore;
     private Platform platform;
 
-    private DockerEngine(EngineAddress address, URI host, DockerHttpClient transport) {
+    private DockerEngine(EngineAddress address, URI host, SSLConfig certificates, DockerHttpClient transport) {
         this.address = address;
         this.host = host;
+        this.certificates = certificates;
         this.transport = transport;
         this.http = new EngineHttp(transport, host.toString());
         this.containers = new DockerContainers(http, this::client, this::info);
@@ -153,15 +156,14 @@ public final class DockerEngine implements Engine {
         URI host = URI.create(address.host());
         // docker-java speaks HTTPS to a tcp engine whenever it has a TLS context, so a plain tcp engine (tcp://localhost:2375)
         // gets none (and docker-java its default one, unused); only a socket or a pipe gets the context that is never made
-        SSLConfig tls = address.tls() ? new LocalDirectorySSLConfig(address.certPath().toString())
-                : "tcp".equals(host.getScheme()) ? null : NoTls.CONFIG;
+        SSLConfig certificates = address.tls() ? new LocalDirectorySSLConfig(address.certPath().toString()) : null;
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(host)
-                .sslConfig(tls)
+                .sslConfig(certificates != null || "tcp".equals(host.getScheme()) ? certificates : NoTls.CONFIG)
                 .maxConnections(16)
                 .connectionTimeout(Duration.ofSeconds(10))
                 .build();
-        return new DockerEngine(address, host, http);
+        return new DockerEngine(address, host, certificates, http);
     }
 
     /** Where this engine is reached and which setting named it. */
@@ -182,12 +184,11 @@ public final class DockerEngine implements Engine {
 
     /** Where a BuildKit session connects: this engine's address, with its TLS context when it has one. */
     SessionEndpoint sessionEndpoint() {
-        if (!address.tls() || !"tcp".equals(host.getScheme())) {
+        if (certificates == null || !"tcp".equals(host.getScheme())) {
             return new SessionEndpoint(host, null);
         }
         try {
-            SSLConfig tls = new LocalDirectorySSLConfig(address.certPath().toString());
-            return new SessionEndpoint(host, tls.getSSLContext());
+            return new SessionEndpoint(host, certificates.getSSLContext());
         } catch (GeneralSecurityException e) {
             throw new EngineUnavailableException("cannot read the TLS client certificate for " + address + ": "
                     + e.getMessage() + ". Check ca.pem, cert.pem and key.pem there.", e);
