@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -27,10 +28,13 @@ public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, 
     /** As {@link #load(ConfigLoader, Path, Path, Path, ExternalInputs)}, with build args overriding env variables. */
     public static PlannedHabitat load(ConfigLoader loader, Path root, Path configFile, Map<String, String> buildArgs,
                                       Path outputDirectory, ExternalInputs external) {
-        HabitatConfig config = loader.load(root, configFile, buildArgs);
+        return planned(loader.load(root, configFile, buildArgs), outputDirectory, Objects.requireNonNull(external, "external"));
+    }
+
+    /** {@code config} planned, and hashed with {@code external} unless it is null (then {@link #hashes()} is empty). */
+    private static PlannedHabitat planned(HabitatConfig config, Path outputDirectory, ExternalInputs external) {
         StageGraph graph = new Planner().plan(config);
-        Map<Phase, PhaseHash> hashes = new PhaseHasher(outputDirectory).hash(graph, external);
-        return new PlannedHabitat(config, graph, hashes);
+        return new PlannedHabitat(config, graph, external == null ? Map.of() : new PhaseHasher(outputDirectory).hash(graph, external));
     }
 
     /**
@@ -43,19 +47,15 @@ public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, 
         }
         List<PlannedHabitat> out = new ArrayList<>();
         for (Platform p : config.platforms()) {
-            HabitatConfig c = config.forPlatform(p);
-            StageGraph g = new Planner().plan(c);
-            out.add(new PlannedHabitat(c, g, new PhaseHasher(outputDirectory).hash(g, external.forPlatform(p, external.baseImageId()))));
+            out.add(planned(config.forPlatform(p), outputDirectory, external.forPlatform(p, external.baseImageId())));
         }
         return out;
     }
 
     /** This habitat with {@code platforms} replacing its config's ({@code -Dhabitat.platforms}), planned (and hashed, if it was) again. */
     public PlannedHabitat withPlatforms(List<Platform> platforms, Path outputDirectory, ExternalInputs external) {
-        HabitatConfig c = config.withPlatforms(platforms);
-        StageGraph g = new Planner().plan(c);
         // an unhashed habitat (a goal that hashes it itself, under its lock) stays unhashed
-        return new PlannedHabitat(c, g, hashes.isEmpty() ? Map.of() : new PhaseHasher(outputDirectory).hash(g, external));
+        return planned(config.withPlatforms(platforms), outputDirectory, hashes.isEmpty() ? null : external);
     }
 
     /**
@@ -64,8 +64,7 @@ public record PlannedHabitat(HabitatConfig config, StageGraph graph, Map<Phase, 
      * reading the remote heads), so the copied trees are not read twice.
      */
     public static PlannedHabitat unhashed(ConfigLoader loader, Path root, Path configFile, Map<String, String> buildArgs) {
-        HabitatConfig config = loader.load(root, configFile, buildArgs);
-        return new PlannedHabitat(config, new Planner().plan(config), Map.of());
+        return planned(loader.load(root, configFile, buildArgs), null, null);
     }
 
     /**
