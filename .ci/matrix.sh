@@ -103,18 +103,26 @@ run_engine() {
   its=$(echo ",$its," | sed "s/,$REGISTRY_ITS,/,/; s/^,//; s/,$//")   # run once, by run_sharing
   if [ -z "$its" ]; then : > "$LOG_DIR/$e.log"; echo "passed 0" > "$LOG_DIR/$e.result"; return; fi
   echo "[matrix] $e at $host: $its (reference engine ${ref:-none} ${reference}${second:+; second engine ${SECOND[$e]} $second})"
-  local t0 result=FAILED; t0=$(date +%s)
   # HABITAT_IT_REFERENCE_NETNS, HABITAT_IT_SECOND_NETNS: the network namespaces of the reference and second engines
   # (the ITs' registries are forwarded into them)
-  if (cd "$dir" && DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" HABITAT_IT_REFERENCE_NETNS="$reference_netns" \
-      HABITAT_IT_SECOND_HOST="$second" HABITAT_IT_SECOND_NETNS="$second_netns" \
-      nsenter --net="$(netns_of "$e")" \
-      mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir="it-$e" -Dinvoker.test="$its") \
-      > "$LOG_DIR/$e.log" 2>&1; then
+  run_its "$e" "$dir" "$(netns_of "$e")" "$its" DOCKER_HOST="$host" HABITAT_IT_REFERENCE_HOST="$reference" \
+    HABITAT_IT_REFERENCE_NETNS="$reference_netns" HABITAT_IT_SECOND_HOST="$second" HABITAT_IT_SECOND_NETNS="$second_netns"
+}
+
+# run_its NAME DIR NETNS ITS [VARIABLE=value ...]: the ITs with Maven in DIR (their working copies in it-NAME) inside
+# the network namespace NETNS, with the variables in its environment; the log in $LOG_DIR/NAME.log, the outcome in
+# $LOG_DIR/NAME.result
+run_its() {
+  local name=$1 dir=$2 netns=$3 its=$4 t0 result=FAILED
+  shift 4
+  t0=$(date +%s)
+  if (cd "$dir" && env "$@" nsenter --net="$netns" \
+      mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir="it-$name" -Dinvoker.test="$its") \
+      > "$LOG_DIR/$name.log" 2>&1; then
     result=passed
   fi
-  echo "$result $(( $(date +%s) - t0 ))" > "$LOG_DIR/$e.result"
-  echo "[matrix] $e: $result in $(( $(date +%s) - t0 )) s"
+  echo "$result $(( $(date +%s) - t0 ))" > "$LOG_DIR/$name.result"
+  echo "[matrix] $name: $result in $(( $(date +%s) - t0 )) s"
 }
 
 # copy_tree ENGINE: a copy of the tree (without the ITs' working copies) for an engine that runs beside another
@@ -154,21 +162,14 @@ done
 # instead of using the pulled snapshots.
 SHARING_B=d28-overlay2
 run_sharing() {
-  local more="" e t0 result=FAILED
+  local more="" e
   for e in d26-containerd podman5; do
     [ -n "${HOSTS[$e]:-}" ] || continue
     more+="$e|${HOSTS[$e]}|$(netns_of "$e");"
   done
   echo "[matrix] sharing: $REGISTRY_ITS, A $HOST_ENGINE, B ${HOSTS[$SHARING_B]}, further engines: ${more:-none}"
-  t0=$(date +%s)
-  if (cd "$ROOT" && DOCKER_HOST="${HOSTS[$SHARING_B]}" HABITAT_IT_REFERENCE_HOST="$HOST_ENGINE" HABITAT_IT_REFERENCE_NETNS="$(netns_of host)" \
-      HABITAT_IT_SHARING_ENGINES="$more" nsenter --net="$(netns_of "$SHARING_B")" \
-      mvn -B -o -ntp verify -DskipTests -pl habitat-maven-plugin -am -Dhabitat.itDir=it-sharing -Dinvoker.test="$REGISTRY_ITS") \
-      > "$LOG_DIR/sharing.log" 2>&1; then
-    result=passed
-  fi
-  echo "$result $(( $(date +%s) - t0 ))" > "$LOG_DIR/sharing.result"
-  echo "[matrix] sharing: $result in $(( $(date +%s) - t0 )) s"
+  run_its sharing "$ROOT" "$(netns_of "$SHARING_B")" "$REGISTRY_ITS" DOCKER_HOST="${HOSTS[$SHARING_B]}" \
+    HABITAT_IT_REFERENCE_HOST="$HOST_ENGINE" HABITAT_IT_REFERENCE_NETNS="$(netns_of host)" HABITAT_IT_SHARING_ENGINES="$more"
 }
 if [ -n "${HOSTS[$SHARING_B]:-}" ] && [[ ",${HABITAT_MATRIX_ITS:-$REGISTRY_ITS}," == *",$REGISTRY_ITS,"* ]]; then
   run_sharing
