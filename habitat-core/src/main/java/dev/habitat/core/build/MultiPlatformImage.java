@@ -3,8 +3,8 @@ package dev.habitat.core.build;
 import dev.habitat.core.engine.EngineImages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.habitat.core.Json;
 import dev.habitat.core.Platform;
 import dev.habitat.core.engine.ImageTransfer.TransferResult;
 import dev.habitat.core.registry.ImageReference;
@@ -110,7 +110,7 @@ final class MultiPlatformImage {
 
     /** The index document: schema 2, its media type, one manifest descriptor with its platform per entry. */
     static String index(String mediaType, List<Entry> entries) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode().put("schemaVersion", 2).put("mediaType", mediaType);
+        ObjectNode root = Json.object().put("schemaVersion", 2).put("mediaType", mediaType);
         ArrayNode manifests = root.putArray("manifests");
         for (Entry e : entries) {
             ObjectNode d = manifests.addObject().put("mediaType", e.mediaType()).put("digest", e.digest()).put("size", e.size());
