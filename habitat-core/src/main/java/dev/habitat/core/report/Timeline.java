@@ -1,5 +1,8 @@
 package dev.habitat.core.report;
 
+import static dev.habitat.core.report.BuildReport.esc;
+import static dev.habitat.core.report.BuildReport.seconds;
+
 import dev.habitat.core.Phase;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,13 +145,5 @@ record Timeline(List<PhaseResult> phases, List<CommandTiming> commands, Instant 
 
     private List<CommandTiming> commandsOf(Phase phase, String stage) {
         return CommandTiming.of(commands, phase, stage);
-    }
-
-    private static double seconds(Duration d) {
-        return BuildReport.seconds(d);
-    }
-
-    private static String esc(String s) {
-        return BuildReport.esc(s);
     }
 }
